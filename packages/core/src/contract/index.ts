@@ -1,0 +1,117 @@
+/**
+ * The JSON contract between the web handler (`createItsmeSignHandler`) and a browser.
+ * Browser-safe: depends on zod only. `@itsme-sign/angular` imports its types from here.
+ *
+ * Routes, relative to the handler's mount path:
+ *   POST   /sessions        StartSessionBody → SessionView (201), sets the session cookie
+ *   GET    /session         → SessionView; `?wait=<s>&version=<n>` long-polls until the version changes
+ *   GET    /callback        itsme® redirects the user here (identification and signing); → 303 to the app page
+ *   GET    /session/result  → the signed document (document mode) or SignatureResult (hash mode)
+ *   DELETE /session         → SessionView (cancelled)
+ * Errors: ErrorBody with the HTTP status of the error code.
+ */
+import { z } from 'zod';
+
+export const LANGUAGE_CODES = ['EN', 'FR', 'NL', 'DE'] as const;
+export type LanguageCode = (typeof LANGUAGE_CODES)[number];
+
+export const ROUTES = {
+  sessions: '/sessions',
+  session: '/session',
+  callback: '/callback',
+  result: '/session/result',
+} as const;
+
+/** Longest long poll a client may ask for (seconds). */
+export const MAX_WAIT_SECONDS = 30;
+
+export const startSessionBodySchema = z
+  .object({
+    /** Hash mode: SHA-256 of the data to be signed, as base64, base64url or hex. */
+    digest: z.string().min(1).max(100).optional(),
+    /** Document mode: the app's reference of the document (resolved by the `resolveDocument` hook). */
+    documentId: z.string().min(1).max(200).optional(),
+    documentName: z.string().min(1).max(200).optional(),
+    lang: z
+      .string()
+      .transform((v) => v.toUpperCase())
+      .pipe(z.enum(LANGUAGE_CODES))
+      .optional(),
+    signerRole: z.string().min(1).max(50).optional(),
+    description: z.string().min(1).max(50).optional(),
+  })
+  .strict()
+  .refine((b) => (b.digest === undefined) !== (b.documentId === undefined), {
+    message: 'give exactly one of digest or documentId',
+    path: ['digest'],
+  });
+export type StartSessionBody = z.input<typeof startSessionBodySchema>;
+
+export const sessionStatusSchema = z.enum([
+  'created',
+  'identifying',
+  'identified',
+  'signing',
+  'signed',
+  'rejected',
+  'expired',
+  'failed',
+  'cancelled',
+]);
+export type SessionStatusName = z.infer<typeof sessionStatusSchema>;
+
+/** The four steps a person sees. */
+export const SIGNING_STEPS = ['identify', 'certificate', 'confirm', 'signed'] as const;
+export type SigningStep = (typeof SIGNING_STEPS)[number];
+
+export const nextActionSchema = z.discriminatedUnion('action', [
+  /** Send the browser to itsme® now. */
+  z.object({ action: z.literal('redirect'), url: z.string(), target: z.enum(['identification', 'signing']) }),
+  /** Nothing to do: keep following the session. */
+  z.object({ action: z.literal('wait') }),
+  /** Signed: the result is at `resultUrl`. */
+  z.object({ action: z.literal('done'), resultUrl: z.string() }),
+  /** The session ended without a signature: offer to start again. */
+  z.object({ action: z.literal('restart') }),
+]);
+export type NextAction = z.infer<typeof nextActionSchema>;
+
+export const errorInfoSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  category: z.string().optional(),
+  retryable: z.boolean().optional(),
+  reason: z.string().optional(),
+  field: z.string().optional(),
+});
+export type ErrorInfo = z.infer<typeof errorInfoSchema>;
+
+export const sessionViewSchema = z.object({
+  id: z.string(),
+  status: sessionStatusSchema,
+  step: z.enum(SIGNING_STEPS),
+  version: z.number().int(),
+  lang: z.enum(LANGUAGE_CODES),
+  mode: z.enum(['hash', 'document']),
+  documentName: z.string().optional(),
+  next: nextActionSchema,
+  /** Why the session ended, for rejected/expired/failed/cancelled. */
+  error: errorInfoSchema.optional(),
+  /** The signer, once identified. */
+  signer: z.object({ name: z.string().optional(), userCode: z.string() }).optional(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+});
+export type SessionView = z.infer<typeof sessionViewSchema>;
+
+/** `GET /session/result` in hash mode. */
+export const signatureResultSchema = z.object({
+  signatureValue: z.string(),
+  digest: z.string(),
+  certificate: z.string(),
+  certificateChain: z.array(z.string()),
+});
+export type SignatureResult = z.infer<typeof signatureResultSchema>;
+
+export const errorBodySchema = z.object({ error: errorInfoSchema });
+export type ErrorBody = z.infer<typeof errorBodySchema>;

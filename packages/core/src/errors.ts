@@ -1,0 +1,189 @@
+/**
+ * One error model for the whole SDK. Every error has a stable `code` (documented in the README), a
+ * `category` that tells what to do about it, and never carries keys, cookies or certificate private parts.
+ */
+
+/** What an error means for the caller. */
+export type ErrorCategory =
+  /** The integration is misconfigured (credentials, partner/service codes, redirect URL, policy). Fix config. */
+  | 'configuration'
+  /** The input given to the SDK is invalid (a field, a digest, a request body). Fix the call. */
+  | 'input'
+  /** The user ended the flow (rejected, let it expire, cancelled). Offer to start again. */
+  | 'user'
+  /** itsme® or the network failed; safe to retry later. */
+  | 'upstream'
+  /** The local session cannot do this (not found, wrong state, concurrent change, not allowed). */
+  | 'session'
+  /** The signature or certificate does not check out. Never embed it. */
+  | 'verification'
+  /** A bug or an unexpected condition. */
+  | 'internal';
+
+interface CodeInfo {
+  readonly category: ErrorCategory;
+  readonly status: number;
+  readonly retryable: boolean;
+  readonly message: string;
+}
+
+const c = (category: ErrorCategory, status: number, message: string, retryable = false): CodeInfo => ({
+  category,
+  status,
+  retryable,
+  message,
+});
+
+/** Every error code of the SDK, with its category, the HTTP status the handler answers with, and a default message. */
+export const ERROR_CODES = {
+  // configuration
+  INVALID_CONFIG: c('configuration', 500, 'The itsme® Sign configuration is invalid.'),
+  INSECURE_URL: c('configuration', 500, 'The B2B base URL must use https.'),
+  MISSING_CREDENTIALS: c('configuration', 500, 'A client certificate and key are required (mutual TLS).'),
+  MISSING_PARTNER_CODE: c('configuration', 500, 'itsme® did not receive a partner code.'),
+  MISSING_SERVICE_CODE: c('configuration', 500, 'itsme® did not receive a service code.'),
+  INVALID_REQUESTOR: c('configuration', 500, 'The partner code or service code is not known to itsme®.'),
+  INVALID_URL: c('configuration', 500, 'The redirect URL is missing or malformed.'),
+  UNAUTHORIZED_URL: c('configuration', 500, 'The redirect URL is not registered for this service.'),
+  INVALID_LANGUAGE: c('configuration', 500, 'The language is not supported by itsme®.'),
+  INVALID_POLICY: c('configuration', 500, 'The signature policy or commitment type is not known to itsme®.'),
+  INVALID_POLICY_STATUS: c('configuration', 500, 'The signature policy is disabled.'),
+  NOT_ALLOWED_TO_SIGN: c('configuration', 500, 'This service is not allowed to sign.'),
+  TLS_ERROR: c('configuration', 502, 'The TLS connection to itsme® failed (certificate not trusted or refused).'),
+  // input
+  INVALID_REQUEST: c('input', 400, 'The request is invalid.'),
+  INVALID_DIGEST: c('input', 400, 'The digest must be a SHA-256 digest (32 bytes).'),
+  DOCUMENT_NOT_FOUND: c('input', 404, 'The document to sign was not found.'),
+  // user
+  USER_REJECTED: c('user', 409, 'The user refused in the itsme® app.'),
+  USER_EXPIRED: c('user', 409, 'The user did not confirm in time.'),
+  SESSION_EXPIRED: c('user', 410, 'The signing session expired.'),
+  SESSION_CANCELLED: c('user', 409, 'The signing session was cancelled.'),
+  // upstream
+  UPSTREAM_ERROR: c('upstream', 502, 'itsme® reported a technical error.', true),
+  UPSTREAM_UNAVAILABLE: c('upstream', 503, 'itsme® could not be reached.', true),
+  TIMEOUT: c('upstream', 504, 'itsme® did not answer in time.', true),
+  INVALID_RESPONSE: c('upstream', 502, 'itsme® sent a response that does not match the protocol.', true),
+  UNKNOWN_SESSION: c('upstream', 409, 'itsme® does not know this session.'),
+  // session
+  SESSION_NOT_FOUND: c('session', 404, 'No signing session for this browser.'),
+  SESSION_CONFLICT: c('session', 409, 'The session was changed concurrently.', true),
+  ILLEGAL_TRANSITION: c('session', 409, 'This step is not allowed in the current state of the session.'),
+  NOT_SIGNED_YET: c('session', 409, 'The session is not signed yet.'),
+  FORBIDDEN: c('session', 403, 'This request is not allowed.'),
+  NOT_FOUND: c('session', 404, 'Not found.'),
+  METHOD_NOT_ALLOWED: c('session', 405, 'Method not allowed.'),
+  ABORTED: c('session', 499, 'The operation was aborted.'),
+  STORE_UNAVAILABLE: c('session', 503, 'The session store is unavailable.', true),
+  // verification
+  SIGNATURE_INVALID: c('verification', 502, 'The signature value does not verify against the certificate.'),
+  CERTIFICATE_UNTRUSTED: c('verification', 502, 'The signing certificate does not chain to a trusted CA.'),
+  CERTIFICATE_INVALID: c('verification', 502, 'The signing certificate is not valid.'),
+  // internal
+  INTERNAL_ERROR: c('internal', 500, 'An unexpected error occurred.'),
+} as const satisfies Record<string, CodeInfo>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ItsmeSignErrorOptions {
+  message?: string;
+  /** HTTP status of the upstream answer, when there was one. */
+  httpStatus?: number;
+  /** `statusReason` (identification) or `result.min` (sign) as returned by itsme®. */
+  reason?: string;
+  /** Which field of an input was wrong (dot path). */
+  field?: string;
+  cause?: unknown;
+}
+
+export class ItsmeSignError extends Error {
+  override readonly name = 'ItsmeSignError';
+  readonly code: ErrorCode;
+  readonly category: ErrorCategory;
+  /** The HTTP status the web handler answers with. */
+  readonly status: number;
+  readonly retryable: boolean;
+  /** HTTP status of the upstream answer, when there was one. */
+  readonly httpStatus: number | undefined;
+  /** The service's own reason (`statusReason` / `result.min`), when one came back. */
+  readonly reason: string | undefined;
+  readonly field: string | undefined;
+
+  constructor(code: ErrorCode, options: ItsmeSignErrorOptions = {}) {
+    const info = ERROR_CODES[code];
+    super(options.message ?? info.message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.category = info.category;
+    this.status = info.status;
+    this.retryable = info.retryable;
+    this.httpStatus = options.httpStatus;
+    this.reason = options.reason;
+    this.field = options.field;
+  }
+
+  /** A JSON view safe to send to a browser: no stack, no cause. */
+  toJSON(): { code: ErrorCode; message: string; category: ErrorCategory; retryable: boolean; reason?: string; field?: string } {
+    return {
+      code: this.code,
+      message: this.message,
+      category: this.category,
+      retryable: this.retryable,
+      ...(this.reason ? { reason: this.reason } : {}),
+      ...(this.field ? { field: this.field } : {}),
+    };
+  }
+}
+
+export const isItsmeSignError = (e: unknown): e is ItsmeSignError => e instanceof ItsmeSignError;
+
+/**
+ * Maps the service's reason token (identification `statusReason` or DSS `result.min`) to our code.
+ * Unknown tokens map by HTTP status: 5xx → UPSTREAM_ERROR, else INVALID_REQUEST.
+ */
+export function codeForReason(reason: string | undefined, httpStatus?: number): ErrorCode {
+  switch (reason?.toUpperCase()) {
+    case 'MISSING_PARTNER_CODE':
+      return 'MISSING_PARTNER_CODE';
+    case 'MISSING_SERVICE_CODE':
+      return 'MISSING_SERVICE_CODE';
+    case 'INVALID_REQUESTOR':
+      return 'INVALID_REQUESTOR';
+    case 'INVALID_URL':
+      return 'INVALID_URL';
+    case 'UNAUTHORIZED_URL':
+      return 'UNAUTHORIZED_URL';
+    case 'INVALID_LANG':
+    case 'INVALID_LANGUAGE':
+      return 'INVALID_LANGUAGE';
+    case 'INVALID_POLICY':
+      return 'INVALID_POLICY';
+    case 'INVALID_POLICY_STATUS':
+      return 'INVALID_POLICY_STATUS';
+    case 'NOT_ALLOWED_TO_SIGN':
+    case 'SIGNATURE_NOT_ALLOWED':
+      return 'NOT_ALLOWED_TO_SIGN';
+    case 'REJECTED':
+      return 'USER_REJECTED';
+    case 'EXPIRED':
+      return 'USER_EXPIRED';
+    case 'NO_HASH_PROVIDED':
+    case 'ONLY_SINGLE_HASH_SUPPORTED':
+    case 'NO_DIGEST_INFO_PROVIDED':
+    case 'ONLY_SINGLE_DIGEST_INFO_SUPPORTED':
+    case 'INVALID_DIGEST_INFO':
+    case 'BATCH_TOO_LARGE':
+      return 'INVALID_DIGEST';
+    case 'MISSING_ASYNC_RESP_ID':
+    case 'INCOMPLETE_REQUEST':
+    case 'NO_REQUEST':
+      return 'INVALID_REQUEST';
+    case 'TECHNICAL_ERROR':
+    case 'UNEXPECTED_ERROR':
+    case 'ERROR':
+    case 'UNKNOWN':
+      return 'UPSTREAM_ERROR';
+    default:
+      if (httpStatus === 409) return 'UNKNOWN_SESSION';
+      return httpStatus !== undefined && httpStatus >= 500 ? 'UPSTREAM_ERROR' : 'INVALID_REQUEST';
+  }
+}

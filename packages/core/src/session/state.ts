@@ -1,0 +1,308 @@
+/**
+ * The signing session as a pure state machine: `transition(session, event, now)` → next session.
+ * Every state is plain JSON (so any store can keep it) and every change bumps `version` (compare-and-set).
+ *
+ *   created ──IDENTIFICATION_STARTED──▶ identifying ──IDENTIFIED──▶ identified ──SIGNING_STARTED──▶ signing ──SIGNED──▶ signed
+ *      │                                  │  ▲ USER_RETURNED                                          │  ▲ USER_RETURNED
+ *      └───────── REJECTED / EXPIRED / FAILED / CANCELLED from any non-final state ────────────────────┘
+ */
+import { type ErrorCode, ItsmeSignError } from '../errors.js';
+import type { Language } from '../wire/constants.js';
+
+export const SESSION_STATUSES = [
+  'created',
+  'identifying',
+  'identified',
+  'signing',
+  'signed',
+  'rejected',
+  'expired',
+  'failed',
+  'cancelled',
+] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+export const FINAL_STATUSES = ['signed', 'rejected', 'expired', 'failed', 'cancelled'] as const;
+export type FinalStatus = (typeof FINAL_STATUSES)[number];
+export const isFinalStatus = (s: SessionStatus): s is FinalStatus => (FINAL_STATUSES as readonly string[]).includes(s);
+
+/** The protocol step a session was in. */
+export type SessionStep = 'identification' | 'signing';
+
+/** What the app asked to sign. */
+export type SigningSubject =
+  /** Hash mode: the app built the data to be signed and gives its SHA-256 (standard base64). */
+  | { mode: 'hash'; digest: string; documentName?: string }
+  /** Document mode: a reference the app's `resolveDocument` hook turns into bytes; a `DocumentSigner` does the rest. */
+  | { mode: 'document'; documentId: string; documentName?: string };
+
+export interface SessionOptions {
+  lang: Language;
+  /** Shown in the itsme® app, ≤ 50 ISO-8859-1 characters. */
+  signerRole?: string;
+  /** Shown in the itsme® app, ≤ 50 ISO-8859-1 characters. */
+  description?: string;
+  /** Known itsme® user code (skips the phone-number step at itsme®). */
+  userCode?: string;
+}
+
+export interface IdentificationInfo {
+  asyncRespID: string;
+  identificationUrl: string;
+  /** The user came back to the callback URL from itsme®. */
+  returned: boolean;
+}
+
+export interface SignerInfo {
+  userCode: string;
+  /** PEM of the signing certificate. */
+  certificate: string;
+  /** PEM certificates, leaf first. */
+  certificateChain: string[];
+}
+
+export interface SigningInfo {
+  respID: string;
+  signingUrl: string;
+  /** `docHash[].id` sent to itsme® (echoed back as `whichDoc`). */
+  docId: string;
+  /** The SHA-256 (standard base64) that itsme® signs. */
+  digest: string;
+  /** Serialisable state of the `DocumentSigner` between `prepare` and `finalize` (document mode). */
+  prepared?: unknown;
+  returned: boolean;
+}
+
+export interface SignedInfo {
+  /** Raw signature value, standard base64. */
+  signatureValue: string;
+  /** Where the signed document was stored by the app's hook (document mode), if it said. */
+  resultRef?: string;
+  signedAt: number;
+}
+
+export interface SessionFailure {
+  code: ErrorCode;
+  message: string;
+  step?: SessionStep;
+  /** The service's own reason token, if any. */
+  reason?: string;
+}
+
+interface Base {
+  id: string;
+  /** Incremented by every transition; stores compare-and-set on it. */
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+  /** After this instant (ms since epoch) the session expires, whatever its state. */
+  expiresAt: number;
+  subject: SigningSubject;
+  options: SessionOptions;
+  /** The app's user this session belongs to (from the `authorize` hook), if any. */
+  owner?: string;
+}
+
+export type CreatedSession = Base & { status: 'created' };
+export type IdentifyingSession = Base & { status: 'identifying'; identification: IdentificationInfo };
+export type IdentifiedSession = Base & { status: 'identified'; identification: IdentificationInfo; signer: SignerInfo };
+export type SigningSessionState = Base & {
+  status: 'signing';
+  identification: IdentificationInfo;
+  signer: SignerInfo;
+  signing: SigningInfo;
+};
+export type SignedSession = Base & {
+  status: 'signed';
+  identification: IdentificationInfo;
+  signer: SignerInfo;
+  signing: SigningInfo;
+  signed: SignedInfo;
+};
+type Partial3 = Partial<Pick<SignedSession, 'identification' | 'signer' | 'signing'>>;
+export type RejectedSession = Base & Partial3 & { status: 'rejected'; failure: SessionFailure };
+export type ExpiredSession = Base & Partial3 & { status: 'expired'; failure: SessionFailure };
+export type FailedSession = Base & Partial3 & { status: 'failed'; failure: SessionFailure };
+export type CancelledSession = Base & Partial3 & { status: 'cancelled'; failure: SessionFailure };
+
+/** One signing session. Plain JSON. */
+export type SigningSession =
+  | CreatedSession
+  | IdentifyingSession
+  | IdentifiedSession
+  | SigningSessionState
+  | SignedSession
+  | RejectedSession
+  | ExpiredSession
+  | FailedSession
+  | CancelledSession;
+
+export type SessionEvent =
+  | { type: 'IDENTIFICATION_STARTED'; asyncRespID: string; identificationUrl: string }
+  | { type: 'USER_RETURNED' }
+  | { type: 'IDENTIFIED'; userCode: string; certificate: string; certificateChain: string[] }
+  | {
+      type: 'SIGNING_STARTED';
+      respID: string;
+      signingUrl: string;
+      docId: string;
+      digest: string;
+      prepared?: unknown;
+    }
+  | { type: 'SIGNED'; signatureValue: string; resultRef?: string }
+  | { type: 'REJECTED'; reason?: string }
+  | { type: 'EXPIRED'; reason?: string }
+  | { type: 'FAILED'; code: ErrorCode; message: string; reason?: string }
+  | { type: 'CANCELLED' };
+
+export type SessionEventType = SessionEvent['type'];
+export const SESSION_EVENT_TYPES: readonly SessionEventType[] = [
+  'IDENTIFICATION_STARTED',
+  'USER_RETURNED',
+  'IDENTIFIED',
+  'SIGNING_STARTED',
+  'SIGNED',
+  'REJECTED',
+  'EXPIRED',
+  'FAILED',
+  'CANCELLED',
+];
+
+export interface NewSessionInput {
+  id: string;
+  subject: SigningSubject;
+  options: SessionOptions;
+  owner?: string;
+  now: number;
+  ttlMs: number;
+}
+
+export function createSession(input: NewSessionInput): CreatedSession {
+  return {
+    id: input.id,
+    version: 1,
+    status: 'created',
+    createdAt: input.now,
+    updatedAt: input.now,
+    expiresAt: input.now + input.ttlMs,
+    subject: input.subject,
+    options: input.options,
+    ...(input.owner === undefined ? {} : { owner: input.owner }),
+  };
+}
+
+/** The step a non-final session is in (for failures). */
+export function stepOf(session: SigningSession): SessionStep {
+  return 'signing' in session && session.signing ? 'signing' : 'identification';
+}
+
+const illegal = (session: SigningSession, event: SessionEvent): never => {
+  throw new ItsmeSignError('ILLEGAL_TRANSITION', {
+    message: `Event ${event.type} is not allowed in state ${session.status}.`,
+  });
+};
+
+/** `true` if the session's own deadline has passed. */
+export const isPastDeadline = (session: SigningSession, now: number): boolean =>
+  !isFinalStatus(session.status) && now >= session.expiresAt;
+
+/**
+ * The next state of `session` after `event`. Pure: no I/O, time comes from `now`.
+ * Throws `ItsmeSignError('ILLEGAL_TRANSITION')` for an event the state does not accept.
+ */
+export function transition(session: SigningSession, event: SessionEvent, now: number): SigningSession {
+  const bump = { version: session.version + 1, updatedAt: now };
+
+  // Ends that every non-final state accepts.
+  switch (event.type) {
+    case 'REJECTED':
+    case 'EXPIRED':
+    case 'FAILED':
+    case 'CANCELLED': {
+      if (isFinalStatus(session.status)) return illegal(session, event);
+      const step = stepOf(session);
+      const { status: _s, ...rest } = session;
+      const failure: SessionFailure =
+        event.type === 'FAILED'
+          ? { code: event.code, message: event.message, step, ...(event.reason ? { reason: event.reason } : {}) }
+          : event.type === 'REJECTED'
+            ? { code: 'USER_REJECTED', message: 'The user refused in the itsme® app.', step, reason: event.reason ?? 'REJECTED' }
+            : event.type === 'EXPIRED'
+              ? {
+                  code: event.reason ? 'USER_EXPIRED' : 'SESSION_EXPIRED',
+                  message: event.reason ? 'The user did not confirm in time.' : 'The signing session expired.',
+                  step,
+                  ...(event.reason ? { reason: event.reason } : {}),
+                }
+              : { code: 'SESSION_CANCELLED', message: 'The signing session was cancelled.', step };
+      const status = (
+        { REJECTED: 'rejected', EXPIRED: 'expired', FAILED: 'failed', CANCELLED: 'cancelled' } as const
+      )[event.type];
+      return { ...rest, ...bump, status, failure } as SigningSession;
+    }
+    default:
+      break;
+  }
+
+  switch (session.status) {
+    case 'created':
+      if (event.type !== 'IDENTIFICATION_STARTED') return illegal(session, event);
+      return {
+        ...session,
+        ...bump,
+        status: 'identifying',
+        identification: { asyncRespID: event.asyncRespID, identificationUrl: event.identificationUrl, returned: false },
+      };
+    case 'identifying':
+      if (event.type === 'USER_RETURNED') {
+        return { ...session, ...bump, identification: { ...session.identification, returned: true } };
+      }
+      if (event.type !== 'IDENTIFIED') return illegal(session, event);
+      return {
+        ...session,
+        ...bump,
+        status: 'identified',
+        signer: { userCode: event.userCode, certificate: event.certificate, certificateChain: event.certificateChain },
+      };
+    case 'identified':
+      if (event.type !== 'SIGNING_STARTED') return illegal(session, event);
+      return {
+        ...session,
+        ...bump,
+        status: 'signing',
+        signing: {
+          respID: event.respID,
+          signingUrl: event.signingUrl,
+          docId: event.docId,
+          digest: event.digest,
+          ...(event.prepared === undefined ? {} : { prepared: event.prepared }),
+          returned: false,
+        },
+      };
+    case 'signing':
+      if (event.type === 'USER_RETURNED') {
+        return { ...session, ...bump, signing: { ...session.signing, returned: true } };
+      }
+      if (event.type !== 'SIGNED') return illegal(session, event);
+      return {
+        ...session,
+        ...bump,
+        status: 'signed',
+        signed: {
+          signatureValue: event.signatureValue,
+          signedAt: now,
+          ...(event.resultRef === undefined ? {} : { resultRef: event.resultRef }),
+        },
+      };
+    case 'signed':
+    case 'rejected':
+    case 'expired':
+    case 'failed':
+    case 'cancelled':
+      return illegal(session, event);
+    default: {
+      const unreachable: never = session;
+      return unreachable;
+    }
+  }
+}

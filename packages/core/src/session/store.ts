@@ -1,0 +1,131 @@
+/**
+ * Where sessions live between requests. Writes are compare-and-set on `version`, so two instances or two
+ * tabs can never overwrite each other's change. The in-memory store is the default for a single process;
+ * `@itsme-sign/redis` implements the same interface for several instances.
+ */
+import type { SigningSession } from './state.js';
+
+export interface SessionStore {
+  /** The session, or `undefined` if unknown or expired. */
+  get(id: string): Promise<SigningSession | undefined>;
+  /**
+   * Writes `session` only if the stored version equals `expectedVersion` (`0`: only if no session exists).
+   * Returns `false` (and writes nothing) when someone else changed it first. `ttlMs` is how long to keep it.
+   */
+  compareAndSet(session: SigningSession, expectedVersion: number, ttlMs: number): Promise<boolean>;
+  delete(id: string): Promise<void>;
+  /**
+   * Takes a short lease named `key` for `ttlMs` if no one holds it, across every instance sharing the store.
+   * Used to make at most one upstream status call per session and poll interval. The lease is not released
+   * early: it simply expires.
+   */
+  acquireLease(key: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Calls `listener` whenever the session `id` is written (by this or another instance), so long polls wake
+   * up without polling the store. Returns the function that stops listening.
+   */
+  watch(id: string, listener: () => void): () => void;
+  /** Releases connections and timers. */
+  close?(): Promise<void>;
+}
+
+interface Entry {
+  json: string;
+  version: number;
+  expiresAt: number;
+}
+
+export interface MemorySessionStoreOptions {
+  /** Clock in ms (tests). */
+  now?: () => number;
+  /** How often expired entries are swept (ms). Default 60 s. */
+  sweepIntervalMs?: number;
+}
+
+/** A `SessionStore` in this process's memory. Sessions are kept as JSON strings, so callers never share objects. */
+export class MemorySessionStore implements SessionStore {
+  readonly #sessions = new Map<string, Entry>();
+  readonly #leases = new Map<string, number>();
+  readonly #listeners = new Map<string, Set<() => void>>();
+  readonly #now: () => number;
+  readonly #sweeper: NodeJS.Timeout;
+
+  constructor(options: MemorySessionStoreOptions = {}) {
+    this.#now = options.now ?? Date.now;
+    this.#sweeper = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 60_000);
+    this.#sweeper.unref();
+  }
+
+  get size(): number {
+    return this.#sessions.size;
+  }
+
+  async get(id: string): Promise<SigningSession | undefined> {
+    const entry = this.#live(id);
+    return entry ? (JSON.parse(entry.json) as SigningSession) : undefined;
+  }
+
+  async compareAndSet(session: SigningSession, expectedVersion: number, ttlMs: number): Promise<boolean> {
+    const current = this.#live(session.id);
+    if ((current?.version ?? 0) !== expectedVersion) return false;
+    this.#sessions.set(session.id, {
+      json: JSON.stringify(session),
+      version: session.version,
+      expiresAt: this.#now() + ttlMs,
+    });
+    this.#notify(session.id);
+    return true;
+  }
+
+  async delete(id: string): Promise<void> {
+    this.#sessions.delete(id);
+    this.#notify(id);
+  }
+
+  async acquireLease(key: string, ttlMs: number): Promise<boolean> {
+    const now = this.#now();
+    const until = this.#leases.get(key);
+    if (until !== undefined && until > now) return false;
+    this.#leases.set(key, now + ttlMs);
+    return true;
+  }
+
+  watch(id: string, listener: () => void): () => void {
+    let set = this.#listeners.get(id);
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(id, set);
+    }
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.#listeners.delete(id);
+    };
+  }
+
+  /** Drops expired sessions and leases. Runs on a timer; public for tests. */
+  sweep(): void {
+    const now = this.#now();
+    for (const [id, e] of this.#sessions) if (e.expiresAt <= now) this.#sessions.delete(id);
+    for (const [k, until] of this.#leases) if (until <= now) this.#leases.delete(k);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#sweeper);
+    this.#listeners.clear();
+  }
+
+  #live(id: string): Entry | undefined {
+    const entry = this.#sessions.get(id);
+    if (entry && entry.expiresAt <= this.#now()) {
+      this.#sessions.delete(id);
+      return undefined;
+    }
+    return entry;
+  }
+
+  #notify(id: string): void {
+    const set = this.#listeners.get(id);
+    if (set) for (const l of [...set]) l();
+  }
+}

@@ -1,0 +1,16 @@
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Tests import sibling packages from their sources, so a change in `core` is seen by every package's tests
+ * without a rebuild. Processes that a test spawns (the sandbox CLI, the demo) run the built `dist/`.
+ */
+const root = fileURLToPath(new URL('.', import.meta.url));
+export const sourceAliases = [
+  { find: /^@itsme-sign\/core\/contract$/, replacement: `${root}packages/core/src/contract/index.ts` },
+  { find: /^@itsme-sign\/core$/, replacement: `${root}packages/core/src/index.ts` },
+  { find: /^@itsme-sign\/sandbox$/, replacement: `${root}packages/sandbox/src/index.ts` },
+  { find: /^@itsme-sign\/ades$/, replacement: `${root}packages/ades/src/index.ts` },
+  { find: /^@itsme-sign\/redis$/, replacement: `${root}packages/redis/src/index.ts` },
+  { find: /^@itsme-sign\/express$/, replacement: `${root}packages/express/src/index.ts` },
+  { find: /^@itsme-sign\/nestjs$/, replacement: `${root}packages/nestjs/src/index.ts` },
+];
