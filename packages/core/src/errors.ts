@@ -49,7 +49,11 @@ export const ERROR_CODES = {
   INVALID_POLICY: c('configuration', 500, 'The signature policy or commitment type is not known to itsme®.'),
   INVALID_POLICY_STATUS: c('configuration', 500, 'The signature policy is disabled.'),
   NOT_ALLOWED_TO_SIGN: c('configuration', 500, 'This service is not allowed to sign.'),
-  TLS_ERROR: c('configuration', 502, 'The TLS connection to itsme® failed (certificate not trusted or refused).'),
+  TLS_ERROR: c(
+    'configuration',
+    502,
+    'The TLS connection to itsme® failed (certificate not trusted or refused).',
+  ),
   // input
   INVALID_REQUEST: c('input', 400, 'The request is invalid.'),
   INVALID_DIGEST: c('input', 400, 'The digest must be a SHA-256 digest (32 bytes).'),
@@ -111,7 +115,10 @@ export class ItsmeSignError extends Error {
 
   constructor(code: ErrorCode, options: ItsmeSignErrorOptions = {}) {
     const info = ERROR_CODES[code];
-    super(options.message ?? info.message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      options.message ?? info.message,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.code = code;
     this.category = info.category;
     this.status = info.status;
@@ -122,7 +129,14 @@ export class ItsmeSignError extends Error {
   }
 
   /** A JSON view safe to send to a browser: no stack, no cause. */
-  toJSON(): { code: ErrorCode; message: string; category: ErrorCategory; retryable: boolean; reason?: string; field?: string } {
+  toJSON(): {
+    code: ErrorCode;
+    message: string;
+    category: ErrorCategory;
+    retryable: boolean;
+    reason?: string;
+    field?: string;
+  } {
     return {
       code: this.code,
       message: this.message,

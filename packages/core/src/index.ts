@@ -1,8 +1,16 @@
+export * from './client/b2b-client.js';
+export * from './client/discovery.js';
+export type { ClientCredentials, RetryOptions } from './client/transport.js';
 export * from './contract/index.js';
 export * from './digest.js';
 export * from './errors.js';
+export * from './handler/cookie.js';
+export * from './handler/handler.js';
+export * from './handler/view.js';
 export * from './session/document-signer.js';
+export * from './session/orchestrator.js';
 export * from './session/state.js';
 export * from './session/store.js';
+export * from './signature-check.js';
 export * from './wire/constants.js';
 export * from './wire/schemas.js';

@@ -24,7 +24,8 @@ export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 export const FINAL_STATUSES = ['signed', 'rejected', 'expired', 'failed', 'cancelled'] as const;
 export type FinalStatus = (typeof FINAL_STATUSES)[number];
-export const isFinalStatus = (s: SessionStatus): s is FinalStatus => (FINAL_STATUSES as readonly string[]).includes(s);
+export const isFinalStatus = (s: SessionStatus): s is FinalStatus =>
+  (FINAL_STATUSES as readonly string[]).includes(s);
 
 /** The protocol step a session was in. */
 export type SessionStep = 'identification' | 'signing';
@@ -105,7 +106,11 @@ interface Base {
 
 export type CreatedSession = Base & { status: 'created' };
 export type IdentifyingSession = Base & { status: 'identifying'; identification: IdentificationInfo };
-export type IdentifiedSession = Base & { status: 'identified'; identification: IdentificationInfo; signer: SignerInfo };
+export type IdentifiedSession = Base & {
+  status: 'identified';
+  identification: IdentificationInfo;
+  signer: SignerInfo;
+};
 export type SigningSessionState = Base & {
   status: 'signing';
   identification: IdentificationInfo;
@@ -224,13 +229,25 @@ export function transition(session: SigningSession, event: SessionEvent, now: nu
       const { status: _s, ...rest } = session;
       const failure: SessionFailure =
         event.type === 'FAILED'
-          ? { code: event.code, message: event.message, step, ...(event.reason ? { reason: event.reason } : {}) }
+          ? {
+              code: event.code,
+              message: event.message,
+              step,
+              ...(event.reason ? { reason: event.reason } : {}),
+            }
           : event.type === 'REJECTED'
-            ? { code: 'USER_REJECTED', message: 'The user refused in the itsme® app.', step, reason: event.reason ?? 'REJECTED' }
+            ? {
+                code: 'USER_REJECTED',
+                message: 'The user refused in the itsme® app.',
+                step,
+                reason: event.reason ?? 'REJECTED',
+              }
             : event.type === 'EXPIRED'
               ? {
                   code: event.reason ? 'USER_EXPIRED' : 'SESSION_EXPIRED',
-                  message: event.reason ? 'The user did not confirm in time.' : 'The signing session expired.',
+                  message: event.reason
+                    ? 'The user did not confirm in time.'
+                    : 'The signing session expired.',
                   step,
                   ...(event.reason ? { reason: event.reason } : {}),
                 }
@@ -251,7 +268,11 @@ export function transition(session: SigningSession, event: SessionEvent, now: nu
         ...session,
         ...bump,
         status: 'identifying',
-        identification: { asyncRespID: event.asyncRespID, identificationUrl: event.identificationUrl, returned: false },
+        identification: {
+          asyncRespID: event.asyncRespID,
+          identificationUrl: event.identificationUrl,
+          returned: false,
+        },
       };
     case 'identifying':
       if (event.type === 'USER_RETURNED') {
@@ -262,7 +283,11 @@ export function transition(session: SigningSession, event: SessionEvent, now: nu
         ...session,
         ...bump,
         status: 'identified',
-        signer: { userCode: event.userCode, certificate: event.certificate, certificateChain: event.certificateChain },
+        signer: {
+          userCode: event.userCode,
+          certificate: event.certificate,
+          certificateChain: event.certificateChain,
+        },
       };
     case 'identified':
       if (event.type !== 'SIGNING_STARTED') return illegal(session, event);

@@ -72,7 +72,10 @@ export const identificationResponseSchema = z
     asyncRespID: z.string().min(1).optional(),
     identificationUrl: z.url({ protocol: /^https?$/ }),
   })
-  .refine((v) => v.asyncRespId ?? v.asyncRespID, { message: 'asyncRespId is required', path: ['asyncRespId'] })
+  .refine((v) => v.asyncRespId ?? v.asyncRespID, {
+    message: 'asyncRespId is required',
+    path: ['asyncRespId'],
+  })
   .transform((v) => ({
     status: v.status,
     statusReason: v.statusReason,
@@ -249,8 +252,7 @@ export const signResponseSchema = z
     result: {
       maj: v.result.maj,
       min: v.result.min ?? undefined,
-      msg:
-        typeof v.result.msg === 'string' ? v.result.msg : (v.result.msg?.value ?? undefined),
+      msg: typeof v.result.msg === 'string' ? v.result.msg : (v.result.msg?.value ?? undefined),
     },
     reqID: v.reqID ?? undefined,
     respID: v.respID ?? undefined,

@@ -1,0 +1,325 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ItsmeSignError } from '../errors.js';
+import { type MtlsServer, startMtlsServer } from '../test-support/mtls-server.js';
+import { createTestPki, type TestPki } from '../test-support/pki.js';
+import { ResultMajor } from '../wire/constants.js';
+import { B2BClient, type B2BClientOptions } from './b2b-client.js';
+import { DiscoveryCache } from './discovery.js';
+
+let pki: TestPki;
+let server: MtlsServer;
+const USER_CODE = '9o8f04wm1g0bdc8gmgcuxp2ehgn7txh0x2kq';
+const DIGEST = Buffer.alloc(32, 7).toString('base64');
+
+const options = (extra: Partial<B2BClientOptions> = {}): B2BClientOptions => ({
+  baseUrl: server.url,
+  partnerCode: 'PARTNER',
+  serviceCode: 'SERVICE',
+  credentials: { cert: pki.clientCert, key: pki.clientKey },
+  ca: pki.caCert,
+  timeoutMs: 2_000,
+  retry: { retries: 2, baseDelayMs: 10, maxDelayMs: 50 },
+  ...extra,
+});
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(ItsmeSignError);
+    const err = e as ItsmeSignError;
+    const text = `${err.message} ${JSON.stringify(err)} ${String(err.cause)}`;
+    expect(text).not.toContain('PRIVATE KEY');
+    return err.code;
+  }
+  throw new Error('expected a rejection');
+}
+
+const signInput = () => ({
+  userCode: USER_CODE,
+  digest: DIGEST,
+  docId: 'contract.pdf',
+  lang: 'FR',
+  redirectUrl: 'https://sca.example/callback',
+  signPolicyRef: '1.3.6.1.4.1.49274.1.1.7.1.0',
+  signerRole: 'Gérant',
+});
+
+beforeAll(async () => {
+  pki = createTestPki();
+  server = await startMtlsServer({ cert: pki.serverCert, key: pki.serverKey, ca: pki.caCert });
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('B2B client over real mutual TLS', () => {
+  it('presents the client certificate and sends exactly the swagger request', async () => {
+    server.answer('/user_identification', {
+      body: { status: 'OK', asyncRespID: 'async-1', identificationUrl: 'https://itsme.example/identify?q=1' },
+    });
+    const client = new B2BClient(options({ sendPartnerCodeHeader: true }));
+    const started = await client.startIdentification({
+      lang: 'nl',
+      redirectUrl: 'https://sca.example/callback',
+    });
+    expect(started).toEqual({
+      asyncRespID: 'async-1',
+      identificationUrl: 'https://itsme.example/identify?q=1',
+    });
+    const seen = server.seen.at(-1)!;
+    expect(seen.peerCn).toBe('client');
+    expect(seen.headers['x-partner-code']).toBe('PARTNER');
+    expect(seen.body).toEqual({
+      partnerCode: 'PARTNER',
+      serviceCode: 'SERVICE',
+      lang: 'NL',
+      redirectUrl: 'https://sca.example/callback',
+    });
+    await client.close();
+  });
+
+  it('refuses a server whose certificate does not chain to the configured CA', async () => {
+    const rogue = await startMtlsServer({ cert: pki.rogueCert, key: pki.rogueKey, ca: pki.caCert });
+    const client = new B2BClient(options({ baseUrl: rogue.url, retry: { retries: 0 } }));
+    expect(await codeOf(client.getDiscovery())).toBe('TLS_ERROR');
+    expect(rogue.seen).toHaveLength(0);
+    await client.close();
+    await rogue.close();
+  });
+
+  it('is refused by the server with a client certificate from another CA', async () => {
+    const client = new B2BClient(
+      options({ credentials: { cert: pki.rogueClientCert, key: pki.rogueClientKey }, retry: { retries: 0 } }),
+    );
+    const before = server.seen.length;
+    expect(['TLS_ERROR', 'UPSTREAM_UNAVAILABLE']).toContain(await codeOf(client.getDiscovery()));
+    expect(server.seen.length).toBe(before);
+    await client.close();
+  });
+
+  it('refuses http: base URLs and missing credentials at construction', () => {
+    expect(() => new B2BClient(options({ baseUrl: 'http://127.0.0.1:1' }))).toThrowError(
+      expect.objectContaining({ code: 'INSECURE_URL' }) as Error,
+    );
+    const { credentials: _c, ...noCreds } = options();
+    expect(() => new B2BClient(noCreds)).toThrowError(
+      expect.objectContaining({ code: 'MISSING_CREDENTIALS' }) as Error,
+    );
+    expect(() => new B2BClient(options({ partnerCode: '' }))).toThrowError(
+      expect.objectContaining({ code: 'INVALID_CONFIG', field: 'partnerCode' }) as Error,
+    );
+  });
+
+  it('maps identification status: pending, identified with chain, rejected, expired, unknown id', async () => {
+    const cert = pki.clientCert;
+    let answer: () => { status: number; body?: unknown } = () => ({
+      status: 409,
+      body: { status: 'NOK', statusReason: 'PENDING' },
+    });
+    server.answer('/user_identification/status', () => answer());
+    const client = new B2BClient(options());
+    expect(await client.getIdentificationStatus('a1')).toEqual({ state: 'pending' });
+    answer = () => ({
+      status: 200,
+      body: {
+        status: 'OK',
+        userCode: USER_CODE,
+        certificate: cert,
+        fullCertificateChain: `${cert}${pki.caCert}`,
+      },
+    });
+    const identified = await client.getIdentificationStatus('a1');
+    expect(identified.state === 'identified' && identified.certificateChain).toHaveLength(2);
+    answer = () => ({ status: 409, body: { status: 'NOK', statusReason: 'REJECTED' } });
+    expect(await client.getIdentificationStatus('a1')).toEqual({ state: 'rejected', reason: 'REJECTED' });
+    answer = () => ({ status: 409, body: { status: 'NOK', statusReason: 'EXPIRED' } });
+    expect(await client.getIdentificationStatus('a1')).toEqual({ state: 'expired', reason: 'EXPIRED' });
+    answer = () => ({ status: 409 });
+    expect(await codeOf(client.getIdentificationStatus('a1'))).toBe('UNKNOWN_SESSION');
+    answer = () => ({ status: 400, body: { status: 'NOK', statusReason: 'INVALID_REQUESTOR' } });
+    expect(await codeOf(client.getIdentificationStatus('a1'))).toBe('INVALID_REQUESTOR');
+    await client.close();
+  });
+
+  it.each([
+    ['MISSING_PARTNER_CODE', 'MISSING_PARTNER_CODE'],
+    ['UNAUTHORIZED_URL', 'UNAUTHORIZED_URL'],
+    ['INVALID_URL', 'INVALID_URL'],
+    ['INVALID_LANG', 'INVALID_LANGUAGE'],
+    ['UNEXPECTED_ERROR', 'UPSTREAM_ERROR'],
+  ])('identification error %s → %s', async (reason, code) => {
+    server.answer('/user_identification', { status: 400, body: { status: 'NOK', statusReason: reason } });
+    const client = new B2BClient(options());
+    expect(
+      await codeOf(client.startIdentification({ lang: 'EN', redirectUrl: 'https://sca.example/cb' })),
+    ).toBe(code);
+    await client.close();
+  });
+
+  it('starts signing with the strict DSS shape and reads the signature from the status', async () => {
+    server.answer('/sign_document', (n) =>
+      n === 1
+        ? {
+            body: {
+              result: { maj: ResultMajor.Pending },
+              reqID: 'x',
+              respID: 'resp-1',
+              optOutp: { itsme: { signingUrl: 'https://itsme.example/poka?q=2', userCode: USER_CODE } },
+            },
+          }
+        : n === 2
+          ? { body: { result: { maj: ResultMajor.Pending }, reqID: 'y', respID: 'resp-1' } }
+          : {
+              body: {
+                result: { maj: ResultMajor.Success },
+                reqID: 'z',
+                sigObj: [{ b64Sig: { value: 'c2lnbmF0dXJl' }, whichDoc: 'contract.pdf' }],
+              },
+            },
+    );
+    const client = new B2BClient(options());
+    const started = await client.startSigning(signInput());
+    expect(started).toMatchObject({ respID: 'resp-1', signingUrl: 'https://itsme.example/poka?q=2' });
+    const startBody = server.seen.at(-1)!.body as {
+      inDocs: { docHash: { di: { alg: string; value: string }[] }[] };
+      asyncRespID: unknown;
+      optInp: { itsme: { signPolicy: { signerRole: unknown[] } } };
+    };
+    expect(startBody.asyncRespID).toBeNull();
+    expect(startBody.inDocs.docHash[0]!.di[0]).toEqual({
+      alg: 'http://www.w3.org/2001/04/xmlenc#sha256',
+      value: DIGEST,
+    });
+    expect(startBody.optInp.itsme.signPolicy.signerRole).toHaveLength(4);
+    expect(await client.getSigningStatus('resp-1')).toEqual({ state: 'pending' });
+    const statusBody = server.seen.at(-1)!.body;
+    expect(statusBody).toEqual({
+      inDocs: null,
+      reqID: expect.stringMatching(/^ReqID/),
+      asyncRespID: 'resp-1',
+      optInp: { itsme: { partnerCode: 'PARTNER', serviceCode: 'SERVICE' } },
+    });
+    expect(await client.getSigningStatus('resp-1')).toEqual({
+      state: 'signed',
+      signatureValue: 'c2lnbmF0dXJl',
+      whichDoc: 'contract.pdf',
+    });
+    await client.close();
+  });
+
+  it('maps DSS errors and user outcomes', async () => {
+    let min = 'INVALID_POLICY';
+    let maj: string = ResultMajor.RequesterError;
+    server.answer('/sign_document', () => ({ status: 400, body: { result: { maj, min }, reqID: 'r' } }));
+    const client = new B2BClient(options({ retry: { retries: 0 } }));
+    expect(await codeOf(client.startSigning(signInput()))).toBe('INVALID_POLICY');
+    min = 'REJECTED';
+    expect(await client.getSigningStatus('r1')).toEqual({ state: 'rejected', reason: 'REJECTED' });
+    min = 'EXPIRED';
+    expect(await client.getSigningStatus('r1')).toEqual({ state: 'expired', reason: 'EXPIRED' });
+    min = 'TECHNICAL_ERROR';
+    maj = ResultMajor.ResponderError;
+    expect(await codeOf(client.getSigningStatus('r1'))).toBe('UPSTREAM_ERROR');
+    await client.close();
+  });
+
+  it('validates requests before sending: bad digest, signer role, language', async () => {
+    const client = new B2BClient(options());
+    const before = server.seen.length;
+    expect(
+      await codeOf(client.startSigning({ ...signInput(), digest: Buffer.alloc(20).toString('base64') })),
+    ).toBe('INVALID_DIGEST');
+    expect(await codeOf(client.startSigning({ ...signInput(), signerRole: 'x'.repeat(51) }))).toBe(
+      'INVALID_REQUEST',
+    );
+    expect(await codeOf(client.startSigning({ ...signInput(), lang: 'ES' }))).toBe('INVALID_REQUEST');
+    expect(server.seen.length).toBe(before);
+    await client.close();
+  });
+
+  it('retries status calls on 500 (honouring Retry-After) but never a sign start', async () => {
+    server.answer('/user_identification/status', (n) =>
+      n <= 2
+        ? {
+            status: 500,
+            headers: { 'retry-after': '0' },
+            body: { status: 'NOK', statusReason: 'TECHNICAL_ERROR' },
+          }
+        : { status: 409, body: { status: 'NOK', statusReason: 'PENDING' } },
+    );
+    const client = new B2BClient(options());
+    const before = server.seen.length;
+    expect(await client.getIdentificationStatus('a-retry')).toEqual({ state: 'pending' });
+    expect(server.seen.length - before).toBe(3);
+
+    server.answer('/sign_document', {
+      status: 500,
+      body: { result: { maj: ResultMajor.ResponderError, min: 'TECHNICAL_ERROR' }, reqID: 'r' },
+    });
+    const beforeSign = server.seen.length;
+    expect(await codeOf(client.startSigning(signInput()))).toBe('UPSTREAM_ERROR');
+    expect(server.seen.length - beforeSign).toBe(1);
+    await client.close();
+  });
+
+  it('times out, never repeats a timed-out sign start, and retries a timed-out status call', async () => {
+    server.answer('/sign_document', { hang: true });
+    const client = new B2BClient(
+      options({ timeoutMs: 300, retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 5 } }),
+    );
+    const before = server.seen.length;
+    expect(await codeOf(client.startSigning(signInput()))).toBe('TIMEOUT');
+    expect(server.seen.length - before).toBe(1);
+    const beforeStatus = server.seen.length;
+    expect(await codeOf(client.getSigningStatus('r1'))).toBe('TIMEOUT');
+    expect(server.seen.length - beforeStatus).toBe(2);
+    await client.close();
+  });
+
+  it('stops at once when the caller aborts', async () => {
+    server.answer('/user_identification/status', { hang: true });
+    const client = new B2BClient(options({ timeoutMs: 10_000 }));
+    const ac = new AbortController();
+    const pending = client.getIdentificationStatus('a-abort', { signal: ac.signal });
+    setTimeout(() => ac.abort(), 50);
+    expect(await codeOf(pending)).toBe('ABORTED');
+    await client.close();
+  });
+
+  it('reports a connection reset and a body that is not JSON', async () => {
+    server.answer('/.well-known/configuration', { reset: true });
+    const client = new B2BClient(options({ retry: { retries: 0 } }));
+    expect(await codeOf(client.getDiscovery())).toBe('UPSTREAM_UNAVAILABLE');
+    server.answer('/user_identification', { status: 200, raw: '<html>' });
+    expect(
+      await codeOf(client.startIdentification({ lang: 'EN', redirectUrl: 'https://sca.example/cb' })),
+    ).toBe('INVALID_RESPONSE');
+    await client.close();
+  });
+
+  it('caches discovery and validates language, policy and commitment type', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = JSON.parse(
+      readFileSync(new URL('../../../../../shared/itsme/qesdiscovery.json', import.meta.url), 'utf8'),
+    );
+    server.answer('/.well-known/configuration', { body: doc });
+    const client = new B2BClient(options());
+    const cache = new DiscoveryCache(client, { ttlMs: 60_000 });
+    const before = server.seen.length;
+    const [a, b] = await Promise.all([cache.get(), cache.get()]);
+    expect(a).toBe(b);
+    expect(server.seen.length - before).toBe(1);
+    const resolved = await cache.resolve({ lang: 'fr', signPolicyRef: '1.3.6.1.4.1.49274.1.1.7.1.0' });
+    expect(resolved.policy.sigDigestAlg).toBe('SHA256');
+    expect(await codeOf(cache.resolve({ lang: 'ES', signPolicyRef: '1.3.6.1.4.1.49274.1.1.7.1.0' }))).toBe(
+      'INVALID_LANGUAGE',
+    );
+    expect(await codeOf(cache.resolve({ signPolicyRef: 'ITSME_DEFAULT' }))).toBe('INVALID_POLICY');
+    expect(
+      await codeOf(cache.resolve({ signPolicyRef: '1.3.6.1.4.1.49274.1.1.7.1.0', commitmentTypeRef: '9.9' })),
+    ).toBe('INVALID_POLICY');
+    expect(server.seen.length - before).toBe(1);
+    await client.close();
+  });
+});

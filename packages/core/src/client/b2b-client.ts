@@ -1,0 +1,382 @@
+/**
+ * The itsme® Sign B2B client: the four protocol calls and discovery, over mutual TLS.
+ * Requests are validated strictly before they leave; responses are validated tolerantly; pending is a
+ * state (not an error); user outcomes (rejected, expired) are results; everything else is an `ItsmeSignError`.
+ */
+import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
+import { codeForReason, ItsmeSignError } from '../errors.js';
+import {
+  B2B_PATHS,
+  ITSME_ENVIRONMENTS,
+  type ItsmeEnvironment,
+  LANGUAGES,
+  type Language,
+  ResultMajor,
+  SHA256_ALGORITHM_URI,
+} from '../wire/constants.js';
+import {
+  type DiscoveryDocument,
+  discoveryDocumentSchema,
+  identificationErrorSchema,
+  identificationRequestSchema,
+  identificationResponseSchema,
+  identificationStatusRequestSchema,
+  identificationStatusResponseSchema,
+  type LocalizedLabel,
+  type SignResponse,
+  signResponseSchema,
+  signStartRequestSchema,
+  signStatusRequestSchema,
+} from '../wire/schemas.js';
+import { type ClientCredentials, type RetryOptions, Transport } from './transport.js';
+
+export interface B2BClientOptions {
+  /** `'production'`, `'test'`, or any `https:` base URL (e.g. the sandbox's `b2bUrl`). */
+  baseUrl: ItsmeEnvironment | (string & {});
+  /** Your partner code and service code from the itsme® onboarding. */
+  partnerCode: string;
+  serviceCode: string;
+  /** The client certificate registered at itsme® (mutual TLS). */
+  credentials?: ClientCredentials;
+  /** CA bundle the server certificate must chain to (PEM). Default: Node's roots. */
+  ca?: string | Buffer | Array<string | Buffer>;
+  /** Send the optional `X-Partner-Code` header. Default false. */
+  sendPartnerCodeHeader?: boolean;
+  /** Per-call timeout (ms). Default 15 000. */
+  timeoutMs?: number;
+  /** Retries of the calls that are safe to repeat (the two status calls, discovery). */
+  retry?: RetryOptions;
+  /** A custom undici dispatcher (it must do mutual TLS itself); credentials are then optional. */
+  dispatcher?: import('undici').Dispatcher;
+}
+
+export interface CallContext {
+  signal?: AbortSignal;
+}
+
+export interface StartIdentificationInput {
+  lang: Language | (string & {});
+  redirectUrl: string;
+  /** Known user (skips the phone-number page). */
+  userCode?: string;
+}
+
+export interface IdentificationStarted {
+  asyncRespID: string;
+  identificationUrl: string;
+}
+
+export type IdentificationStatus =
+  | { state: 'pending' }
+  | { state: 'identified'; userCode: string; certificate: string; certificateChain: string[] }
+  | { state: 'rejected'; reason: string }
+  | { state: 'expired'; reason: string };
+
+/** A text in each of the four languages, or one text used for all. */
+export type LocalizedText = string | Partial<Record<Language, string>>;
+
+export interface StartSigningInput {
+  userCode: string;
+  /** Standard base64 SHA-256 (32 bytes) of the data to be signed. */
+  digest: string;
+  /** `docHash[].id`, echoed back as `whichDoc`. */
+  docId: string;
+  lang: Language | (string & {});
+  redirectUrl: string;
+  /** Signature policy reference (an OID from discovery); default: the generic qualified policy. */
+  signPolicyRef: string;
+  commitmentTypeRef?: string;
+  signerRole?: LocalizedText;
+  description?: LocalizedText;
+}
+
+export interface SigningStarted {
+  respID: string;
+  signingUrl: string;
+  userCode?: string;
+}
+
+export type SigningStatus =
+  | { state: 'pending' }
+  | { state: 'signed'; signatureValue: string; whichDoc: string }
+  | { state: 'rejected'; reason: string }
+  | { state: 'expired'; reason: string };
+
+/** Resolves a named environment or validates a URL. */
+export function resolveBaseUrl(baseUrl: string): string {
+  return (ITSME_ENVIRONMENTS as Record<string, string>)[baseUrl] ?? baseUrl;
+}
+
+/** `ReqID` + 24 random characters (the format of the guide's examples). */
+export const newRequestId = (): string => `ReqID${randomBytes(18).toString('base64url')}`;
+
+function labels(text: LocalizedText | undefined): LocalizedLabel[] | undefined {
+  if (text === undefined) return undefined;
+  if (typeof text === 'string') return LANGUAGES.map((lang) => ({ lang, value: text }));
+  const out = LANGUAGES.filter((l) => text[l]).map((lang) => ({ lang, value: text[lang] as string }));
+  return out.length > 0 ? out : undefined;
+}
+
+/** Validates an outbound request; the first issue names the field. */
+function strict<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.join('.') ?? '';
+  const code = field.endsWith('di.0.value') || field.endsWith('.alg') ? 'INVALID_DIGEST' : 'INVALID_REQUEST';
+  throw new ItsmeSignError(code, {
+    message: `Invalid ${what}: ${field || '(root)'} ${issue?.message ?? 'is invalid'}`,
+    field,
+  });
+}
+
+/** Validates an inbound response; a mismatch is INVALID_RESPONSE naming the field. */
+function tolerant<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  what: string,
+  httpStatus: number,
+): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.join('.') ?? '';
+  throw new ItsmeSignError('INVALID_RESPONSE', {
+    message: `itsme® sent an invalid ${what}: ${field || '(root)'} ${issue?.message ?? 'is invalid'}`,
+    field,
+    httpStatus,
+  });
+}
+
+export class B2BClient {
+  readonly #transport: Transport;
+  readonly #partnerCode: string;
+  readonly #serviceCode: string;
+
+  constructor(options: B2BClientOptions) {
+    if (!options.partnerCode || !options.serviceCode) {
+      throw new ItsmeSignError('INVALID_CONFIG', {
+        message: 'partnerCode and serviceCode are required.',
+        field: options.partnerCode ? 'serviceCode' : 'partnerCode',
+      });
+    }
+    this.#partnerCode = options.partnerCode;
+    this.#serviceCode = options.serviceCode;
+    this.#transport = new Transport({
+      baseUrl: resolveBaseUrl(options.baseUrl),
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+      ...(options.ca ? { ca: options.ca } : {}),
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.retry ? { retry: options.retry } : {}),
+      ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+      ...(options.sendPartnerCodeHeader ? { partnerCodeHeader: options.partnerCode } : {}),
+    });
+  }
+
+  get baseUrl(): string {
+    return this.#transport.baseUrl;
+  }
+
+  /** `POST /user_identification`. Never retried (it creates a session). */
+  async startIdentification(
+    input: StartIdentificationInput,
+    ctx: CallContext = {},
+  ): Promise<IdentificationStarted> {
+    const body = strict(
+      identificationRequestSchema,
+      {
+        partnerCode: this.#partnerCode,
+        serviceCode: this.#serviceCode,
+        lang: input.lang,
+        redirectUrl: input.redirectUrl,
+        ...(input.userCode ? { userCode: input.userCode } : {}),
+      },
+      'identification request',
+    );
+    const res = await this.#transport.call('POST', B2B_PATHS.identification, body, {
+      idempotent: false,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+    if (res.status !== 200) throw identificationError(res.status, res.body);
+    const parsed = tolerant(identificationResponseSchema, res.body, 'identification response', res.status);
+    return { asyncRespID: parsed.asyncRespID, identificationUrl: parsed.identificationUrl };
+  }
+
+  /** `POST /user_identification/status`. Retried on server faults. */
+  async getIdentificationStatus(asyncRespID: string, ctx: CallContext = {}): Promise<IdentificationStatus> {
+    const body = strict(
+      identificationStatusRequestSchema,
+      { partnerCode: this.#partnerCode, serviceCode: this.#serviceCode, asyncRespID },
+      'identification status request',
+    );
+    const res = await this.#transport.call('POST', B2B_PATHS.identificationStatus, body, {
+      idempotent: true,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+    if (res.status === 200) {
+      const ok = tolerant(identificationStatusResponseSchema, res.body, 'identification status', res.status);
+      if (ok.status.toUpperCase() === 'OK') {
+        return {
+          state: 'identified',
+          userCode: ok.userCode,
+          certificate: ok.certificate,
+          certificateChain: ok.certificateChain,
+        };
+      }
+      throw identificationError(res.status, res.body);
+    }
+    if (res.status === 409 && res.body !== undefined) {
+      const err = tolerant(identificationErrorSchema, res.body, 'identification status', res.status);
+      const reason = err.statusReason?.toUpperCase();
+      if (reason === 'PENDING') return { state: 'pending' };
+      if (reason === 'REJECTED') return { state: 'rejected', reason };
+      if (reason === 'EXPIRED') return { state: 'expired', reason };
+    }
+    throw identificationError(res.status, res.body);
+  }
+
+  /** `POST /sign_document` without `asyncRespID`: starts a sign session. Never retried. */
+  async startSigning(input: StartSigningInput, ctx: CallContext = {}): Promise<SigningStarted> {
+    const signerRole = labels(input.signerRole);
+    const description = labels(input.description);
+    const body = strict(
+      signStartRequestSchema,
+      {
+        inDocs: {
+          docHash: [{ id: input.docId, di: [{ alg: SHA256_ALGORITHM_URI, value: input.digest }] }],
+        },
+        reqID: newRequestId(),
+        asyncRespID: null,
+        optInp: {
+          lang: input.lang,
+          itsme: {
+            signer: { userCode: input.userCode },
+            partnerCode: this.#partnerCode,
+            serviceCode: this.#serviceCode,
+            ...(description ? { description } : {}),
+            redirectUrl: input.redirectUrl,
+            signPolicy: {
+              signPolicyRef: input.signPolicyRef,
+              ...(input.commitmentTypeRef ? { commitmentTypeRef: input.commitmentTypeRef } : {}),
+              ...(signerRole ? { signerRole } : {}),
+            },
+          },
+        },
+      },
+      'sign request',
+    );
+    const res = await this.#transport.call('POST', B2B_PATHS.sign, body, {
+      idempotent: false,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+    const dss = this.#parseSign(res.status, res.body);
+    if (dss.result.maj === ResultMajor.Pending || dss.result.maj === ResultMajor.Success) {
+      if (!dss.respID || !dss.signingUrl) {
+        throw new ItsmeSignError('INVALID_RESPONSE', {
+          message: 'itsme® started a sign session without respID or signingUrl.',
+          httpStatus: res.status,
+          field: dss.respID ? 'optOutp.itsme.signingUrl' : 'respID',
+        });
+      }
+      return {
+        respID: dss.respID,
+        signingUrl: dss.signingUrl,
+        ...(dss.userCode ? { userCode: dss.userCode } : {}),
+      };
+    }
+    throw dssError(res.status, dss);
+  }
+
+  /** `POST /sign_document` with `asyncRespID` = the `respID` and `inDocs: null`. Retried on server faults. */
+  async getSigningStatus(respID: string, ctx: CallContext = {}): Promise<SigningStatus> {
+    const body = strict(
+      signStatusRequestSchema,
+      {
+        inDocs: null,
+        reqID: newRequestId(),
+        asyncRespID: respID,
+        optInp: { itsme: { partnerCode: this.#partnerCode, serviceCode: this.#serviceCode } },
+      },
+      'sign status request',
+    );
+    const res = await this.#transport.call('POST', B2B_PATHS.sign, body, {
+      idempotent: true,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+    const dss = this.#parseSign(res.status, res.body);
+    if (dss.result.maj === ResultMajor.Pending) return { state: 'pending' };
+    if (dss.result.maj === ResultMajor.Success) {
+      const sig = dss.signatures[0];
+      if (!sig) {
+        throw new ItsmeSignError('INVALID_RESPONSE', {
+          message: 'itsme® reported success without a signature value.',
+          field: 'sigObj',
+          httpStatus: res.status,
+        });
+      }
+      return { state: 'signed', signatureValue: sig.value, whichDoc: sig.whichDoc };
+    }
+    const min = dss.result.min?.toUpperCase();
+    if (min === 'REJECTED') return { state: 'rejected', reason: min };
+    if (min === 'EXPIRED') return { state: 'expired', reason: min };
+    throw dssError(res.status, dss);
+  }
+
+  /** `GET /.well-known/configuration`. Retried on server faults. Prefer `DiscoveryCache`. */
+  async getDiscovery(ctx: CallContext = {}): Promise<DiscoveryDocument> {
+    const res = await this.#transport.call('GET', B2B_PATHS.discovery, undefined, {
+      idempotent: true,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+    if (res.status !== 200) {
+      throw new ItsmeSignError(res.status >= 500 ? 'UPSTREAM_ERROR' : 'INVALID_RESPONSE', {
+        message: `itsme® answered the discovery request with HTTP ${res.status}.`,
+        httpStatus: res.status,
+      });
+    }
+    return tolerant(discoveryDocumentSchema, res.body, 'discovery document', res.status);
+  }
+
+  async close(): Promise<void> {
+    await this.#transport.close();
+  }
+
+  #parseSign(status: number, body: unknown): SignResponse {
+    if (body === undefined) {
+      throw new ItsmeSignError(
+        status === 409 ? 'UNKNOWN_SESSION' : status >= 500 ? 'UPSTREAM_ERROR' : 'INVALID_RESPONSE',
+        {
+          message: `itsme® answered the sign request with HTTP ${status} and no body.`,
+          httpStatus: status,
+        },
+      );
+    }
+    return tolerant(signResponseSchema, body, 'sign response', status);
+  }
+}
+
+function identificationError(status: number, body: unknown): ItsmeSignError {
+  const parsed = identificationErrorSchema.safeParse(body);
+  const reason = parsed.success ? parsed.data.statusReason : undefined;
+  return new ItsmeSignError(codeForReason(reason, status), {
+    httpStatus: status,
+    ...(reason ? { reason } : {}),
+    ...(reason ? { message: `itsme® refused the identification request: ${reason} (HTTP ${status}).` } : {}),
+  });
+}
+
+function dssError(status: number, dss: SignResponse): ItsmeSignError {
+  const min = dss.result.min;
+  let code = codeForReason(min, status);
+  if (dss.result.maj === ResultMajor.ResponderError && code === 'INVALID_REQUEST') code = 'UPSTREAM_ERROR';
+  return new ItsmeSignError(code, {
+    httpStatus: status,
+    ...(min ? { reason: min } : {}),
+    message: `itsme® refused the sign request: ${min ?? dss.result.maj.split(':').pop()} (HTTP ${status})${
+      dss.result.msg ? `: ${dss.result.msg}` : ''
+    }.`,
+  });
+}
+
+export const createB2BClient = (options: B2BClientOptions): B2BClient => new B2BClient(options);

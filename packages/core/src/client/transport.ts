@@ -1,0 +1,259 @@
+/**
+ * The HTTP layer of the B2B client: mutual TLS through a pooled keep-alive undici Agent, per-call timeouts
+ * and abort signals, JSON bodies, retries with backoff for calls that are safe to repeat, and the mapping
+ * of every network failure to an `ItsmeSignError`.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent, type Dispatcher, request } from 'undici';
+import { type ErrorCode, ItsmeSignError } from '../errors.js';
+
+/** Client credentials for mutual TLS: PEM certificate + key, or a PKCS#12 bundle. */
+export type ClientCredentials =
+  | { cert: string | Buffer; key: string | Buffer; passphrase?: string }
+  | { pfx: Buffer; passphrase?: string };
+
+export interface RetryOptions {
+  /** Extra attempts after the first one (safe calls only). Default 2. */
+  retries?: number;
+  /** First backoff delay (ms), doubled each attempt, with jitter. Default 200. */
+  baseDelayMs?: number;
+  /** Upper bound of one delay, including a `Retry-After` (ms). Default 5000. */
+  maxDelayMs?: number;
+}
+
+export interface TransportOptions {
+  baseUrl: string;
+  credentials?: ClientCredentials;
+  /** CA certificate(s) that the server certificate must chain to (PEM). Default: Node's bundled roots. */
+  ca?: string | Buffer | Array<string | Buffer>;
+  /** Per-call timeout, connect to last byte (ms). Default 15 000. */
+  timeoutMs?: number;
+  retry?: RetryOptions;
+  /** Sent as `X-Partner-Code` when set. */
+  partnerCodeHeader?: string;
+  /** A custom undici dispatcher (it must do mutual TLS itself). */
+  dispatcher?: Dispatcher;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** Repeat on a retryable failure (status calls and discovery only; never a sign start). */
+  idempotent: boolean;
+}
+
+export interface RawResponse {
+  status: number;
+  /** Parsed JSON, or `undefined` for an empty body. */
+  body: unknown;
+}
+
+const TLS_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA',
+  'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
+  'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE',
+  'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
+  'ERR_SSL_TLSV1_ALERT_ACCESS_DENIED',
+]);
+
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/** Maps a thrown network error to our code. */
+export function networkErrorCode(error: unknown, userSignal?: AbortSignal): ErrorCode {
+  if (userSignal?.aborted) return 'ABORTED';
+  const e = error as { name?: string; code?: string; cause?: { code?: string } };
+  const code = e?.code ?? e?.cause?.code ?? '';
+  if (e?.name === 'TimeoutError' || TIMEOUT_CODES.has(code)) return 'TIMEOUT';
+  if (e?.name === 'AbortError') return 'TIMEOUT';
+  if (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) return 'TLS_ERROR';
+  return 'UPSTREAM_UNAVAILABLE';
+}
+
+/** `Retry-After` (seconds or HTTP date) in ms, or undefined. */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return undefined;
+  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+export class Transport {
+  readonly baseUrl: string;
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+  readonly #timeoutMs: number;
+  readonly #retries: number;
+  readonly #baseDelayMs: number;
+  readonly #maxDelayMs: number;
+  readonly #partnerCodeHeader: string | undefined;
+
+  constructor(options: TransportOptions) {
+    let url: URL;
+    try {
+      url = new URL(options.baseUrl);
+    } catch (cause) {
+      throw new ItsmeSignError('INVALID_CONFIG', {
+        message: 'The B2B base URL is not a valid URL.',
+        field: 'baseUrl',
+        cause,
+      });
+    }
+    if (url.protocol !== 'https:') {
+      throw new ItsmeSignError('INSECURE_URL', {
+        message: `The B2B base URL must use https (mutual TLS), got ${url.protocol}`,
+        field: 'baseUrl',
+      });
+    }
+    this.baseUrl = url.href.replace(/\/+$/, '');
+    this.#timeoutMs = options.timeoutMs ?? 15_000;
+    this.#retries = options.retry?.retries ?? 2;
+    this.#baseDelayMs = options.retry?.baseDelayMs ?? 200;
+    this.#maxDelayMs = options.retry?.maxDelayMs ?? 5_000;
+    this.#partnerCodeHeader = options.partnerCodeHeader;
+    if (options.dispatcher) {
+      this.#dispatcher = options.dispatcher;
+      this.#ownsDispatcher = false;
+    } else {
+      const creds = options.credentials;
+      const hasPem = creds && 'cert' in creds && creds.cert && creds.key;
+      const hasPfx = creds && 'pfx' in creds && creds.pfx;
+      if (!hasPem && !hasPfx) {
+        throw new ItsmeSignError('MISSING_CREDENTIALS', {
+          message:
+            'A client certificate and key (PEM) or a PKCS#12 bundle are required: itsme® uses mutual TLS.',
+          field: 'credentials',
+        });
+      }
+      this.#dispatcher = new Agent({
+        keepAliveTimeout: 30_000,
+        keepAliveMaxTimeout: 120_000,
+        connections: 32,
+        connect: {
+          ...creds,
+          ...(options.ca ? { ca: options.ca } : {}),
+          rejectUnauthorized: true,
+          timeout: this.#timeoutMs,
+        },
+      });
+      this.#ownsDispatcher = true;
+    }
+  }
+
+  /** POSTs (or GETs, without a body) JSON and returns the status and parsed body. */
+  async call(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    options: CallOptions,
+  ): Promise<RawResponse> {
+    const attempts = options.idempotent ? this.#retries + 1 : 1;
+    let lastError: ItsmeSignError | undefined;
+    let lastRetryAfter: number | undefined;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      if (attempt > 0) {
+        const backoff = Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** (attempt - 1));
+        const jittered = backoff / 2 + Math.random() * (backoff / 2);
+        const delay = Math.min(this.#maxDelayMs, lastRetryAfter ?? jittered);
+        try {
+          await sleep(delay, undefined, options.signal ? { signal: options.signal } : undefined);
+        } catch (cause) {
+          throw new ItsmeSignError('ABORTED', { cause });
+        }
+      }
+      lastRetryAfter = undefined;
+      try {
+        const response = await this.#once(method, path, body, options.signal);
+        if (response.status >= 500 || response.status === 429) {
+          lastRetryAfter = response.retryAfter;
+          lastError = new ItsmeSignError(
+            response.status === 429 ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_ERROR',
+            {
+              httpStatus: response.status,
+              reason: reasonOf(response.body),
+            },
+          );
+          if (attempt + 1 < attempts) continue;
+          return response;
+        }
+        return response;
+      } catch (error) {
+        if (!(error instanceof ItsmeSignError) || !error.retryable) throw error;
+        lastError = error;
+      }
+    }
+    throw lastError ?? new ItsmeSignError('INTERNAL_ERROR');
+  }
+
+  async #once(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    userSignal: AbortSignal | undefined,
+  ): Promise<RawResponse & { retryAfter?: number }> {
+    const timeout = AbortSignal.timeout(this.#timeoutMs);
+    const signal = userSignal ? AbortSignal.any([userSignal, timeout]) : timeout;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.#partnerCodeHeader) headers['x-partner-code'] = this.#partnerCodeHeader;
+    let status: number;
+    let text: string;
+    let retryAfter: number | undefined;
+    try {
+      const res = await request(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        dispatcher: this.#dispatcher,
+        signal,
+        headersTimeout: this.#timeoutMs,
+        bodyTimeout: this.#timeoutMs,
+      });
+      status = res.statusCode;
+      retryAfter = parseRetryAfter(res.headers['retry-after']);
+      text = await res.body.text();
+    } catch (cause) {
+      const code = networkErrorCode(cause, userSignal);
+      throw new ItsmeSignError(code, { cause: sanitizeCause(cause) });
+    }
+    if (text.trim() === '') return { status, body: undefined, retryAfter };
+    try {
+      return { status, body: JSON.parse(text), retryAfter };
+    } catch (cause) {
+      if (status >= 500) return { status, body: undefined, retryAfter };
+      throw new ItsmeSignError('INVALID_RESPONSE', {
+        message: `itsme® answered ${path} with a body that is not JSON (HTTP ${status}).`,
+        httpStatus: status,
+        cause,
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+}
+
+const reasonOf = (body: unknown): string | undefined => {
+  const b = body as { statusReason?: unknown; result?: { min?: unknown } } | undefined;
+  const r = b?.statusReason ?? b?.result?.min;
+  return typeof r === 'string' ? r : undefined;
+};
+
+/** Keeps only the name, code and message of a network error (never options that may hold keys). */
+function sanitizeCause(cause: unknown): Error {
+  const e = cause as { name?: string; code?: string; message?: string };
+  const out = new Error(e?.message ?? String(cause));
+  out.name = e?.name ?? 'Error';
+  if (e?.code) (out as Error & { code?: string }).code = e.code;
+  return out;
+}

@@ -1,0 +1,295 @@
+/**
+ * The web handler: Web `Request` in, Web `Response` out. The only HTTP logic of the project — the Express
+ * and NestJS adapters mount it. Routes (relative to `basePath`) are listed in `../contract/index.ts`.
+ */
+import {
+  MAX_WAIT_SECONDS,
+  ROUTES,
+  type SessionView,
+  type SignatureResult,
+  startSessionBodySchema,
+} from '../contract/index.js';
+import { type ErrorCode, ItsmeSignError, isItsmeSignError } from '../errors.js';
+import { type OrchestratorOptions, SigningOrchestrator } from '../session/orchestrator.js';
+import type { SigningSession } from '../session/state.js';
+import { type CookieOptions, SessionCookie } from './cookie.js';
+import { toSessionView } from './view.js';
+
+export type HandlerAction = 'start' | 'read' | 'callback' | 'result' | 'cancel';
+
+export interface ItsmeSignHandlerOptions extends OrchestratorOptions {
+  /** Where the routes are mounted, e.g. `/api/itsme`. Default `''`. */
+  basePath?: string;
+  /** The app page hosting the status component; the callback redirects the browser there. */
+  statusPageUrl: string;
+  cookie: CookieOptions;
+  /** Origins allowed to POST/DELETE besides the request's own (cross-site request protection). */
+  allowedOrigins?: readonly string[];
+  /**
+   * Ties sessions to the app's logged-in user: return the user's id (kept as the session's owner and checked
+   * on every later request), `undefined` for anonymous use, or `false` to refuse with 403.
+   */
+  authorize?: (
+    request: Request,
+    action: HandlerAction,
+  ) => Promise<string | undefined | false> | string | undefined | false;
+  /** Longest long poll (s). Default and maximum 30. */
+  maxWaitSeconds?: number;
+  /** Called with every unexpected (non-`ItsmeSignError`) failure, for logging. */
+  onError?: (error: unknown, request: Request) => void;
+  /** A ready orchestrator (shared with server code); the orchestrator options above are then ignored. */
+  orchestrator?: SigningOrchestrator;
+}
+
+export interface HandleOptions {
+  /** The route relative to the mount point (adapters that strip the mount path pass it). */
+  path?: string;
+}
+
+export interface ItsmeSignHandler {
+  /** Answers a request; `undefined` if it is not one of the handler's routes (let the app handle it). */
+  handle(request: Request, options?: HandleOptions): Promise<Response | undefined>;
+  readonly orchestrator: SigningOrchestrator;
+  readonly basePath: string;
+  close(): Promise<void>;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+const MAX_BODY_BYTES = 16 * 1024;
+
+export function createItsmeSignHandler(options: ItsmeSignHandlerOptions): ItsmeSignHandler {
+  const basePath = (options.basePath ?? '').replace(/\/+$/, '');
+  if (basePath && !basePath.startsWith('/')) {
+    throw new ItsmeSignError('INVALID_CONFIG', {
+      message: 'basePath must start with "/".',
+      field: 'basePath',
+    });
+  }
+  if (!options.statusPageUrl) {
+    throw new ItsmeSignError('INVALID_CONFIG', {
+      message: 'statusPageUrl is required.',
+      field: 'statusPageUrl',
+    });
+  }
+  const cookie = new SessionCookie(options.cookie, basePath || '/');
+  const orchestrator = options.orchestrator ?? new SigningOrchestrator(options);
+  const ownsOrchestrator = !options.orchestrator;
+  const maxWait = Math.min(options.maxWaitSeconds ?? MAX_WAIT_SECONDS, MAX_WAIT_SECONDS);
+  const allowedOrigins = new Set((options.allowedOrigins ?? []).map((o) => new URL(o).origin));
+  const resultUrl = `${basePath}${ROUTES.result}`;
+  const cookieMaxAge = (s: SigningSession) => Math.ceil((s.expiresAt - Date.now()) / 1000) + 3600;
+
+  const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+    new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
+
+  const errorResponse = (error: unknown, request: Request): Response => {
+    let e: ItsmeSignError;
+    if (isItsmeSignError(error)) {
+      e = error;
+    } else {
+      options.onError?.(error, request);
+      e = new ItsmeSignError('INTERNAL_ERROR');
+    }
+    return json({ error: e.toJSON() }, e.status);
+  };
+
+  const fail = (code: ErrorCode, message?: string, field?: string): never => {
+    throw new ItsmeSignError(code, { ...(message ? { message } : {}), ...(field ? { field } : {}) });
+  };
+
+  /** Cross-site request protection for state-changing routes (Fetch Metadata, then Origin). */
+  const checkSameOrigin = (request: Request): void => {
+    const site = request.headers.get('sec-fetch-site');
+    const origin = request.headers.get('origin');
+    const own = new URL(request.url).origin;
+    if (origin && origin !== 'null' && (origin === own || allowedOrigins.has(origin))) return;
+    if (site === 'cross-site' || site === 'same-site') fail('FORBIDDEN', 'Cross-site request refused.');
+    if (origin && origin !== own && !allowedOrigins.has(origin))
+      fail('FORBIDDEN', 'Cross-site request refused.');
+  };
+
+  const owner = async (request: Request, action: HandlerAction): Promise<string | undefined> => {
+    if (!options.authorize) return undefined;
+    const who = await options.authorize(request, action);
+    if (who === false) fail('FORBIDDEN');
+    return who || undefined;
+  };
+
+  /** This browser's session: cookie signature, existence and owner all checked. */
+  const ownSession = async (request: Request, action: HandlerAction): Promise<SigningSession> => {
+    const id = cookie.read(request);
+    if (!id) return fail('SESSION_NOT_FOUND');
+    const who = await owner(request, action);
+    const session = await orchestrator.get(id);
+    if (!session || (session.owner ?? undefined) !== who) return fail('SESSION_NOT_FOUND');
+    return session;
+  };
+
+  const view = (s: SigningSession): SessionView => toSessionView(s, resultUrl);
+
+  async function readJson(request: Request): Promise<unknown> {
+    const type = request.headers.get('content-type') ?? '';
+    if (!/^application\/json\b/i.test(type)) fail('INVALID_REQUEST', 'The body must be application/json.');
+    const length = Number(request.headers.get('content-length') ?? 0);
+    if (length > MAX_BODY_BYTES) fail('INVALID_REQUEST', 'The body is too large.');
+    const text = await request.text();
+    if (text.length > MAX_BODY_BYTES) fail('INVALID_REQUEST', 'The body is too large.');
+    try {
+      return JSON.parse(text);
+    } catch {
+      return fail('INVALID_REQUEST', 'The body is not valid JSON.');
+    }
+  }
+
+  async function start(request: Request): Promise<Response> {
+    checkSameOrigin(request);
+    const who = await owner(request, 'start');
+    const parsed = startSessionBodySchema.safeParse(await readJson(request));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.join('.') || undefined;
+      fail('INVALID_REQUEST', `Invalid ${field ?? 'body'}: ${issue?.message ?? 'invalid'}`, field);
+    }
+    const body = parsed.data!;
+    if (body.documentId !== undefined && !orchestrator.hasDocumentMode) {
+      fail('INVALID_REQUEST', 'Document mode is not configured on this server.', 'documentId');
+    }
+    const session = await orchestrator.start({
+      subject:
+        body.digest !== undefined
+          ? {
+              mode: 'hash',
+              digest: body.digest,
+              ...(body.documentName ? { documentName: body.documentName } : {}),
+            }
+          : {
+              mode: 'document',
+              documentId: body.documentId as string,
+              ...(body.documentName ? { documentName: body.documentName } : {}),
+            },
+      ...(body.lang ? { lang: body.lang } : {}),
+      ...(body.signerRole ? { signerRole: body.signerRole } : {}),
+      ...(body.description ? { description: body.description } : {}),
+      ...(who ? { owner: who } : {}),
+      signal: request.signal,
+    });
+    return json(view(session), 201, {
+      'set-cookie': cookie.serialize(session.id, request, cookieMaxAge(session)),
+    });
+  }
+
+  async function read(request: Request, url: URL): Promise<Response> {
+    const session = await ownSession(request, 'read');
+    const waitParam = url.searchParams.get('wait');
+    const versionParam = url.searchParams.get('version');
+    const wait = waitParam === null ? 0 : Number(waitParam);
+    if (!Number.isFinite(wait) || wait < 0)
+      fail('INVALID_REQUEST', 'wait must be a number of seconds.', 'wait');
+    const known = versionParam === null ? session.version : Number(versionParam);
+    if (!Number.isInteger(known)) fail('INVALID_REQUEST', 'version must be an integer.', 'version');
+    const current =
+      wait > 0
+        ? await orchestrator.waitForChange(session.id, known, Math.min(wait, maxWait) * 1000, request.signal)
+        : await orchestrator.advance(session.id, { signal: request.signal });
+    if (!current) return fail('SESSION_NOT_FOUND');
+    return json(view(current));
+  }
+
+  async function callback(request: Request): Promise<Response> {
+    const id = cookie.read(request);
+    const target = new URL(options.statusPageUrl, request.url);
+    if (id) {
+      try {
+        const who = await owner(request, 'callback');
+        const session = await orchestrator.get(id);
+        if (session && (session.owner ?? undefined) === who)
+          await orchestrator.userReturned(id, request.signal);
+        else target.searchParams.set('error', 'SESSION_NOT_FOUND');
+      } catch (error) {
+        target.searchParams.set('error', isItsmeSignError(error) ? error.code : 'INTERNAL_ERROR');
+        if (!isItsmeSignError(error)) options.onError?.(error, request);
+      }
+    } else {
+      target.searchParams.set('error', 'SESSION_NOT_FOUND');
+    }
+    return new Response(null, {
+      status: 303,
+      headers: { location: target.href, 'cache-control': 'no-store' },
+    });
+  }
+
+  async function result(request: Request): Promise<Response> {
+    const session = await ownSession(request, 'result');
+    if (session.status !== 'signed') return fail('NOT_SIGNED_YET');
+    if (session.subject.mode === 'hash') {
+      const body: SignatureResult = {
+        signatureValue: session.signed.signatureValue,
+        digest: session.signing.digest,
+        certificate: session.signer.certificate,
+        certificateChain: session.signer.certificateChain,
+      };
+      return json(body);
+    }
+    const doc = await orchestrator.signedDocument(session);
+    const filename = doc.name.replace(/["\\\r\n]/g, '_');
+    return new Response(doc.bytes as Uint8Array<ArrayBuffer>, {
+      status: 200,
+      headers: {
+        'content-type': doc.contentType,
+        'content-length': String(doc.bytes.byteLength),
+        'content-disposition': `attachment; filename="${filename.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      },
+    });
+  }
+
+  async function cancel(request: Request): Promise<Response> {
+    checkSameOrigin(request);
+    const session = await ownSession(request, 'cancel');
+    const cancelled = await orchestrator.cancel(session.id);
+    if (!cancelled) return fail('SESSION_NOT_FOUND');
+    return json(view(cancelled));
+  }
+
+  return {
+    basePath,
+    orchestrator,
+    async handle(request, handleOptions = {}) {
+      const url = new URL(request.url);
+      let path = handleOptions.path;
+      if (path === undefined) {
+        if (basePath && url.pathname !== basePath && !url.pathname.startsWith(`${basePath}/`))
+          return undefined;
+        path = url.pathname.slice(basePath.length);
+      }
+      path = path.replace(/\/+$/, '') || '/';
+      const method = request.method.toUpperCase();
+      const route =
+        path === ROUTES.sessions
+          ? { POST: start }
+          : path === ROUTES.session
+            ? { GET: read, HEAD: read, DELETE: cancel }
+            : path === ROUTES.callback
+              ? { GET: callback, HEAD: callback }
+              : path === ROUTES.result
+                ? { GET: result, HEAD: result }
+                : undefined;
+      if (!route) return undefined;
+      try {
+        const fn = (route as Record<string, ((r: Request, u: URL) => Promise<Response>) | undefined>)[method];
+        if (!fn) {
+          return json({ error: new ItsmeSignError('METHOD_NOT_ALLOWED').toJSON() }, 405, {
+            allow: Object.keys(route).join(', '),
+          });
+        }
+        return await fn(request, url);
+      } catch (error) {
+        return errorResponse(error, request);
+      }
+    },
+    async close() {
+      if (ownsOrchestrator) await orchestrator.close();
+    },
+  };
+}
