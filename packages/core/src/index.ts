@@ -6,6 +6,7 @@ export * from './digest.js';
 export * from './errors.js';
 export * from './handler/cookie.js';
 export * from './handler/handler.js';
+export * from './handler/node-bridge.js';
 export * from './handler/view.js';
 export * from './session/document-signer.js';
 export * from './session/orchestrator.js';

@@ -352,7 +352,7 @@ export class SigningOrchestrator {
     signal?: AbortSignal,
   ): Promise<SigningSession | undefined> {
     // A sign start is never repeated: the lease stops a second instance, the CAS stops a stale writer.
-    if (!(await this.store.acquireLease(`sign-start:${session.id}`, 5 * 60_000))) return session;
+    if (!(await this.#lease(`sign-start:${session.id}`, 5 * 60_000))) return session;
     let digest: string;
     let prepared: unknown;
     const subject = session.subject;
@@ -446,7 +446,15 @@ export class SigningOrchestrator {
 
   async #mayPoll(id: string, force: boolean | undefined): Promise<boolean> {
     if (force) return true;
-    return this.store.acquireLease(`poll:${id}`, this.#o.pollIntervalMs);
+    return this.#lease(`poll:${id}`, this.#o.pollIntervalMs);
+  }
+
+  async #lease(key: string, ttlMs: number): Promise<boolean> {
+    try {
+      return await this.store.acquireLease(key, ttlMs);
+    } catch (cause) {
+      throw storeError(cause);
+    }
   }
 
   async #resolve(session: SigningSession): Promise<DocumentSource> {

@@ -321,6 +321,8 @@ describe('malformed responses are refused, naming the field', () => {
       'sign_languages_supported',
     ],
   ] as const)('%#', (schema, value, field) => {
-    expect(failingField((schema as unknown as { safeParse: (v: unknown) => never }).safeParse(value))).toBe(field);
+    expect(failingField((schema as unknown as { safeParse: (v: unknown) => never }).safeParse(value))).toBe(
+      field,
+    );
   });
 });

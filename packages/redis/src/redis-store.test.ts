@@ -1,0 +1,108 @@
+import { createSession } from '@itsme-sign/core';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisSessionStore } from './redis-store.js';
+import { type RedisServer, startRedisServer } from './test-support/redis-server.js';
+
+let server: RedisServer;
+beforeAll(async () => {
+  server = await startRedisServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const session = (id: string) =>
+  createSession({
+    id,
+    subject: { mode: 'hash', digest: 'd' },
+    options: { lang: 'EN' },
+    now: Date.now(),
+    ttlMs: 60_000,
+  });
+
+describe('RedisSessionStore against a real redis-server', () => {
+  it('compare-and-set on the version: create once, advance only from the stored version', async () => {
+    const store = new RedisSessionStore({ redis: server.url, keyPrefix: 't1:' });
+    const s = session('cas-session-0000001');
+    expect(await store.compareAndSet(s, 0, 10_000)).toBe(true);
+    expect(await store.compareAndSet(s, 0, 10_000)).toBe(false);
+    expect(await store.compareAndSet({ ...s, version: 2 }, 1, 10_000)).toBe(true);
+    expect(await store.compareAndSet({ ...s, version: 3 }, 1, 10_000)).toBe(false);
+    expect(await store.get(s.id)).toEqual({ ...s, version: 2 });
+    await store.delete(s.id);
+    expect(await store.get(s.id)).toBeUndefined();
+    await store.close();
+  });
+
+  it('concurrent writers from two stores: exactly one wins each version', async () => {
+    const a = new RedisSessionStore({ redis: server.url, keyPrefix: 't2:' });
+    const b = new RedisSessionStore({ redis: server.url, keyPrefix: 't2:' });
+    const s = session('race-session-000001');
+    await a.compareAndSet(s, 0, 10_000);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).compareAndSet({ ...s, version: 2 }, 1, 10_000)),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    await a.close();
+    await b.close();
+  });
+
+  it('sets a TTL on every session and expires it', async () => {
+    const redis = new Redis(server.url);
+    const store = new RedisSessionStore({ redis, keyPrefix: 't3:' });
+    const s = session('ttl-session-0000001');
+    await store.compareAndSet(s, 0, 150);
+    const ttl = await redis.pttl(`t3:session:${s.id}`);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(150);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await store.get(s.id)).toBeUndefined();
+    await store.close();
+    expect(redis.status).toBe('ready'); // a client passed in is not closed by the store
+    redis.disconnect();
+  });
+
+  it('leases are exclusive across instances until they expire', async () => {
+    const a = new RedisSessionStore({ redis: server.url, keyPrefix: 't4:' });
+    const b = new RedisSessionStore({ redis: server.url, keyPrefix: 't4:' });
+    const got = await Promise.all([
+      a.acquireLease('poll:x', 200),
+      b.acquireLease('poll:x', 200),
+      a.acquireLease('poll:x', 200),
+    ]);
+    expect(got.filter(Boolean)).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await b.acquireLease('poll:x', 200)).toBe(true);
+    await a.close();
+    await b.close();
+  });
+
+  it('watch: a write on one instance wakes listeners on another', async () => {
+    const a = new RedisSessionStore({ redis: server.url, keyPrefix: 't5:' });
+    const b = new RedisSessionStore({ redis: server.url, keyPrefix: 't5:' });
+    const s = session('watch-session-00001');
+    const woke = new Promise<void>((resolve) => {
+      const stop = b.watch(s.id, () => {
+        stop();
+        resolve();
+      });
+    });
+    await new Promise((r) => setTimeout(r, 100)); // let the subscription reach the server
+    await a.compareAndSet(s, 0, 10_000);
+    await woke;
+    await a.close();
+    await b.close();
+  });
+
+  it('reports a stopped server as an error, not as a missing session', async () => {
+    const other = await startRedisServer();
+    const store = new RedisSessionStore({
+      redis: { port: other.port, host: '127.0.0.1', maxRetriesPerRequest: 1, retryStrategy: () => 50 },
+    });
+    await store.compareAndSet(session('down-session-000001'), 0, 10_000);
+    await other.stop();
+    await expect(store.get('down-session-000001')).rejects.toThrow();
+    await store.close();
+  });
+});
