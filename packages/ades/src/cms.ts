@@ -1,0 +1,101 @@
+/** Assembles the detached CMS SignedData (RFC 5652) around the signed attributes and the signature value. */
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import type { ParsedCertificate } from './certificates.js';
+import { fail } from './errors.js';
+import { OID } from './oids.js';
+import type { SignatureAlgorithm } from './signature-value.js';
+
+export interface CmsInput {
+  /** Leaf first; all of them go into `certificates`. */
+  chain: readonly ParsedCertificate[];
+  /** The DER `SET OF Attribute` that was hashed and signed. */
+  signedAttributes: Uint8Array;
+  signature: Uint8Array;
+  algorithm: SignatureAlgorithm;
+  /** DER `ContentInfo` of an RFC 3161 TimeStampToken over `signature` (B-T). */
+  timestampToken?: Uint8Array;
+}
+
+function algorithmId(oid: string, params?: asn1js.AsnType): pkijs.AlgorithmIdentifier {
+  return new pkijs.AlgorithmIdentifier(
+    params ? { algorithmId: oid, algorithmParams: params } : { algorithmId: oid },
+  );
+}
+
+function signatureAlgorithm(algorithm: SignatureAlgorithm): pkijs.AlgorithmIdentifier {
+  switch (algorithm) {
+    case 'RSA-PKCS1-SHA256':
+      return algorithmId(OID.sha256WithRsa, new asn1js.Null());
+    case 'RSA-PSS-SHA256': {
+      const sha256 = algorithmId(OID.sha256);
+      const params = new pkijs.RSASSAPSSParams({
+        hashAlgorithm: sha256,
+        maskGenAlgorithm: algorithmId('1.2.840.113549.1.1.8', sha256.toSchema()),
+        saltLength: 32,
+      });
+      return algorithmId('1.2.840.113549.1.1.10', params.toSchema());
+    }
+    case 'ECDSA-SHA256':
+      return algorithmId(OID.ecdsaWithSha256);
+  }
+}
+
+function parseDer(der: Uint8Array): asn1js.AsnType {
+  const parsed = asn1js.fromBER(der);
+  if (parsed.offset === -1) fail('INVALID_REQUEST', 'Malformed DER structure.');
+  return parsed.result;
+}
+
+function attributesOf(setDer: Uint8Array): pkijs.Attribute[] {
+  const set = parseDer(setDer);
+  if (!(set instanceof asn1js.Set)) fail('INVALID_REQUEST', 'The signed attributes are not a SET.');
+  return set.valueBlock.value.map((schema) => new pkijs.Attribute({ schema }));
+}
+
+/** DER `ContentInfo { signedData }` without encapsulated content (detached). */
+export function buildCms(input: CmsInput): Uint8Array {
+  const leaf = input.chain[0];
+  if (!leaf) return fail('CERTIFICATE_INVALID', 'The certificate chain is empty.');
+  const signedAttrs = new pkijs.SignedAndUnsignedAttributes({
+    type: 0,
+    attributes: attributesOf(input.signedAttributes),
+  });
+  // The signature covers these exact bytes: make sure the re-encoding did not change a single one.
+  const reencoded = new Uint8Array(signedAttrs.toSchema().toBER());
+  reencoded[0] = 0x31;
+  if (Buffer.compare(reencoded, input.signedAttributes) !== 0) {
+    fail('INTERNAL_ERROR', 'The signed attributes are not in DER form.');
+  }
+  const signerInfo = new pkijs.SignerInfo({
+    version: 1,
+    sid: new pkijs.IssuerAndSerialNumber({
+      issuer: leaf.pkijs.issuer,
+      serialNumber: leaf.pkijs.serialNumber,
+    }),
+    digestAlgorithm: algorithmId(OID.sha256),
+    signedAttrs,
+    signatureAlgorithm: signatureAlgorithm(input.algorithm),
+    signature: new asn1js.OctetString({ valueHex: input.signature }),
+  });
+  if (input.timestampToken) {
+    signerInfo.unsignedAttrs = new pkijs.SignedAndUnsignedAttributes({
+      type: 1,
+      attributes: [
+        new pkijs.Attribute({ type: OID.signatureTimeStampToken, values: [parseDer(input.timestampToken)] }),
+      ],
+    });
+  }
+  const signedData = new pkijs.SignedData({
+    version: 1,
+    digestAlgorithms: [algorithmId(OID.sha256)],
+    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID.data }),
+    certificates: input.chain.map((c) => c.pkijs),
+    signerInfos: [signerInfo],
+  });
+  const contentInfo = new pkijs.ContentInfo({
+    contentType: OID.signedData,
+    content: signedData.toSchema(true),
+  });
+  return new Uint8Array(contentInfo.toSchema().toBER());
+}

@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+
+export {
+  type CadesState,
+  finalizeCades,
+  type Prepared,
+  prepareCades,
+  type SignatureOptions,
+} from './cades.js';
+export { type CertificateInput, checkChain, parseCertificates } from './certificates.js';
+export type { ContentInput } from './content.js';
+export { finalizePades, type PadesOptions, type PadesState, preparePades } from './pades.js';
+export type { FinalizeOptions } from './seal.js';
+export {
+  type SignatureAlgorithm,
+  type VerifiedSignatureValue,
+  verifySignatureValue,
+} from './signature-value.js';
+export { buildSignedAttributes, type SignaturePolicy } from './signed-attributes.js';
+export {
+  type AdesSignerOptions,
+  createAdesSigner,
+  createCadesSigner,
+  createPadesSigner,
+  isPdf,
+} from './signer.js';
+export type { Level } from './state.js';
+export { requestTimestamp, type Timestamp, type TsaOptions } from './timestamp.js';

@@ -1,0 +1,89 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DocumentSource, SignerContext } from '@itsme-sign/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdesSigner } from './index.js';
+import { buildCorpus } from './test-support/corpus.js';
+import { expectValidPdf, POLICY } from './test-support/pades-helpers.js';
+import { createTestPki, OUTPUT_DIR, signDigest, type TestPki } from './test-support/pki.js';
+import { nssDb, opensslCmsVerify } from './test-support/tools.js';
+import { startTestTsa, type TestTsa } from './test-support/tsa.js';
+
+const DIR = join(OUTPUT_DIR, 'signer');
+let pki: TestPki;
+let tsa: TestTsa;
+let pdf: Uint8Array;
+
+beforeAll(async () => {
+  pki = await createTestPki('signer');
+  tsa = await startTestTsa(pki.tsa);
+  pdf = (await buildCorpus(DIR))['qpdf-object-streams']!;
+});
+afterAll(() => tsa?.close());
+
+const context = (chain: string[]): SignerContext => ({
+  certificateChain: chain,
+  signingTime: new Date(),
+  lang: 'EN',
+  signerRole: 'Director',
+  signaturePolicy: POLICY,
+  commitmentTypeOid: '1.2.840.113549.1.9.16.6.5',
+});
+
+describe('createAdesSigner as core DocumentSigner', () => {
+  it('PDF → PAdES B-T through prepare/finalize with a streamed document and a JSON state', async () => {
+    const signer = createAdesSigner({
+      trustAnchors: [pki.rootPem],
+      level: 'B-T',
+      tsaUrl: tsa.url,
+      reason: 'Agreed',
+    });
+    const document: DocumentSource = {
+      name: 'contract.pdf',
+      contentType: 'application/pdf',
+      data: async function* () {
+        yield pdf.subarray(0, 100);
+        yield pdf.subarray(100);
+      },
+    };
+    const prepared = await signer.prepare(document, context(pki.rsa.chain));
+    const state = JSON.parse(JSON.stringify(prepared.state));
+    const signed = await signer.finalize(state, signDigest(pki.rsa, prepared.digest), document);
+    expect(signed).toMatchObject({ name: 'contract.pdf', contentType: 'application/pdf' });
+    const printed = expectValidPdf(
+      join(DIR, 'contract.signed.pdf'),
+      signed.bytes,
+      pki,
+      nssDb(join(DIR, 'nssdb'), pki.rootFile),
+    );
+    expect(printed).toContain('id-smime-aa-timeStampToken');
+  });
+
+  it('other files → detached CAdES .p7s', async () => {
+    const signer = createAdesSigner({ trustAnchors: [pki.rootPem] });
+    const bytes = new TextEncoder().encode('{"amount": 1000}\n');
+    const document: DocumentSource = { name: 'order.json', contentType: 'application/json', data: bytes };
+    const prepared = await signer.prepare(document, context(pki.ec.chain));
+    const signed = await signer.finalize(prepared.state, signDigest(pki.ec, prepared.digest), document);
+    expect(signed).toMatchObject({ name: 'order.json.p7s', contentType: 'application/pkcs7-signature' });
+    writeFileSync(join(DIR, 'order.json'), bytes);
+    writeFileSync(join(DIR, 'order.json.p7s'), signed.bytes);
+    expect(opensslCmsVerify(join(DIR, 'order.json.p7s'), join(DIR, 'order.json'), pki.rootFile).status).toBe(
+      0,
+    );
+  });
+
+  it('an untrusted signer fails already in prepare (before the user is asked to sign)', async () => {
+    const signer = createAdesSigner({ trustAnchors: [pki.rootPem] });
+    const document: DocumentSource = { name: 'a.pdf', contentType: 'application/pdf', data: pdf };
+    await expect(signer.prepare(document, context(pki.untrusted.chain))).rejects.toMatchObject({
+      code: 'CERTIFICATE_UNTRUSTED',
+    });
+  });
+
+  it('B-T without tsaUrl is rejected when the signer is created', () => {
+    expect(() => createAdesSigner({ trustAnchors: [pki.rootPem], level: 'B-T' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_CONFIG' }),
+    );
+  });
+});

@@ -1,0 +1,113 @@
+/** `DocumentSigner`s for core's document mode: PAdES for PDFs, CAdES (detached .p7s) for anything else. */
+import type {
+  DocumentSigner,
+  DocumentSource,
+  JsonValue,
+  SignedDocument,
+  SignerContext,
+} from '@itsme-sign/core';
+import { finalizeCades, prepareCades } from './cades.js';
+import type { CertificateInput } from './certificates.js';
+import { fail } from './errors.js';
+import { finalizePades, preparePades } from './pades.js';
+import type { Level } from './state.js';
+import type { TsaOptions } from './timestamp.js';
+
+export interface AdesSignerOptions {
+  /** CA certificates the signer's chain must lead to (PEM or DER); checked in prepare and finalize. */
+  trustAnchors: CertificateInput[];
+  /** Default `B-B`. `B-T` needs `tsaUrl`. */
+  level?: Level;
+  /** RFC 3161 time-stamping authority for B-T. */
+  tsaUrl?: string;
+  /** fetch used for the TSA (proxy, mutual TLS, tests). */
+  tsaFetch?: typeof fetch;
+  /** Further TSA settings (headers, trust anchors of the TSA certificate, timeout). */
+  tsa?: Omit<TsaOptions, 'url' | 'fetch'>;
+  /** PAdES /Reason, /Location, /ContactInfo. */
+  reason?: string;
+  location?: string;
+  contactInfo?: string;
+}
+
+export function isPdf(document: Pick<DocumentSource, 'name' | 'contentType'>): boolean {
+  return (
+    document.contentType.toLowerCase().split(';')[0]!.trim() === 'application/pdf' ||
+    /\.pdf$/i.test(document.name)
+  );
+}
+
+function common(options: AdesSignerOptions) {
+  const level = options.level ?? 'B-B';
+  if (level === 'B-T' && !options.tsaUrl)
+    fail('INVALID_CONFIG', 'Level B-T needs tsaUrl.', { field: 'tsaUrl' });
+  const tsa: TsaOptions | undefined = options.tsaUrl
+    ? { ...options.tsa, url: options.tsaUrl, ...(options.tsaFetch ? { fetch: options.tsaFetch } : {}) }
+    : undefined;
+  const finalizeOptions = { trustAnchors: options.trustAnchors, ...(tsa ? { tsa } : {}) };
+  const signatureOptions = (context: SignerContext) => ({
+    certificateChain: context.certificateChain,
+    signingTime: context.signingTime,
+    level,
+    trustAnchors: options.trustAnchors,
+    ...(context.signaturePolicy ? { signaturePolicy: context.signaturePolicy } : {}),
+    ...(context.commitmentTypeOid ? { commitmentTypeOid: context.commitmentTypeOid } : {}),
+    ...(context.signerRole ? { signerRole: context.signerRole } : {}),
+  });
+  return { finalizeOptions, signatureOptions };
+}
+
+/** PAdES B-B / B-T signer: the signed document is the PDF with the signature appended. */
+export function createPadesSigner(options: AdesSignerOptions): DocumentSigner {
+  const { finalizeOptions, signatureOptions } = common(options);
+  const extras = {
+    ...(options.reason ? { reason: options.reason } : {}),
+    ...(options.location ? { location: options.location } : {}),
+    ...(options.contactInfo ? { contactInfo: options.contactInfo } : {}),
+  };
+  return {
+    accepts: isPdf,
+    async prepare(document, context) {
+      const { digest, state } = await preparePades(document.data, {
+        ...signatureOptions(context),
+        ...extras,
+      });
+      return { digest, state: state as JsonValue };
+    },
+    async finalize(state, signatureValue, document): Promise<SignedDocument> {
+      const bytes = await finalizePades(document.data, state, signatureValue, finalizeOptions);
+      return { name: document.name, contentType: 'application/pdf', bytes };
+    },
+  };
+}
+
+/** CAdES B-B / B-T signer: the signed document is the detached signature `<name>.p7s`. */
+export function createCadesSigner(options: AdesSignerOptions): DocumentSigner {
+  const { finalizeOptions, signatureOptions } = common(options);
+  return {
+    accepts: () => true,
+    async prepare(document, context) {
+      const { digest, state } = await prepareCades(document.data, signatureOptions(context));
+      return { digest, state: state as JsonValue };
+    },
+    async finalize(state, signatureValue, document): Promise<SignedDocument> {
+      const bytes = await finalizeCades(state, signatureValue, finalizeOptions);
+      return { name: `${document.name}.p7s`, contentType: 'application/pkcs7-signature', bytes };
+    },
+  };
+}
+
+/** PAdES for PDFs, CAdES for every other file (the choice is made again in finalize from the state). */
+export function createAdesSigner(options: AdesSignerOptions): DocumentSigner {
+  const pades = createPadesSigner(options);
+  const cades = createCadesSigner(options);
+  return {
+    accepts: () => true,
+    prepare: (document, context) => (isPdf(document) ? pades : cades).prepare(document, context),
+    finalize: (state, signatureValue, document) => {
+      const format =
+        typeof state === 'object' && state !== null && !Array.isArray(state) ? state.format : undefined;
+      return (format === 'PAdES' ? pades : cades).finalize(state, signatureValue, document);
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/** The JSON state kept between `prepare` and `finalize`, and its validation when it comes back. */
+import { fail } from './errors.js';
+
+export type Level = 'B-B' | 'B-T';
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function badState(detail: string): never {
+  return fail('INVALID_REQUEST', `The signature state is invalid (${detail}).`, { field: 'state' });
+}
+
+export function stringField(s: Record<string, unknown>, key: string): string {
+  const v = s[key];
+  if (typeof v !== 'string') badState(key);
+  return v;
+}
+
+export function optionalString(s: Record<string, unknown>, key: string): string | undefined {
+  const v = s[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') badState(key);
+  return v;
+}
+
+export function stringArray(s: Record<string, unknown>, key: string): string[] {
+  const v = s[key];
+  if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string')) badState(key);
+  return v as string[];
+}
+
+export function levelField(s: Record<string, unknown>): Level {
+  const v = s.level;
+  if (v !== 'B-B' && v !== 'B-T') badState('level');
+  return v;
+}
+
+export function dateField(s: Record<string, unknown>, key: string): Date {
+  const d = new Date(stringField(s, key));
+  if (Number.isNaN(d.getTime())) badState(key);
+  return d;
+}

@@ -1,0 +1,86 @@
+/** Runs the external validators (openssl, pdfsig, qpdf, certutil) the tests trust instead of our code. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface RunResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a program; throws if it is not installed (tests must fail, not skip). */
+export function run(cmd: string, args: string[], input?: Uint8Array): RunResult {
+  const r = spawnSync(cmd, args, { input, maxBuffer: 64 * 1024 * 1024 });
+  if (r.error) throw new Error(`cannot run ${cmd}: ${r.error.message}`);
+  return { status: r.status, stdout: r.stdout.toString('latin1'), stderr: r.stderr.toString('latin1') };
+}
+
+export function opensslCmsVerify(sigFile: string, contentFile: string, rootFile: string): RunResult {
+  return run('openssl', [
+    'cms',
+    '-verify',
+    '-binary',
+    '-inform',
+    'DER',
+    '-in',
+    sigFile,
+    '-content',
+    contentFile,
+    '-CAfile',
+    rootFile,
+    '-purpose',
+    'any',
+    '-out',
+    '/dev/null',
+  ]);
+}
+
+export function opensslCmsPrint(sigFile: string): string {
+  const r = run('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', sigFile]);
+  if (r.status !== 0) throw new Error(`openssl cms -print failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** An NSS database trusting `rootFile`, for pdfsig. */
+export function nssDb(dir: string, rootFile: string): string {
+  if (existsSync(dir)) rmSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true });
+  for (const args of [
+    ['-N', '-d', `sql:${dir}`, '--empty-password'],
+    ['-A', '-d', `sql:${dir}`, '-n', 'root', '-t', 'CT,C,C', '-i', rootFile],
+  ]) {
+    const r = run('certutil', args);
+    if (r.status !== 0) throw new Error(`certutil ${args[0]} failed: ${r.stderr}`);
+  }
+  return `sql:${dir}`;
+}
+
+export interface PdfsigSignature {
+  subFilter: string | undefined;
+  validation: string | undefined;
+  certificate: string | undefined;
+  signedRanges: string | undefined;
+  total: boolean | undefined;
+}
+
+/** Parses `pdfsig` output: one entry per signature (pdfsig exits 0 even when a digest is wrong). */
+export function pdfsig(file: string, nssdir: string): { signatures: PdfsigSignature[]; raw: RunResult } {
+  const raw = run('pdfsig', ['-nssdir', nssdir, file]);
+  const blocks = raw.stdout.split(/^Signature #\d+:$/m).slice(1);
+  const field = (b: string, name: string) => b.match(new RegExp(`^\\s*- ${name}: (.*)$`, 'm'))?.[1]?.trim();
+  const signatures = blocks.map((b) => ({
+    subFilter: field(b, 'Signature Type'),
+    validation: field(b, 'Signature Validation'),
+    certificate: field(b, 'Certificate Validation'),
+    signedRanges: field(b, 'Signed Ranges'),
+    total: /Total document signed/.test(b) ? true : /Not total document signed/.test(b) ? false : undefined,
+  }));
+  return { signatures, raw };
+}
+
+export function qpdfCheck(file: string): RunResult {
+  return run('qpdf', ['--check', file]);
+}
+
+export const outFile = (dir: string, name: string) => join(dir, name);

@@ -1,0 +1,113 @@
+/** RFC 3161 client: asks a time-stamping authority for a token over the signature value (B-T). */
+import { createHash, randomBytes } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { type CertificateInput, parseCertificates } from './certificates.js';
+import { fail } from './errors.js';
+import { OID } from './oids.js';
+
+export interface TsaOptions {
+  /** RFC 3161 over HTTP (POST `application/timestamp-query`). */
+  url: string;
+  /** Replaces `globalThis.fetch` (proxies, mutual TLS, tests). */
+  fetch?: typeof fetch;
+  /** Extra request headers (e.g. authorization of a commercial TSA). */
+  headers?: Record<string, string>;
+  /** When given, the TSA certificate must chain to one of these. */
+  trustAnchors?: CertificateInput[];
+  /** Default 15 s. */
+  timeoutMs?: number;
+}
+
+export interface Timestamp {
+  /** DER `ContentInfo` of the TimeStampToken. */
+  token: Uint8Array;
+  genTime: Date;
+}
+
+/** Requests and checks a timestamp token whose message imprint is SHA-256(`data`). */
+export async function requestTimestamp(data: Uint8Array, tsa: TsaOptions): Promise<Timestamp> {
+  const imprint = createHash('sha256').update(data).digest();
+  const nonce = BigInt(`0x${randomBytes(8).toString('hex')}`);
+  const request = new pkijs.TimeStampReq({
+    version: 1,
+    messageImprint: new pkijs.MessageImprint({
+      hashAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 }),
+      hashedMessage: new asn1js.OctetString({ valueHex: imprint }),
+    }),
+    nonce: asn1js.Integer.fromBigInt(nonce),
+    certReq: true,
+  });
+  const doFetch = tsa.fetch ?? globalThis.fetch;
+  let body: Uint8Array;
+  try {
+    const response = await doFetch(tsa.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/timestamp-query',
+        accept: 'application/timestamp-reply',
+        ...tsa.headers,
+      },
+      body: new Uint8Array(request.toSchema().toBER()),
+      signal: AbortSignal.timeout(tsa.timeoutMs ?? 15_000),
+    });
+    if (!response.ok) fail('UPSTREAM_ERROR', `The time-stamping authority answered HTTP ${response.status}.`);
+    body = new Uint8Array(await response.arrayBuffer());
+  } catch (cause) {
+    if (cause instanceof Error && cause.name === 'ItsmeSignError') throw cause;
+    return fail('UPSTREAM_UNAVAILABLE', 'The time-stamping authority could not be reached.', { cause });
+  }
+  return checkResponse(body, data, imprint, nonce, tsa);
+}
+
+async function checkResponse(
+  body: Uint8Array,
+  data: Uint8Array,
+  imprint: Buffer,
+  nonce: bigint,
+  tsa: TsaOptions,
+): Promise<Timestamp> {
+  let resp: pkijs.TimeStampResp;
+  let signedData: pkijs.SignedData;
+  let tstInfo: pkijs.TSTInfo;
+  try {
+    resp = pkijs.TimeStampResp.fromBER(Uint8Array.from(body));
+    if (resp.status.status !== 0 && resp.status.status !== 1) {
+      return fail(
+        'UPSTREAM_ERROR',
+        `The time-stamping authority refused the request (status ${resp.status.status}).`,
+      );
+    }
+    if (!resp.timeStampToken) return fail('INVALID_RESPONSE', 'The time-stamping authority sent no token.');
+    signedData = new pkijs.SignedData({ schema: resp.timeStampToken.content });
+    const eContent = signedData.encapContentInfo.eContent;
+    if (!eContent) return fail('INVALID_RESPONSE', 'The timestamp token has no TSTInfo.');
+    tstInfo = pkijs.TSTInfo.fromBER(eContent.getValue());
+  } catch (cause) {
+    if (cause instanceof Error && cause.name === 'ItsmeSignError') throw cause;
+    return fail('INVALID_RESPONSE', 'The time-stamping authority sent a malformed answer.', { cause });
+  }
+  const mi = tstInfo.messageImprint;
+  if (
+    mi.hashAlgorithm.algorithmId !== OID.sha256 ||
+    Buffer.compare(Buffer.from(mi.hashedMessage.valueBlock.valueHexView), imprint) !== 0
+  ) {
+    fail('INVALID_RESPONSE', 'The timestamp token is not over this signature.');
+  }
+  if (!tstInfo.nonce || tstInfo.nonce.toBigInt() !== nonce)
+    fail('INVALID_RESPONSE', 'The timestamp nonce does not match.');
+  const anchors = tsa.trustAnchors ? parseCertificates(tsa.trustAnchors).map((c) => c.pkijs) : [];
+  let ok = false;
+  try {
+    ok = await signedData.verify({
+      signer: 0,
+      data: Uint8Array.from(data).buffer,
+      checkChain: anchors.length > 0,
+      trustedCerts: anchors,
+    });
+  } catch (cause) {
+    fail('INVALID_RESPONSE', 'The timestamp token signature does not verify.', { cause });
+  }
+  if (!ok) fail('INVALID_RESPONSE', 'The timestamp token signature does not verify.');
+  return { token: new Uint8Array(resp.timeStampToken!.toSchema().toBER()), genTime: tstInfo.genTime };
+}
