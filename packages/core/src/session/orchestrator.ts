@@ -173,6 +173,8 @@ export class SigningOrchestrator {
       now,
       ttlMs: this.#o.sessionTtlMs,
     });
+    // Document mode: refuse an unknown document now, before the user is sent to itsme®.
+    if (subject.mode === 'document') await this.#resolve(created);
     await this.#write(created, 0);
     this.#emit({ type: 'session.created', sessionId: created.id });
     const started = await this.#step(created.id, 'identification.start', () =>
