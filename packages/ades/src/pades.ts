@@ -186,7 +186,7 @@ export async function finalizePades(
     contactInfo: optionalString(state, 'contactInfo'),
   });
   if (update.digest.toString('hex') !== stringField(state, 'byteRangeDigest')) {
-    fail('INVALID_REQUEST', 'The document is not the one that was prepared (byte-range digest differs).', {
+    fail('DOCUMENT_CHANGED', 'The document is not the one that was prepared (byte-range digest differs).', {
       field: 'document',
     });
   }
@@ -203,7 +203,7 @@ export async function finalizePades(
   const hex = Buffer.from(cms).toString('hex');
   if (hex.length > contentsBytes * 2) {
     fail(
-      'INTERNAL_ERROR',
+      'SIGNATURE_TOO_LARGE',
       `The signature (${cms.length} bytes) does not fit the space reserved in prepare (${contentsBytes}).`,
     );
   }

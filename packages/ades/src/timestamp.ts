@@ -51,11 +51,12 @@ export async function requestTimestamp(data: Uint8Array, tsa: TsaOptions): Promi
       body: new Uint8Array(request.toSchema().toBER()),
       signal: AbortSignal.timeout(tsa.timeoutMs ?? 15_000),
     });
-    if (!response.ok) fail('UPSTREAM_ERROR', `The time-stamping authority answered HTTP ${response.status}.`);
+    if (!response.ok)
+      fail('TIMESTAMP_FAILED', `The time-stamping authority answered HTTP ${response.status}.`);
     body = new Uint8Array(await response.arrayBuffer());
   } catch (cause) {
     if (cause instanceof Error && cause.name === 'ItsmeSignError') throw cause;
-    return fail('UPSTREAM_UNAVAILABLE', 'The time-stamping authority could not be reached.', { cause });
+    return fail('TIMESTAMP_FAILED', 'The time-stamping authority could not be reached.', { cause });
   }
   return checkResponse(body, data, imprint, nonce, tsa);
 }
@@ -74,28 +75,28 @@ async function checkResponse(
     resp = pkijs.TimeStampResp.fromBER(Uint8Array.from(body));
     if (resp.status.status !== 0 && resp.status.status !== 1) {
       return fail(
-        'UPSTREAM_ERROR',
+        'TIMESTAMP_FAILED',
         `The time-stamping authority refused the request (status ${resp.status.status}).`,
       );
     }
-    if (!resp.timeStampToken) return fail('INVALID_RESPONSE', 'The time-stamping authority sent no token.');
+    if (!resp.timeStampToken) return fail('TIMESTAMP_FAILED', 'The time-stamping authority sent no token.');
     signedData = new pkijs.SignedData({ schema: resp.timeStampToken.content });
     const eContent = signedData.encapContentInfo.eContent;
-    if (!eContent) return fail('INVALID_RESPONSE', 'The timestamp token has no TSTInfo.');
+    if (!eContent) return fail('TIMESTAMP_FAILED', 'The timestamp token has no TSTInfo.');
     tstInfo = pkijs.TSTInfo.fromBER(eContent.getValue());
   } catch (cause) {
     if (cause instanceof Error && cause.name === 'ItsmeSignError') throw cause;
-    return fail('INVALID_RESPONSE', 'The time-stamping authority sent a malformed answer.', { cause });
+    return fail('TIMESTAMP_FAILED', 'The time-stamping authority sent a malformed answer.', { cause });
   }
   const mi = tstInfo.messageImprint;
   if (
     mi.hashAlgorithm.algorithmId !== OID.sha256 ||
     Buffer.compare(Buffer.from(mi.hashedMessage.valueBlock.valueHexView), imprint) !== 0
   ) {
-    fail('INVALID_RESPONSE', 'The timestamp token is not over this signature.');
+    fail('TIMESTAMP_FAILED', 'The timestamp token is not over this signature.');
   }
   if (!tstInfo.nonce || tstInfo.nonce.toBigInt() !== nonce)
-    fail('INVALID_RESPONSE', 'The timestamp nonce does not match.');
+    fail('TIMESTAMP_FAILED', 'The timestamp nonce does not match.');
   const anchors = tsa.trustAnchors ? parseCertificates(tsa.trustAnchors).map((c) => c.pkijs) : [];
   let ok = false;
   try {
@@ -106,8 +107,8 @@ async function checkResponse(
       trustedCerts: anchors,
     });
   } catch (cause) {
-    fail('INVALID_RESPONSE', 'The timestamp token signature does not verify.', { cause });
+    fail('TIMESTAMP_FAILED', 'The timestamp token signature does not verify.', { cause });
   }
-  if (!ok) fail('INVALID_RESPONSE', 'The timestamp token signature does not verify.');
+  if (!ok) fail('TIMESTAMP_FAILED', 'The timestamp token signature does not verify.');
   return { token: new Uint8Array(resp.timeStampToken!.toSchema().toBER()), genTime: tstInfo.genTime };
 }

@@ -58,6 +58,7 @@ export const ERROR_CODES = {
   INVALID_REQUEST: c('input', 400, 'The request is invalid.'),
   INVALID_DIGEST: c('input', 400, 'The digest must be a SHA-256 digest (32 bytes).'),
   DOCUMENT_NOT_FOUND: c('input', 404, 'The document to sign was not found.'),
+  DOCUMENT_CHANGED: c('input', 409, 'The document changed between preparing and finalizing the signature.'),
   // user
   USER_REJECTED: c('user', 409, 'The user refused in the itsme® app.'),
   USER_EXPIRED: c('user', 409, 'The user did not confirm in time.'),
@@ -68,6 +69,7 @@ export const ERROR_CODES = {
   UPSTREAM_UNAVAILABLE: c('upstream', 503, 'itsme® could not be reached.', true),
   TIMEOUT: c('upstream', 504, 'itsme® did not answer in time.', true),
   INVALID_RESPONSE: c('upstream', 502, 'itsme® sent a response that does not match the protocol.', true),
+  TIMESTAMP_FAILED: c('upstream', 502, 'The time-stamping authority did not give a valid timestamp.', true),
   UNKNOWN_SESSION: c('upstream', 409, 'itsme® does not know this session.'),
   // session
   SESSION_NOT_FOUND: c('session', 404, 'No signing session for this browser.'),
@@ -84,6 +86,7 @@ export const ERROR_CODES = {
   CERTIFICATE_UNTRUSTED: c('verification', 502, 'The signing certificate does not chain to a trusted CA.'),
   CERTIFICATE_INVALID: c('verification', 502, 'The signing certificate is not valid.'),
   // internal
+  SIGNATURE_TOO_LARGE: c('internal', 500, 'The signature does not fit the space reserved in the document.'),
   INTERNAL_ERROR: c('internal', 500, 'An unexpected error occurred.'),
 } as const satisfies Record<string, CodeInfo>;
 
