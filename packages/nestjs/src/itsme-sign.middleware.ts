@@ -1,0 +1,32 @@
+import type { ServerResponse } from 'node:http';
+import { type NodeRequestLike, sendWebResponse, toWebRequest } from '@itsme-sign/core';
+import { Injectable, type NestMiddleware } from '@nestjs/common';
+import { ItsmeSignService } from './itsme-sign.service.js';
+
+const nodeRequests = new WeakMap<Request, NodeRequestLike>();
+
+/**
+ * The Node/Express request behind a Web `Request` the module's routes handed to a hook (e.g. `authorize`),
+ * to read what earlier middleware put on it (`req.user`, `req.session`).
+ */
+export function getNodeRequest<T extends NodeRequestLike = NodeRequestLike & Record<string, unknown>>(
+  request: Request,
+): T | undefined {
+  return nodeRequests.get(request) as T | undefined;
+}
+
+/** Hands the requests under `basePath` to core's handler; anything it does not answer goes on to Nest. */
+@Injectable()
+export class ItsmeSignMiddleware implements NestMiddleware {
+  constructor(private readonly service: ItsmeSignService) {}
+
+  use(req: NodeRequestLike, res: ServerResponse, next: (error?: unknown) => void): void {
+    const request = toWebRequest(req, res);
+    nodeRequests.set(request, req);
+    // The handler matches the full path (`originalUrl`) against `basePath` itself.
+    this.service.handler
+      .handle(request)
+      .then((response) => (response ? sendWebResponse(response, res) : next()))
+      .catch(next);
+  }
+}

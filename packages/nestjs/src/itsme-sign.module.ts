@@ -1,0 +1,28 @@
+import { Inject, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
+import { ApplicationConfig } from '@nestjs/core';
+import { ITSME_SIGN_OPTIONS } from './itsme-sign.constants.js';
+import { ItsmeSignMiddleware } from './itsme-sign.middleware.js';
+import { ConfigurableModuleClass, type ItsmeSignModuleOptions } from './itsme-sign.module-definition.js';
+import { checkBasePath, ItsmeSignService } from './itsme-sign.service.js';
+
+/**
+ * `ItsmeSignModule.forRoot(options)` / `forRootAsync({ imports, useFactory, inject })`: provides
+ * `ItsmeSignService` and mounts core's routes under `options.basePath`.
+ */
+@Module({ providers: [ItsmeSignService], exports: [ItsmeSignService, ITSME_SIGN_OPTIONS] })
+export class ItsmeSignModule extends ConfigurableModuleClass implements NestModule {
+  constructor(
+    @Inject(ITSME_SIGN_OPTIONS) private readonly options: ItsmeSignModuleOptions,
+    private readonly appConfig: ApplicationConfig,
+  ) {
+    super();
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    let path = checkBasePath(this.options?.basePath);
+    // Nest puts the global prefix in front of middleware routes; `basePath` is the full path already.
+    const prefix = `/${this.appConfig.getGlobalPrefix()}`.replace(/^\/+/, '/').replace(/\/+$/, '');
+    if (prefix && path.startsWith(`${prefix}/`)) path = path.slice(prefix.length);
+    consumer.apply(ItsmeSignMiddleware).forRoutes({ path: `${path}/{*path}`, method: RequestMethod.ALL });
+  }
+}

@@ -1,0 +1,240 @@
+/** `POST /sign_document` (start when `asyncRespID` is null/absent, status otherwise) and `POST /verify_document`. */
+import {
+  languageSchema,
+  ResultMajor,
+  redirectUrlSchema,
+  SHA256_ALGORITHM_URI,
+  sha256Base64Schema,
+} from '@itsme-sign/core';
+import type { LocalizedText, SignSession } from '../sessions.js';
+import type { Simulator } from '../simulator.js';
+import { type B2BContext, type B2BReply, isObject, nonEmptyString, resolveRequestor } from './common.js';
+import type { Discovery } from './discovery.js';
+
+const LATIN1 = /^[\u0020-\u007E\u00A0-\u00FF]*$/;
+
+function reqIdOf(body: unknown): string | undefined {
+  return isObject(body) && typeof body.reqID === 'string' ? body.reqID : undefined;
+}
+
+function error(status: number, maj: string, min: string | undefined, msg: string, reqID?: string): B2BReply {
+  return {
+    status,
+    body: {
+      result: { maj, ...(min ? { min } : {}), msg: { lang: 'EN', value: msg } },
+      ...(reqID === undefined ? {} : { reqID }),
+    },
+  };
+}
+
+const requester = (min: string, msg: string, reqID?: string): B2BReply =>
+  error(400, ResultMajor.RequesterError, min, msg, reqID);
+
+function labels(v: unknown, max: number): LocalizedText[] | undefined {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) return undefined;
+  const out: LocalizedText[] = [];
+  for (const item of v) {
+    if (!isObject(item) || typeof item.lang !== 'string' || typeof item.value !== 'string') return undefined;
+    if (item.value.length > max || !LATIN1.test(item.value)) return undefined;
+    out.push({ lang: item.lang.toUpperCase(), value: item.value });
+  }
+  return out;
+}
+
+function pendingOrDone(sim: Simulator, s: SignSession, reqID: string): B2BReply {
+  const optOutp = { itsme: { signingUrl: sim.signingUrl(s), userCode: s.userCode } };
+  switch (s.state) {
+    case 'waiting-page':
+    case 'waiting-app':
+      return { status: 200, body: { result: { maj: ResultMajor.Pending }, reqID, respID: s.id, optOutp } };
+    case 'signed':
+      return {
+        status: 200,
+        body: {
+          result: { maj: ResultMajor.Success },
+          reqID,
+          respID: s.id,
+          optOutp,
+          sigObj: [{ b64Sig: { value: s.signatureB64 }, whichDoc: s.docId }],
+        },
+      };
+    case 'rejected':
+      return error(409, ResultMajor.RequesterError, 'REJECTED', 'The user rejected the signature.', reqID);
+    case 'expired':
+      return error(409, ResultMajor.RequesterError, 'EXPIRED', 'The user did not confirm in time.', reqID);
+  }
+}
+
+export function signDocument(sim: Simulator, discovery: Discovery, body: unknown, ctx: B2BContext): B2BReply {
+  if (!isObject(body)) return requester('INCOMPLETE_REQUEST', 'A JSON body is required.');
+  const reqID = reqIdOf(body);
+  if (nonEmptyString(body.asyncRespID)) return signStatus(sim, body, ctx);
+  if (body.inDocs === null) {
+    return requester('MISSING_ASYNC_RESP_ID', 'A status request (inDocs: null) needs asyncRespID.', reqID);
+  }
+  return signStart(sim, discovery, body, ctx);
+}
+
+/** The endpoint name a `sign_document` body is counted and faulted under. */
+export function signEndpointOf(body: unknown): 'sign' | 'signStatus' {
+  return isObject(body) && nonEmptyString(body.asyncRespID) ? 'signStatus' : 'sign';
+}
+
+function itsmeContext(body: Record<string, unknown>): Record<string, unknown> | undefined {
+  const optInp = body.optInp;
+  return isObject(optInp) && isObject(optInp.itsme) ? optInp.itsme : undefined;
+}
+
+function signStart(
+  sim: Simulator,
+  discovery: Discovery,
+  body: Record<string, unknown>,
+  ctx: B2BContext,
+): B2BReply {
+  const reqID = reqIdOf(body);
+  const incomplete = (msg: string) => requester('INCOMPLETE_REQUEST', msg, reqID);
+  if (!nonEmptyString(reqID)) return incomplete('reqID is required.');
+  const itsme = itsmeContext(body);
+  if (!itsme) return incomplete('optInp.itsme is required.');
+  const { partnerCode, serviceCode } = itsme;
+  if (!nonEmptyString(partnerCode))
+    return requester('MISSING_PARTNER_CODE', 'partnerCode is required.', reqID);
+  if (!nonEmptyString(serviceCode))
+    return requester('MISSING_SERVICE_CODE', 'serviceCode is required.', reqID);
+  const partner = resolveRequestor(sim, partnerCode, serviceCode, ctx);
+  if (!partner) return requester('INVALID_REQUESTOR', 'Unknown partner or service.', reqID);
+
+  const optInp = body.optInp as Record<string, unknown>;
+  let lang = 'EN';
+  if (optInp.lang !== undefined && optInp.lang !== null) {
+    const parsed = languageSchema.safeParse(optInp.lang);
+    if (!parsed.success) return requester('INVALID_LANGUAGE', 'Unsupported language.', reqID);
+    lang = parsed.data;
+  }
+
+  const inDocs = body.inDocs;
+  const docHash = isObject(inDocs) ? inDocs.docHash : undefined;
+  if (!Array.isArray(docHash) || docHash.length === 0)
+    return requester('NO_HASH_PROVIDED', 'No hash.', reqID);
+  if (docHash.length > 1) return requester('ONLY_SINGLE_HASH_SUPPORTED', 'One hash per request.', reqID);
+  const doc = docHash[0];
+  if (!isObject(doc) || !nonEmptyString(doc.id)) return incomplete('docHash[0].id is required.');
+  if (!Array.isArray(doc.di) || doc.di.length === 0) {
+    return requester('NO_DIGEST_INFO_PROVIDED', 'No digest info.', reqID);
+  }
+  if (doc.di.length > 1)
+    return requester('ONLY_SINGLE_DIGEST_INFO_SUPPORTED', 'One digest info per hash.', reqID);
+  const di = doc.di[0];
+  if (!isObject(di) || di.alg !== SHA256_ALGORITHM_URI || !sha256Base64Schema.safeParse(di.value).success) {
+    return requester(
+      'INVALID_DIGEST_INFO',
+      `Only ${SHA256_ALGORITHM_URI} digests of 32 bytes in base64.`,
+      reqID,
+    );
+  }
+
+  const signer = itsme.signer;
+  const userCode = isObject(signer) ? signer.userCode : undefined;
+  if (!nonEmptyString(userCode)) return incomplete('signer.userCode is required.');
+  const user = sim.users.byUserCode(userCode);
+  if (!user) return requester('NOT_ALLOWED_TO_SIGN', 'Unknown user.', reqID);
+
+  const redirectUrl = itsme.redirectUrl;
+  if (!redirectUrlSchema.safeParse(redirectUrl).success)
+    return incomplete('redirectUrl is missing or invalid.');
+  if (!partner.redirectUrls.has(redirectUrl as string)) {
+    return requester('INVALID_REQUESTOR', 'redirectUrl is not registered for this service.', reqID);
+  }
+
+  const policy = itsme.signPolicy;
+  if (!isObject(policy) || !nonEmptyString(policy.signPolicyRef))
+    return incomplete('signPolicy is required.');
+  const template = discovery.sign_policy_templates_supported.find((p) => p.ref === policy.signPolicyRef);
+  if (!template) return requester('INVALID_POLICY', 'Unknown signature policy.', reqID);
+  if (template.status !== 'ENABLED')
+    return requester('INVALID_POLICY_STATUS', 'Signature policy disabled.', reqID);
+  const commitment = policy.commitmentTypeRef;
+  if (commitment !== undefined && commitment !== null) {
+    if (!discovery.commitment_types_supported.some((c) => c.ref === commitment)) {
+      return requester('INVALID_POLICY', 'Unknown commitment type.', reqID);
+    }
+  }
+  const signerRole = labels(policy.signerRole, 50);
+  if (!signerRole) return incomplete('signerRole: at most 50 ISO-8859-1 characters per language.');
+  const description = labels(itsme.description, 255);
+  if (!description) return incomplete('description: at most 255 ISO-8859-1 characters per language.');
+
+  const s = sim.startSign({
+    reqID,
+    partnerCode,
+    serviceCode,
+    redirectUrl: redirectUrl as string,
+    lang,
+    user,
+    docId: doc.id,
+    digest: Buffer.from(di.value as string, 'base64'),
+    description,
+    signerRole,
+    signPolicyRef: template.ref,
+    ...(typeof commitment === 'string' ? { commitmentTypeRef: commitment } : {}),
+  });
+  return pendingOrDone(sim, s, reqID);
+}
+
+function signStatus(sim: Simulator, body: Record<string, unknown>, ctx: B2BContext): B2BReply {
+  const reqID = reqIdOf(body);
+  const itsme = itsmeContext(body);
+  if (!itsme) return requester('INCOMPLETE_REQUEST', 'optInp.itsme is required.', reqID);
+  const { partnerCode, serviceCode } = itsme;
+  if (!nonEmptyString(partnerCode))
+    return requester('MISSING_PARTNER_CODE', 'partnerCode is required.', reqID);
+  if (!nonEmptyString(serviceCode))
+    return requester('MISSING_SERVICE_CODE', 'serviceCode is required.', reqID);
+  if (!resolveRequestor(sim, partnerCode, serviceCode, ctx)) {
+    return requester('INVALID_REQUESTOR', 'Unknown partner or service.', reqID);
+  }
+  const s = sim.sessions.get(body.asyncRespID as string);
+  if (s?.kind !== 'sign' || s.partnerCode !== partnerCode) {
+    return error(409, ResultMajor.RequesterError, undefined, 'Unknown sign session (asyncRespID).', reqID);
+  }
+  s.statusCalls++;
+  return pendingOrDone(sim, s, reqID ?? s.reqID);
+}
+
+/**
+ * `POST /verify_document`, minimal and honest: the sandbox cannot validate AdES documents, but it can tell whether a
+ * raw signature value (`sigObject.b64Sig.value`) is one it produced for the given digest (`inDocs.docHash[0]`).
+ */
+export function verifyDocument(sim: Simulator, body: unknown): B2BReply {
+  const reqID = reqIdOf(body);
+  if (!isObject(body)) return requester('INCOMPLETE_REQUEST', 'A JSON body is required.');
+  const sig =
+    isObject(body.sigObject) && isObject(body.sigObject.b64Sig) ? body.sigObject.b64Sig.value : undefined;
+  const docHash =
+    isObject(body.inDocs) && Array.isArray(body.inDocs.docHash) ? body.inDocs.docHash[0] : undefined;
+  const di = isObject(docHash) && Array.isArray(docHash.di) ? docHash.di[0] : undefined;
+  const digest = isObject(di) && typeof di.value === 'string' ? di.value : undefined;
+  if (typeof sig !== 'string' || digest === undefined) {
+    return requester(
+      'INCOMPLETE_REQUEST',
+      'The sandbox only checks a raw signature value (sigObject) against the digest it signed (inDocs).',
+      reqID,
+    );
+  }
+  const match = sim.sessions
+    .all()
+    .find((s) => s.kind === 'sign' && s.signatureB64 === sig && s.digest.toString('base64') === digest);
+  return match
+    ? {
+        status: 200,
+        body: { result: { maj: ResultMajor.Success, min: 'VALID' }, ...(reqID ? { reqID } : {}) },
+      }
+    : error(
+        200,
+        ResultMajor.RequesterError,
+        'INVALID',
+        'Not a signature this sandbox produced for this digest.',
+        reqID,
+      );
+}

@@ -1,0 +1,106 @@
+/** The CLI (built `dist/cli.js`, as npm runs it): ready line, serving, SIGTERM → exit 0. */
+import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { discoveryDocumentSchema, identificationResponseSchema } from '@itsme-sign/core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { b2bRaw } from './test-support/b2b-client.js';
+import { identificationBody } from './test-support/requests.js';
+
+const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(pkgDir, 'dist', 'cli.js');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds core and the sandbox when their dist is missing or older than the sources (turbo builds them first in CI). */
+function ensureBuilt(): void {
+  const tsc = join(pkgDir, '..', '..', 'node_modules', '.bin', 'tsc');
+  const core = join(pkgDir, '..', 'core');
+  if (!existsSync(join(core, 'dist', 'index.js'))) {
+    execFileSync(tsc, ['-p', join(core, 'tsconfig.build.json')], { stdio: 'inherit' });
+  }
+  if (!existsSync(cli) || statSync(cli).mtimeMs < newestMtime(join(pkgDir, 'src'))) {
+    execFileSync(tsc, ['-p', join(pkgDir, 'tsconfig.build.json')], { stdio: 'inherit' });
+  }
+}
+
+let child: ChildProcessWithoutNullStreams;
+let ready: Record<string, string>;
+let exited: Promise<number | null>;
+
+beforeAll(async () => {
+  ensureBuilt();
+  child = spawn(
+    process.execPath,
+    [cli, '--data-dir', inject('sandboxDataDir'), '--redirect-url', 'https://app.example/itsme/callback'],
+    { stdio: 'pipe' },
+  );
+  exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  const lines = createInterface({ input: child.stdout });
+  ready = await new Promise((resolve, reject) => {
+    lines.once('line', (line) => resolve(JSON.parse(line) as Record<string, string>));
+    child.once('exit', (code) => reject(new Error(`the CLI exited with ${code}`)));
+  });
+});
+
+afterAll(() => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+});
+
+describe('itsme-sandbox CLI', () => {
+  it('prints one JSON ready line with the URLs and the PEM files', () => {
+    expect(Object.keys(ready).sort()).toEqual(
+      [
+        'b2bUrl',
+        'caFile',
+        'clientCertFile',
+        'clientKeyFile',
+        'controlUrl',
+        'frontUrl',
+        'partnerCode',
+        'rootCaFile',
+        'serviceCode',
+        'tsaUrl',
+      ].sort(),
+    );
+    expect(ready.b2bUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(ready.controlUrl).toBe(`${ready.frontUrl}/control`);
+    expect(ready).toMatchObject({ partnerCode: 'DEMO', serviceCode: 'DEMO_SIGN' });
+    for (const f of [ready.caFile, ready.clientCertFile, ready.clientKeyFile, ready.rootCaFile]) {
+      expect(existsSync(f as string)).toBe(true);
+    }
+  });
+
+  it('serves the B2B API over mutual TLS with the announced files, and the front', async () => {
+    const sbLike = {
+      b2bUrl: ready.b2bUrl,
+      credentials: {
+        clientCertPem: readFileSync(ready.clientCertFile as string, 'utf8'),
+        clientKeyPem: readFileSync(ready.clientKeyFile as string, 'utf8'),
+        caCertPem: readFileSync(ready.caFile as string, 'utf8'),
+      },
+    } as Parameters<typeof b2bRaw>[0];
+    const discovery = await b2bRaw(sbLike, '/.well-known/configuration', undefined, { method: 'GET' });
+    expect(discoveryDocumentSchema.safeParse(discovery.json).success).toBe(true);
+    const started = await b2bRaw(sbLike, '/user_identification', identificationBody());
+    expect(started.status).toBe(200);
+    expect(
+      identificationResponseSchema.parse(started.json).identificationUrl.startsWith(ready.frontUrl as string),
+    ).toBe(true);
+    expect((await fetch(`${ready.controlUrl}/stats`)).status).toBe(200);
+  });
+
+  it('stops on SIGTERM with exit code 0', async () => {
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * The control API: what a test does instead of a human with a phone. The same object backs `sb.control`
+ * (in-process) and `POST/GET {frontUrl}/control/*` (JSON over HTTP).
+ */
+import type { Fault, FaultEndpoint } from './options.js';
+import { type SandboxStats, SimulationError, type Simulator, type UserAction } from './simulator.js';
+
+export interface IdentifyControl {
+  /** The `identificationUrl` returned by `user_identification` (or just its `q` token). */
+  url: string;
+  /** The phone number the user types. Default `+32470000001`. */
+  phone?: string;
+  /** What the user does in the app. Default `approve`. */
+  action?: UserAction;
+}
+
+export interface SignControl {
+  /** The `signingUrl` returned by `sign_document` (or just its `q` token). */
+  url: string;
+  /** What the user does in the app. `wrong-icon` taps an icon that is not highlighted (→ REJECTED). Default `approve`. */
+  action?: UserAction | 'wrong-icon';
+}
+
+export interface ControlResult {
+  /** Where the browser is sent now: the partner's registered redirect URL. */
+  redirectUrl: string;
+  /** The session state after the action. */
+  state: string;
+  userCode?: string;
+}
+
+export interface SandboxControl {
+  identify(p: IdentifyControl): Promise<ControlResult>;
+  sign(p: SignControl): Promise<ControlResult>;
+  sessions(): Record<string, unknown>[];
+  stats(): SandboxStats;
+  setFault(endpoint: FaultEndpoint, fault: Fault | null): void;
+  addRedirectUrl(url: string, partnerCode?: string): void;
+}
+
+export const DEFAULT_PHONE = '+32470000001';
+
+function tokenOf(url: string): string {
+  if (typeof url !== 'string' || url.length === 0) throw new SimulationError(400, 'url is required');
+  if (!url.includes('/')) return url;
+  const q = URL.canParse(url) ? new URL(url).searchParams.get('q') : null;
+  if (!q) throw new SimulationError(400, 'the url has no q parameter');
+  return q;
+}
+
+const USER_ACTIONS = ['approve', 'reject', 'expire'];
+
+export function createControl(sim: Simulator): SandboxControl {
+  return {
+    async identify({ url, phone = DEFAULT_PHONE, action = 'approve' }) {
+      if (!USER_ACTIONS.includes(action))
+        throw new SimulationError(400, 'action must be approve, reject or expire');
+      const s = sim.sessionByToken(tokenOf(url));
+      if (s.kind !== 'identification') throw new SimulationError(400, 'not an identification URL');
+      if (s.state === 'identified' && s.action === undefined) {
+        // Started with a known userCode: nothing to confirm.
+        return {
+          redirectUrl: s.redirectUrl,
+          state: s.state,
+          ...(s.userCode ? { userCode: s.userCode } : {}),
+        };
+      }
+      if (s.state === 'waiting-phone') await sim.submitPhone(s, phone);
+      await sim.actOnIdentification(s, action);
+      return { redirectUrl: s.redirectUrl, state: s.state, ...(s.userCode ? { userCode: s.userCode } : {}) };
+    },
+    async sign({ url, action = 'approve' }) {
+      if (![...USER_ACTIONS, 'wrong-icon'].includes(action)) {
+        throw new SimulationError(400, 'action must be approve, reject, expire or wrong-icon');
+      }
+      const s = sim.sessionByToken(tokenOf(url));
+      if (s.kind !== 'sign') throw new SimulationError(400, 'not a signing URL');
+      if (action === 'wrong-icon') sim.actOnSign(s, { pick: (s.highlighted + 1) % 3 });
+      else if (action === 'approve') sim.actOnSign(s, { pick: s.highlighted });
+      else sim.actOnSign(s, { action });
+      return { redirectUrl: s.redirectUrl, state: s.state, userCode: s.userCode };
+    },
+    sessions: () => sim.sessions.all().map((s) => sim.summary(s)),
+    stats: () => sim.stats(),
+    setFault: (endpoint, fault) => sim.faults.set(endpoint, fault),
+    addRedirectUrl: (url, partnerCode) => sim.partners.addRedirectUrl(url, partnerCode),
+  };
+}

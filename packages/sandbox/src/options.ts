@@ -1,0 +1,67 @@
+/** The public option and result types of the sandbox. */
+
+/** A partner as onboarded at itsme®: its codes, its registered redirect URLs and the client certificate it presents. */
+export interface PartnerConfig {
+  partnerCode: string;
+  /** One service code, or several (the first is announced as `sb.partner.serviceCode`). */
+  serviceCode: string | readonly string[];
+  /** Redirect URLs registered for the service. They must match exactly. */
+  redirectUrls?: readonly string[];
+  /**
+   * PEM of the client certificate this partner presents over mutual TLS. Default: the generated partner certificate.
+   * It must be self-signed or issued by the sandbox root CA (TLS checks the chain before the HTTP layer does).
+   */
+  clientCertificate?: string;
+}
+
+/** The B2B endpoints a fault can be attached to. */
+export const FAULT_ENDPOINTS = [
+  'identification',
+  'identificationStatus',
+  'sign',
+  'signStatus',
+  'discovery',
+] as const;
+export type FaultEndpoint = (typeof FAULT_ENDPOINTS)[number];
+
+/** A fault injected into one B2B endpoint; `times` applies it N times and then clears it (default: until cleared). */
+export type Fault = (
+  | { kind: 'latency'; ms: number }
+  | { kind: 'status'; status: number }
+  | { kind: 'malformed' }
+  | { kind: 'reset' }
+  | { kind: 'hang' }
+) & { times?: number };
+
+export type FaultConfig = Partial<Record<FaultEndpoint, Fault>>;
+
+export interface SandboxOptions {
+  /** PKI and users are persisted here. Default: `<os.tmpdir()>/itsme-sandbox`. */
+  dataDir?: string;
+  /** Interface to listen on. Default `127.0.0.1`. */
+  host?: string;
+  /** Port of the B2B API (HTTPS, mutual TLS). Default 0 (a free port). */
+  b2bPort?: number;
+  /** Port of the user pages, the phone, the control API and the TSA (HTTP). Default 0. */
+  frontPort?: number;
+  /** Registered partners. Default: one partner `DEMO` / `DEMO_SIGN` presenting the generated client certificate. */
+  partners?: PartnerConfig[];
+  /** Key type of users created from now on. Default `rsa` (2048 bits); `ec` is P-256. */
+  userKeyType?: 'rsa' | 'ec';
+  /** A user must act in the app within this time, else the session ends as `EXPIRED`. Default 180 000 ms. */
+  actionTimeoutMs?: number;
+  /** Source IPs allowed to call the B2B API. Default: loopback (`127.0.0.1`, `::1`). */
+  allowedIps?: string[];
+  /** Faults active from the start. */
+  faults?: FaultConfig;
+  /** How the identification response spells the session id: `asyncRespId` (documented, default) or `asyncRespID`. */
+  identificationIdSpelling?: 'asyncRespId' | 'asyncRespID';
+  /** Signature policy refs of the discovery document to mark `DISABLED` (→ `INVALID_POLICY_STATUS`). */
+  disabledPolicies?: string[];
+  /** How long finished sessions stay queryable. Default 15 minutes. */
+  retentionMs?: number;
+  /** At most this many sessions are kept (oldest finished ones are evicted first). Default 10 000. */
+  maxSessions?: number;
+  /** One line per event (no secrets). Default: silent. */
+  log?: (line: string) => void;
+}

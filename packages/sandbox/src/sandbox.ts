@@ -1,0 +1,166 @@
+/** `startSandbox()`: the PKI, the simulator, the B2B server (mTLS), the front server; one `close()`. */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { discoveryDocument } from './b2b/discovery.js';
+import { createB2BServer } from './b2b/server.js';
+import { createControl, type SandboxControl } from './control.js';
+import { FaultTable } from './faults.js';
+import { createFrontServer, type TsaHandler } from './front/server.js';
+import { listen, urlHost } from './http-util.js';
+import type { Fault, FaultEndpoint, SandboxOptions } from './options.js';
+import { PartnerRegistry } from './partners.js';
+import { loadOrCreatePki } from './pki/authority.js';
+import { UserRegistry } from './pki/users.js';
+import { type SandboxStats, Simulator } from './simulator.js';
+
+export interface SandboxCredentials {
+  /** Trust this CA for `b2bUrl` (the sandbox root CA). */
+  caCertPem: string;
+  /** The default partner's client certificate and key (PKCS#8) for mutual TLS. */
+  clientCertPem: string;
+  clientKeyPem: string;
+  rootCaPem: string;
+  /** "itsme Sandbox Qualified CA", issuer of the users' certificates. */
+  issuingCaPem: string;
+  tsaCertPem: string;
+  /** The same, as PEM files in the data directory. */
+  files: {
+    ca: string;
+    clientCert: string;
+    clientKey: string;
+    rootCa: string;
+    issuingCa: string;
+    tsaCert: string;
+  };
+}
+
+export interface Sandbox {
+  /** `https://127.0.0.1:PORT`: the B2B API base (`${b2bUrl}/user_identification`, …). Mutual TLS required. */
+  b2bUrl: string;
+  /** `http://127.0.0.1:PORT`: the user's pages, the phone (`/phone`), the control API (`/control`) and the TSA. */
+  frontUrl: string;
+  /** `${frontUrl}/tsa`: RFC 3161 time-stamping. */
+  tsaUrl: string;
+  /** `${frontUrl}/control`. */
+  controlUrl: string;
+  dataDir: string;
+  credentials: SandboxCredentials;
+  /** The default (first) partner. */
+  partner: { partnerCode: string; serviceCode: string };
+  /** Registers a redirect URL at run time (apps listening on port 0 know their URL late). */
+  addRedirectUrl(url: string, partnerCode?: string): void;
+  /** The control API in-process (same semantics as `POST {frontUrl}/control/*`). */
+  control: SandboxControl;
+  stats(): SandboxStats;
+  setFault(endpoint: FaultEndpoint, fault: Fault | null): void;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PARTNER = { partnerCode: 'DEMO', serviceCode: 'DEMO_SIGN' } as const;
+
+function closeServer(server: import('node:http').Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const dataDir = options.dataDir ?? join(tmpdir(), 'itsme-sandbox');
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? (() => undefined);
+  const pki = await loadOrCreatePki(dataDir);
+  const users = new UserRegistry(pki);
+  await users.load();
+  const partners = new PartnerRegistry(
+    options.partners ?? [{ ...DEFAULT_PARTNER, redirectUrls: [] }],
+    pki.partner.certPem,
+  );
+  const disabledPolicies = options.disabledPolicies ?? [];
+  const discovery = discoveryDocument(disabledPolicies);
+  const sim = new Simulator(
+    {
+      actionTimeoutMs: options.actionTimeoutMs ?? 180_000,
+      userKeyType: options.userKeyType ?? 'rsa',
+      identificationIdSpelling: options.identificationIdSpelling ?? 'asyncRespId',
+      retentionMs: options.retentionMs ?? 15 * 60_000,
+      maxSessions: options.maxSessions ?? 10_000,
+      disabledPolicies,
+      log,
+    },
+    pki,
+    users,
+    partners,
+    new FaultTable(options.faults),
+  );
+  const control = createControl(sim);
+  let tsa: Promise<TsaHandler> | undefined;
+
+  const b2b = createB2BServer({
+    sim,
+    discovery,
+    allowedIps: options.allowedIps ?? ['127.0.0.1', '::1'],
+    tls: {
+      key: pki.server.keyPem,
+      cert: pki.server.certPem,
+      ca: [pki.root.certPem, ...partners.certificatePems()],
+    },
+  });
+  const front = createFrontServer({
+    sim,
+    control,
+    tsa: (query) => {
+      // pkijs is loaded on the first time-stamp request only: it is not on the start-up path.
+      tsa ??= import('./tsa.js').then((m) => m.createTsa(pki.tsa));
+      return tsa.then((handle) => handle(query));
+    },
+    policyText: (ref, lang) => {
+      const p = discovery.sign_policy_templates_supported.find((x) => x.ref === ref);
+      return p ? ((p.text as Record<string, string>)[lang] ?? p.text.EN) : undefined;
+    },
+  });
+
+  let b2bPort: number;
+  let frontPort: number;
+  try {
+    b2bPort = await listen(b2b, options.b2bPort ?? 0, host);
+    frontPort = await listen(front, options.frontPort ?? 0, host);
+  } catch (e) {
+    await Promise.all([closeServer(b2b), closeServer(front)]);
+    sim.close();
+    throw e;
+  }
+  const urlHostName = urlHost(host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host);
+  const b2bUrl = `https://${urlHostName}:${b2bPort}`;
+  const frontUrl = `http://${urlHostName}:${frontPort}`;
+  sim.frontUrl = frontUrl;
+  const first = partners.first();
+  log(`sandbox ready: B2B ${b2bUrl}, front ${frontUrl}`);
+
+  let closed: Promise<void> | undefined;
+  return {
+    b2bUrl,
+    frontUrl,
+    tsaUrl: `${frontUrl}/tsa`,
+    controlUrl: `${frontUrl}/control`,
+    dataDir,
+    credentials: {
+      caCertPem: pki.root.certPem,
+      clientCertPem: pki.partner.certPem,
+      clientKeyPem: pki.partner.keyPem,
+      rootCaPem: pki.root.certPem,
+      issuingCaPem: pki.issuing.certPem,
+      tsaCertPem: pki.tsa.certPem,
+      files: { ...pki.files },
+    },
+    partner: { partnerCode: first.partnerCode, serviceCode: first.serviceCodes[0] as string },
+    addRedirectUrl: (url, partnerCode) => partners.addRedirectUrl(url, partnerCode),
+    control,
+    stats: () => sim.stats(),
+    setFault: (endpoint, fault) => sim.faults.set(endpoint, fault),
+    close() {
+      closed ??= Promise.all([closeServer(b2b), closeServer(front)]).then(() => sim.close());
+      return closed;
+    },
+  };
+}
