@@ -14,7 +14,8 @@ const NEEDED = [
   { bin: 'openssl', apt: 'openssl' },
 ];
 
-const has = (bin) => (bin.startsWith('/') ? existsSync(bin) : spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0);
+const has = (bin) =>
+  bin.startsWith('/') ? existsSync(bin) : spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
 const missing = NEEDED.filter((n) => !has(n.bin));
 if (missing.length === 0) process.exit(0);
 
@@ -25,7 +26,10 @@ if (isRoot && hasApt) {
   console.log(`Installing system packages the tests need: ${packages.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  const install = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: 'inherit', env });
+  const install = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], {
+    stdio: 'inherit',
+    env,
+  });
   if (update.status === 0 && install.status === 0 && NEEDED.every((n) => has(n.bin))) process.exit(0);
 }
 console.error(
