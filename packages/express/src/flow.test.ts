@@ -275,6 +275,18 @@ describe('security: a session belongs to the browser that started it', () => {
   });
 });
 
+describe('server-started sessions', () => {
+  it('a session started from server code is followed by the browser that gets its cookie', async () => {
+    const { handler } = app.middleware;
+    const session = await handler.orchestrator.start({ subject: { mode: 'hash', digest }, lang: 'DE' });
+    const setCookie = handler.sessionCookie(session, new Request(`${app.url}${BASE}/session`));
+    const browser = new TestBrowser(app.url);
+    const [name, value] = setCookie.split(';')[0]!.split('=') as [string, string];
+    browser.cookies.set(name, value);
+    expect(await view(browser)).toMatchObject({ id: session.id, status: 'identifying', lang: 'DE' });
+  });
+});
+
 describe('Express integration', () => {
   it('passes other routes to the app and answers 405 on a wrong method', async () => {
     const res = await fetch(`${app.url}/sign/status`);

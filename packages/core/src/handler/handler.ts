@@ -51,6 +51,11 @@ export interface ItsmeSignHandler {
   handle(request: Request, options?: HandleOptions): Promise<Response | undefined>;
   readonly orchestrator: SigningOrchestrator;
   readonly basePath: string;
+  /**
+   * The `Set-Cookie` value that binds a session started from server code (`orchestrator.start`) to the browser
+   * making `request`, so the routes and the status component can follow it.
+   */
+  sessionCookie(session: SigningSession, request: Request): string;
   close(): Promise<void>;
 }
 
@@ -255,6 +260,7 @@ export function createItsmeSignHandler(options: ItsmeSignHandlerOptions): ItsmeS
   return {
     basePath,
     orchestrator,
+    sessionCookie: (session, request) => cookie.serialize(session.id, request, cookieMaxAge(session)),
     async handle(request, handleOptions = {}) {
       const url = new URL(request.url);
       let path = handleOptions.path;
