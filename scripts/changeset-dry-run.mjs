@@ -4,7 +4,16 @@
 // fixed @itsme-sign/* group got the same new version, that internal dependencies were updated, and that each
 // package has a CHANGELOG.md. Nothing in the repository is touched.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { publishablePackages, root } from './publishable.mjs';
@@ -23,23 +32,31 @@ for (const dir of ['packages', 'apps', 'bench', 'reliability']) {
     cpSync(manifest, join(work, rel, 'package.json'));
   }
 }
-writeFileSync(join(work, '.changeset', 'dry-run-sample.md'), '---\n"@itsme-sign/core": patch\n---\n\nSample change (dry run).\n');
+writeFileSync(
+  join(work, '.changeset', 'dry-run-sample.md'),
+  '---\n"@itsme-sign/core": patch\n---\n\nSample change (dry run).\n',
+);
 execFileSync('git', ['init', '-q'], { cwd: work });
 execFileSync(join(root, 'node_modules', '.bin', 'changeset'), ['version'], { cwd: work, stdio: 'pipe' });
 
 const read = (rel) => JSON.parse(readFileSync(join(work, rel, 'package.json'), 'utf8'));
-const packages = publishablePackages().map((p) => ({ ...p, rel: p.dir.slice(root.length).replace(/^\/+/, '') }));
+const packages = publishablePackages().map((p) => ({
+  ...p,
+  rel: p.dir.slice(root.length).replace(/^\/+/, ''),
+}));
 const versions = new Map(packages.map((p) => [p.name, read(p.rel).version]));
 const before = JSON.parse(readFileSync(join(root, 'packages/core/package.json'), 'utf8')).version;
 const problems = [];
 const expected = versions.get('@itsme-sign/core');
 if (expected === before) problems.push(`@itsme-sign/core was not bumped (${before})`);
 for (const p of packages) {
-  if (versions.get(p.name) !== expected) problems.push(`${p.name} is ${versions.get(p.name)}, not ${expected} (fixed group)`);
+  if (versions.get(p.name) !== expected)
+    problems.push(`${p.name} is ${versions.get(p.name)}, not ${expected} (fixed group)`);
   if (!existsSync(join(work, p.rel, 'CHANGELOG.md'))) problems.push(`${p.name} has no CHANGELOG.md`);
   const deps = read(p.rel).dependencies ?? {};
   for (const [dep, range] of Object.entries(deps)) {
-    if (dep.startsWith('@itsme-sign/') && !String(range).startsWith('workspace:')) problems.push(`${p.name} → ${dep}@${range}`);
+    if (dep.startsWith('@itsme-sign/') && !String(range).startsWith('workspace:'))
+      problems.push(`${p.name} → ${dep}@${range}`);
   }
 }
 const changelog = readFileSync(join(work, 'packages/core/CHANGELOG.md'), 'utf8');

@@ -56,9 +56,7 @@ import { ItsmeSignModule } from '@itsme-sign/nestjs';
 import { startSandbox } from '@itsme-sign/sandbox';
 
 const sandbox = await startSandbox({ dataDir: process.argv[2] });
-const creds = { cert: sandbox.credentials.clientCertPem, key: sandbox.credentials.clientKeyPem };
-const client = createB2BClient({ baseUrl: sandbox.b2bUrl, partnerCode: sandbox.partner.partnerCode,
-  serviceCode: sandbox.partner.serviceCode, credentials: creds, ca: sandbox.credentials.caCertPem });
+const client = createB2BClient(sandbox.clientOptions());
 const discovery = await client.getDiscovery();
 if (!discovery.sign_languages_supported.length) throw new Error('no discovery');
 
@@ -70,8 +68,7 @@ const origin = 'http://127.0.0.1:' + server.address().port;
 sandbox.addRedirectUrl(origin + '/api/itsme/callback');
 const mw = itsmeSign({
   basePath: '/api/itsme', redirectUrl: origin + '/api/itsme/callback', statusPageUrl: '/status',
-  client: { baseUrl: sandbox.b2bUrl, partnerCode: sandbox.partner.partnerCode, serviceCode: sandbox.partner.serviceCode,
-    credentials: creds, ca: sandbox.credentials.caCertPem },
+  client: sandbox.clientOptions(),
   cookie: { secrets: ['smoke-test-secret-0123456789-abcdefgh'] },
   documents: {
     documentSigner: createAdesSigner({ trustAnchors: [sandbox.credentials.rootCaPem] }),

@@ -60,7 +60,11 @@ export const ERROR_CODES = {
   DOCUMENT_NOT_FOUND: c('input', 404, 'The document to sign was not found.'),
   DOCUMENT_CHANGED: c('input', 409, 'The document changed between preparing and finalizing the signature.'),
   // user
-  USER_REJECTED: c('user', 409, 'The user refused in the itsme® app.'),
+  USER_REJECTED: c(
+    'user',
+    409,
+    'The request was refused in the itsme® app (declined, or the wrong security icon was picked).',
+  ),
   USER_EXPIRED: c('user', 409, 'The user did not confirm in time.'),
   SESSION_EXPIRED: c('user', 410, 'The signing session expired.'),
   SESSION_CANCELLED: c('user', 409, 'The signing session was cancelled.'),

@@ -33,13 +33,7 @@ describe('Express 4', () => {
     sandbox.addRedirectUrl(`${url}${BASE}/callback`);
     const mw = itsmeSign({
       basePath: BASE,
-      client: {
-        baseUrl: sandbox.b2bUrl,
-        partnerCode: sandbox.partner.partnerCode,
-        serviceCode: sandbox.partner.serviceCode,
-        credentials: { cert: sandbox.credentials.clientCertPem, key: sandbox.credentials.clientKeyPem },
-        ca: sandbox.credentials.caCertPem,
-      },
+      client: sandbox.clientOptions(),
       redirectUrl: `${url}${BASE}/callback`,
       statusPageUrl: '/status',
       cookie: { secrets: [COOKIE_SECRET] },

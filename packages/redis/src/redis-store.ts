@@ -3,7 +3,7 @@
  * in one Lua script, a TTL per session, polling leases with `SET NX PX`, and change notifications over one
  * pub/sub channel (so long polls on any instance wake up). No `KEYS`/`SCAN` anywhere.
  */
-import type { SessionStore, SigningSession } from '@itsme-sign/core';
+import { type SessionStore, SessionWatchers, type SigningSession } from '@itsme-sign/core';
 import { Redis, type RedisOptions } from 'ioredis';
 
 export interface RedisSessionStoreOptions {
@@ -42,7 +42,7 @@ export class RedisSessionStore implements SessionStore {
   readonly #ownsClient: boolean;
   readonly #prefix: string;
   readonly #channel: string;
-  readonly #listeners = new Map<string, Set<() => void>>();
+  readonly #watchers = new SessionWatchers();
   #subscriber: Redis | undefined;
 
   constructor(options: RedisSessionStoreOptions) {
@@ -100,16 +100,7 @@ export class RedisSessionStore implements SessionStore {
 
   watch(id: string, listener: () => void): () => void {
     this.#subscribe();
-    let set = this.#listeners.get(id);
-    if (!set) {
-      set = new Set();
-      this.#listeners.set(id, set);
-    }
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0) this.#listeners.delete(id);
-    };
+    return this.#watchers.watch(id, listener);
   }
 
   /** Bytes Redis uses for one session (MEMORY USAGE), for benchmarks. */
@@ -118,7 +109,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async close(): Promise<void> {
-    this.#listeners.clear();
+    this.#watchers.clear();
     if (this.#subscriber) {
       this.#subscriber.disconnect();
       this.#subscriber = undefined;
@@ -131,10 +122,7 @@ export class RedisSessionStore implements SessionStore {
     if (this.#subscriber) return;
     const sub = this.#redis.duplicate();
     this.#subscriber = sub;
-    sub.on('message', (_channel: string, id: string) => {
-      const set = this.#listeners.get(id);
-      if (set) for (const l of [...set]) l();
-    });
+    sub.on('message', (_channel: string, id: string) => this.#watchers.notify(id));
     // Errors surface through the command connection; a subscriber that drops reconnects on its own.
     sub.on('error', () => {});
     sub.subscribe(this.#channel).catch(() => {});

@@ -49,11 +49,25 @@ export interface Sandbox {
   partner: { partnerCode: string; serviceCode: string };
   /** Registers a redirect URL at run time (apps listening on port 0 know their URL late). */
   addRedirectUrl(url: string, partnerCode?: string): void;
+  /**
+   * The `@itsme-sign/core` B2B client options that talk to this sandbox as its default partner:
+   * `createB2BClient(sb.clientOptions())` or `itsmeSign({ client: sb.clientOptions(), … })`.
+   */
+  clientOptions(): SandboxClientOptions;
   /** The control API in-process (same semantics as `POST {frontUrl}/control/*`). */
   control: SandboxControl;
   stats(): SandboxStats;
   setFault(endpoint: FaultEndpoint, fault: Fault | null): void;
   close(): Promise<void>;
+}
+
+/** Structurally the `B2BClientOptions` of `@itsme-sign/core` (the sandbox needs no runtime part of core's client). */
+export interface SandboxClientOptions {
+  baseUrl: string;
+  partnerCode: string;
+  serviceCode: string;
+  credentials: { cert: string; key: string };
+  ca: string;
 }
 
 export const DEFAULT_PARTNER = { partnerCode: 'DEMO', serviceCode: 'DEMO_SIGN' } as const;
@@ -138,6 +152,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   log(`sandbox ready: B2B ${b2bUrl}, front ${frontUrl}`);
 
   let closed: Promise<void> | undefined;
+  const partner = { partnerCode: first.partnerCode, serviceCode: first.serviceCodes[0] as string };
   return {
     b2bUrl,
     frontUrl,
@@ -153,8 +168,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       tsaCertPem: pki.tsa.certPem,
       files: { ...pki.files },
     },
-    partner: { partnerCode: first.partnerCode, serviceCode: first.serviceCodes[0] as string },
+    partner,
     addRedirectUrl: (url, partnerCode) => partners.addRedirectUrl(url, partnerCode),
+    clientOptions: () => ({
+      baseUrl: b2bUrl,
+      ...partner,
+      credentials: { cert: pki.partner.certPem, key: pki.partner.keyPem },
+      ca: pki.root.certPem,
+    }),
     control,
     stats: () => sim.stats(),
     setFault: (endpoint, fault) => sim.faults.set(endpoint, fault),

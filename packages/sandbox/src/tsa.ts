@@ -137,6 +137,9 @@ export function createTsa(tsa: IssuedCertificate) {
       ],
       ...(req.certReq ? { certificates: [cert] } : {}),
     });
+    // pkijs turns a given eContent into a constructed OCTET STRING (which pkijs itself then cannot verify);
+    // TSAs send a primitive one.
+    signedData.encapContentInfo.eContent = new asn1js.OctetString({ valueHex: tstDer });
     await signedData.sign(await keyPromise, 0, 'SHA-256');
     const token = new pkijs.ContentInfo({ contentType: OID.signedData, content: signedData.toSchema(true) });
     const resp = new pkijs.TimeStampResp({

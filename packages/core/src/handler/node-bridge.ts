@@ -68,5 +68,11 @@ export async function sendWebResponse(response: Response, res: ServerResponse): 
     res.end();
     return;
   }
-  await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), res);
+  try {
+    await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), res);
+  } catch (error) {
+    // The browser went away (a tab closed during a long poll): nothing to answer, nothing to report.
+    if (res.destroyed || (error as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+    throw error;
+  }
 }

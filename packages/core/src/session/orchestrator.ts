@@ -25,6 +25,15 @@ import {
 } from './state.js';
 import { MemorySessionStore, type SessionStore } from './store.js';
 
+/** The steps the orchestrator times: the four B2B calls and the document signer's two steps. */
+export type OrchestratorStep =
+  | 'identification.start'
+  | 'identification.status'
+  | 'sign.start'
+  | 'sign.status'
+  | 'document.prepare'
+  | 'document.finalize';
+
 /** What happened, for logs and metrics. Never carries secrets or digests. */
 export type OrchestratorEvent =
   | { type: 'session.created'; sessionId: string }
@@ -32,11 +41,11 @@ export type OrchestratorEvent =
   | {
       type: 'step.finished';
       sessionId: string;
-      step: 'identification.start' | 'identification.status' | 'sign.start' | 'sign.status';
+      step: OrchestratorStep;
       durationMs: number;
       outcome: string;
     }
-  | { type: 'step.failed'; sessionId: string; step: string; code: ErrorCode; durationMs: number };
+  | { type: 'step.failed'; sessionId: string; step: OrchestratorStep; code: ErrorCode; durationMs: number };
 
 export interface DocumentHooks {
   /** Turns the app's document reference into bytes; `undefined` → DOCUMENT_NOT_FOUND. */
@@ -364,23 +373,25 @@ export class SigningOrchestrator {
       const docs = this.#requireDocuments();
       const profile = this.#o.useDiscovery ? await this.#profile(session.options.lang, signal) : undefined;
       const source = await this.#resolve(session);
-      const result = await docs.documentSigner.prepare(source, {
-        certificateChain: session.signer.certificateChain,
-        signingTime: new Date(this.#o.now()),
-        lang: session.options.lang,
-        ...(session.options.signerRole ? { signerRole: session.options.signerRole } : {}),
-        ...(profile
-          ? {
-              signaturePolicy: {
-                oid: profile.policy.oid,
-                digest: profile.policy.sigDigest,
-                digestAlgorithm: profile.policy.sigDigestAlg,
-                url: profile.policy.url,
-              },
-              ...(profile.commitmentType ? { commitmentTypeOid: profile.commitmentType.oid } : {}),
-            }
-          : {}),
-      });
+      const result = await this.#step(session.id, 'document.prepare', () =>
+        docs.documentSigner.prepare(source, {
+          certificateChain: session.signer.certificateChain,
+          signingTime: new Date(this.#o.now()),
+          lang: session.options.lang,
+          ...(session.options.signerRole ? { signerRole: session.options.signerRole } : {}),
+          ...(profile
+            ? {
+                signaturePolicy: {
+                  oid: profile.policy.oid,
+                  digest: profile.policy.sigDigest,
+                  digestAlgorithm: profile.policy.sigDigestAlg,
+                  url: profile.policy.url,
+                },
+                ...(profile.commitmentType ? { commitmentTypeOid: profile.commitmentType.oid } : {}),
+              }
+            : {}),
+        }),
+      );
       digest = normalizeDigest(result.digest);
       prepared = result.state;
     }
@@ -427,10 +438,9 @@ export class SigningOrchestrator {
     if (session.subject.mode === 'document') {
       const docs = this.#requireDocuments();
       const source = await this.#resolve(session);
-      const signed = await docs.documentSigner.finalize(
-        session.signing.prepared as never,
-        signatureValue,
-        source,
+      const prepared = session.signing.prepared as never;
+      const signed = await this.#step(session.id, 'document.finalize', () =>
+        docs.documentSigner.finalize(prepared, signatureValue, source),
       );
       resultRef = (await docs.storeSignedDocument?.(signed, session)) ?? undefined;
     } else if (
@@ -523,7 +533,7 @@ export class SigningOrchestrator {
 
   async #step<T extends object>(
     sessionId: string,
-    step: 'identification.start' | 'identification.status' | 'sign.start' | 'sign.status',
+    step: OrchestratorStep,
     call: () => Promise<T>,
   ): Promise<T> {
     const t0 = performance.now();

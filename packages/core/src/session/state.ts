@@ -6,7 +6,7 @@
  *      │                                  │  ▲ USER_RETURNED                                          │  ▲ USER_RETURNED
  *      └───────── REJECTED / EXPIRED / FAILED / CANCELLED from any non-final state ────────────────────┘
  */
-import { type ErrorCode, ItsmeSignError } from '../errors.js';
+import { ERROR_CODES, type ErrorCode, ItsmeSignError } from '../errors.js';
 import type { Language } from '../wire/constants.js';
 
 export const SESSION_STATUSES = [
@@ -238,20 +238,18 @@ export function transition(session: SigningSession, event: SessionEvent, now: nu
           : event.type === 'REJECTED'
             ? {
                 code: 'USER_REJECTED',
-                message: 'The user refused in the itsme® app.',
+                message: ERROR_CODES.USER_REJECTED.message,
                 step,
                 reason: event.reason ?? 'REJECTED',
               }
             : event.type === 'EXPIRED'
               ? {
                   code: event.reason ? 'USER_EXPIRED' : 'SESSION_EXPIRED',
-                  message: event.reason
-                    ? 'The user did not confirm in time.'
-                    : 'The signing session expired.',
+                  message: ERROR_CODES[event.reason ? 'USER_EXPIRED' : 'SESSION_EXPIRED'].message,
                   step,
                   ...(event.reason ? { reason: event.reason } : {}),
                 }
-              : { code: 'SESSION_CANCELLED', message: 'The signing session was cancelled.', step };
+              : { code: 'SESSION_CANCELLED', message: ERROR_CODES.SESSION_CANCELLED.message, step };
       const status = (
         { REJECTED: 'rejected', EXPIRED: 'expired', FAILED: 'failed', CANCELLED: 'cancelled' } as const
       )[event.type];

@@ -29,6 +29,33 @@ export interface SessionStore {
   close?(): Promise<void>;
 }
 
+/** Per-session listeners for `SessionStore.watch`, shared by the store implementations. */
+export class SessionWatchers {
+  readonly #listeners = new Map<string, Set<() => void>>();
+
+  watch(id: string, listener: () => void): () => void {
+    let set = this.#listeners.get(id);
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(id, set);
+    }
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.#listeners.delete(id);
+    };
+  }
+
+  notify(id: string): void {
+    const set = this.#listeners.get(id);
+    if (set) for (const listener of [...set]) listener();
+  }
+
+  clear(): void {
+    this.#listeners.clear();
+  }
+}
+
 interface Entry {
   json: string;
   version: number;
@@ -46,7 +73,7 @@ export interface MemorySessionStoreOptions {
 export class MemorySessionStore implements SessionStore {
   readonly #sessions = new Map<string, Entry>();
   readonly #leases = new Map<string, number>();
-  readonly #listeners = new Map<string, Set<() => void>>();
+  readonly #watchers = new SessionWatchers();
   readonly #now: () => number;
   readonly #sweeper: NodeJS.Timeout;
 
@@ -91,16 +118,7 @@ export class MemorySessionStore implements SessionStore {
   }
 
   watch(id: string, listener: () => void): () => void {
-    let set = this.#listeners.get(id);
-    if (!set) {
-      set = new Set();
-      this.#listeners.set(id, set);
-    }
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0) this.#listeners.delete(id);
-    };
+    return this.#watchers.watch(id, listener);
   }
 
   /** Drops expired sessions and leases. Runs on a timer; public for tests. */
@@ -112,7 +130,7 @@ export class MemorySessionStore implements SessionStore {
 
   async close(): Promise<void> {
     clearInterval(this.#sweeper);
-    this.#listeners.clear();
+    this.#watchers.clear();
   }
 
   #live(id: string): Entry | undefined {
@@ -125,7 +143,6 @@ export class MemorySessionStore implements SessionStore {
   }
 
   #notify(id: string): void {
-    const set = this.#listeners.get(id);
-    if (set) for (const l of [...set]) l();
+    this.#watchers.notify(id);
   }
 }

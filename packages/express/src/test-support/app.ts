@@ -30,13 +30,7 @@ export async function startApp(
   sandbox.addRedirectUrl(redirectUrl);
   const middleware = itsmeSign({
     basePath: BASE,
-    client: {
-      baseUrl: sandbox.b2bUrl,
-      partnerCode: sandbox.partner.partnerCode,
-      serviceCode: sandbox.partner.serviceCode,
-      credentials: { cert: sandbox.credentials.clientCertPem, key: sandbox.credentials.clientKeyPem },
-      ca: sandbox.credentials.caCertPem,
-    },
+    client: sandbox.clientOptions(),
     redirectUrl,
     statusPageUrl: '/sign/status',
     cookie: { secrets: [COOKIE_SECRET] },

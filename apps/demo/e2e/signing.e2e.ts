@@ -1,0 +1,213 @@
+/**
+ * The whole flow through the real UI, the real back ends and the sandbox's real pages, in Debian's Chromium.
+ * Screenshots of every step land in apps/demo/test-output/screenshots/<backend>-<flow>/.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash, verify, X509Certificate } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DOWNLOADS, launchChromium, screenshotter } from './support/browser.js';
+import { type Backend, type DemoHandle, startDemo } from './support/demo.js';
+import {
+  highlightedIcon,
+  identify,
+  nextPhoneNumber,
+  phoneIcons,
+  pickIcon,
+  startSigning,
+  statusTitle,
+  waitForPhase,
+} from './support/flow.js';
+
+const PDFSIG = '/usr/bin/pdfsig';
+
+/** Runs pdfsig; fails (never skips) when it is not installed. */
+function pdfsig(file: string): string {
+  if (!existsSync(PDFSIG)) throw new Error(`${PDFSIG} is missing: apt-get install poppler-utils`);
+  const run = spawnSync(PDFSIG, [file], { encoding: 'utf8' });
+  return `${run.stdout}\n${run.stderr}`;
+}
+
+async function download(page: Page, name: string): Promise<string> {
+  mkdirSync(DOWNLOADS, { recursive: true });
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('itsme-sign-download').click(),
+  ]);
+  const path = join(DOWNLOADS, name);
+  await file.saveAs(path);
+  return path;
+}
+
+function certificateOf(text: string): X509Certificate {
+  return new X509Certificate(text.includes('-----BEGIN') ? text : Buffer.from(text, 'base64'));
+}
+
+const flows = {
+  /** Which flows run on which back end (the main flow and the ones that touch the adapters run on both). No test is skipped: a flow is only registered where it runs. */
+  signPdf: ['express', 'nest'],
+  hashMode: ['express'],
+  wrongIcon: ['express', 'nest'],
+  rejected: ['express'],
+  expired: ['express'],
+  cancelled: ['express', 'nest'],
+} satisfies Record<string, Backend[]>;
+
+for (const backend of ['express', 'nest'] as const) {
+  describe(`the demo on ${backend}`, () => {
+    let demo: DemoHandle;
+    let browser: Browser;
+    let context: BrowserContext;
+    const runs = (flow: keyof typeof flows) => (flows[flow] as readonly Backend[]).includes(backend);
+
+    beforeAll(async () => {
+      browser = await launchChromium();
+      demo = await startDemo(backend);
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await demo?.close();
+    });
+    beforeEach(async () => {
+      context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1100, height: 860 } });
+    });
+    afterEach(async () => {
+      await context?.close();
+    });
+
+    if (runs('signPdf'))
+      it('signs a PDF: identify, check the icons, confirm, download; pdfsig accepts it', async () => {
+        const shot = screenshotter(`${backend}-sign-pdf`);
+        const page = await context.newPage();
+        await startSigning(page, demo, shot, { signerRole: 'Director', lang: 'EN' });
+        const phone = await identify(page, context, demo, shot, nextPhoneNumber());
+
+        const icon = await highlightedIcon(page);
+        expect(await page.getByTestId('sign-role').textContent()).toBe('Director');
+        await shot(page, 'itsme-sign-poka-yoke');
+        await pickIcon(phone, shot, icon);
+
+        await waitForPhase(page, demo, 'signed');
+        expect(await statusTitle(page)).toBe('Your document is signed');
+        expect(await page.locator('[aria-current="step"]').count()).toBe(0);
+        expect(await page.locator('.step.is-done').count()).toBe(4);
+        await shot(page, 'signed');
+
+        const file = await download(page, `${backend}-signed.pdf`);
+        expect(readFileSync(file).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+        const report = pdfsig(file);
+        expect(report).toMatch(/Signature #1/);
+        expect(report).toMatch(/Signature Validation: Signature is Valid\./);
+      });
+
+    if (runs('hashMode'))
+      it('hash mode: the signature value verifies against the certificate', async () => {
+        const shot = screenshotter(`${backend}-hash-mode`);
+        const page = await context.newPage();
+        const { documentId } = await startSigning(page, demo, shot, { hashMode: true });
+        const phone = await identify(page, context, demo, shot, nextPhoneNumber());
+        await pickIcon(phone, shot, await highlightedIcon(page));
+        await waitForPhase(page, demo, 'signed');
+        expect(await page.getByTestId('itsme-sign-download').textContent()).toContain('Download signature');
+        await shot(page, 'signed');
+
+        const result = JSON.parse(
+          readFileSync(await download(page, `${backend}-signature.json`), 'utf8'),
+        ) as {
+          signatureValue: string;
+          digest: string;
+          certificate: string;
+        };
+        const document = Buffer.from(
+          await (
+            await fetch(`${demo.url}/api/demo/documents/${encodeURIComponent(documentId)}`)
+          ).arrayBuffer(),
+        );
+        const digest = createHash('sha256').update(document).digest();
+        expect(Buffer.from(result.digest, /^[0-9a-f]{64}$/i.test(result.digest) ? 'hex' : 'base64')).toEqual(
+          digest,
+        );
+        const key = certificateOf(result.certificate).publicKey;
+        const signature = Buffer.from(result.signatureValue, 'base64');
+        const dsaEncoding = key.asymmetricKeyType === 'ec' && signature.length === 64 ? 'ieee-p1363' : 'der';
+        expect(verify('sha256', document, { key, dsaEncoding }, signature)).toBe(true);
+        // And not for other data.
+        expect(verify('sha256', Buffer.from('other'), { key, dsaEncoding }, signature)).toBe(false);
+      });
+
+    if (runs('wrongIcon'))
+      it('the wrong poka-yoke icon ends without a signature (in French)', async () => {
+        const shot = screenshotter(`${backend}-wrong-icon`);
+        const page = await context.newPage();
+        await startSigning(page, demo, shot, { lang: 'FR' });
+        const phone = await identify(page, context, demo, shot, nextPhoneNumber());
+        const icon = await highlightedIcon(page);
+        await shot(page, 'itsme-sign-poka-yoke');
+        const wrong = (await phoneIcons(phone)).find((i) => i !== icon);
+        expect(wrong).toBeDefined();
+        await pickIcon(phone, shot, wrong!);
+
+        await waitForPhase(page, demo, 'rejected');
+        expect(await statusTitle(page)).toBe('Signature refusée');
+        expect(await page.getByTestId('itsme-sign-text').textContent()).toContain('Rien n’a été signé');
+        expect(await page.getByTestId('itsme-sign-download').count()).toBe(0);
+        await shot(page, 'rejected');
+        await page.getByTestId('itsme-sign-restart').click();
+        await page.getByTestId('sign-button').waitFor();
+      });
+
+    if (runs('rejected'))
+      it('rejecting in the app ends in "Signature declined"', async () => {
+        const shot = screenshotter(`${backend}-rejected`);
+        const page = await context.newPage();
+        await startSigning(page, demo, shot);
+        const phone = await identify(page, context, demo, shot, nextPhoneNumber());
+        await highlightedIcon(page);
+        await phone
+          .locator('[data-testid="phone-action"][data-kind="SIGN"] [data-testid="action-reject"]')
+          .click();
+
+        await waitForPhase(page, demo, 'rejected');
+        expect(await statusTitle(page)).toBe('Signature declined');
+        expect(await page.getByTestId('itsme-sign-detail').textContent()).toMatch(/Error code: \w+/);
+        await shot(page, 'rejected');
+      });
+
+    if (runs('expired'))
+      it('a session that expires at itsme® ends in "Session expired"', async () => {
+        const shot = screenshotter(`${backend}-expired`);
+        const page = await context.newPage();
+        await startSigning(page, demo, shot);
+        await identify(page, context, demo, shot, nextPhoneNumber());
+        await highlightedIcon(page);
+        await shot(page, 'itsme-sign-poka-yoke');
+        // Nobody confirms in time.
+        await demo.sandbox.control.sign({ url: page.url(), action: 'expire' });
+
+        await waitForPhase(page, demo, 'expired');
+        expect(await statusTitle(page)).toBe('Session expired');
+        await shot(page, 'expired');
+      });
+
+    if (runs('cancelled'))
+      it('Back from itsme® does not bounce, and "Cancel signing" cancels', async () => {
+        const shot = screenshotter(`${backend}-cancelled`);
+        const page = await context.newPage();
+        await startSigning(page, demo, shot, { lang: 'NL' });
+        await page.goBack();
+
+        await waitForPhase(page, demo, 'redirect-identification');
+        await page.getByTestId('itsme-sign-continue').waitFor();
+        expect(await statusTitle(page)).toBe('Bevestig wie u bent');
+        await shot(page, 'back-at-status');
+        await page.getByTestId('itsme-sign-cancel').click();
+
+        await waitForPhase(page, demo, 'cancelled');
+        expect(await statusTitle(page)).toBe('Ondertekening geannuleerd');
+        expect(await page.getByTestId('itsme-sign-continue').count()).toBe(0);
+        await shot(page, 'cancelled');
+      });
+  });
+}

@@ -1,0 +1,77 @@
+/** What both demo back ends share: the sandbox, the documents, the itsme® options, the static front end. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createAdesSigner } from '@itsme-sign/ades';
+import type { ItsmeSignHandlerOptions, OrchestratorEvent, SessionStore } from '@itsme-sign/core';
+import { RedisSessionStore } from '@itsme-sign/redis';
+import type { Sandbox } from '@itsme-sign/sandbox';
+import type { DocumentLibrary } from './documents.js';
+
+export const API_BASE = '/api/itsme';
+export const DOCUMENTS_BASE = '/api/demo/documents';
+export const STATUS_PAGE = '/sign/status';
+
+/** The built Angular app (`ng build` → dist/browser). */
+export const BROWSER_DIR = join(import.meta.dirname, '..', 'dist', 'browser');
+export const hasFrontEnd = () => existsSync(join(BROWSER_DIR, 'index.html'));
+
+export interface DemoSettings {
+  sandbox: Sandbox;
+  /** The app's own origin (the redirect URL registered at "itsme®" is built from it). */
+  origin: string;
+  library: DocumentLibrary;
+  redisUrl?: string | undefined;
+  /** PAdES level: B-T uses the sandbox's time-stamping authority. */
+  level?: 'B-B' | 'B-T';
+  log?: (line: string) => void;
+}
+
+/** The `@itsme-sign/core` handler options of the demo (hash and document mode, memory or Redis store). */
+export function itsmeOptions(s: DemoSettings): ItsmeSignHandlerOptions & { basePath: string } {
+  const redirectUrl = `${s.origin}${API_BASE}/callback`;
+  s.sandbox.addRedirectUrl(redirectUrl);
+  const store: SessionStore | undefined = s.redisUrl
+    ? new RedisSessionStore({ redis: s.redisUrl })
+    : undefined;
+  const level = s.level ?? 'B-T';
+  return {
+    basePath: API_BASE,
+    redirectUrl,
+    statusPageUrl: STATUS_PAGE,
+    client: s.sandbox.clientOptions(),
+    // A demo secret: a real app reads it from its secret store (≥ 32 random characters).
+    cookie: {
+      secrets: [process.env.ITSME_COOKIE_SECRET ?? 'itsme-sign-demo-cookie-secret-not-for-production'],
+    },
+    commitmentTypeRef: '1.2.840.113549.1.9.16.6.5',
+    ...(store ? { store } : {}),
+    documents: {
+      documentSigner: createAdesSigner({
+        trustAnchors: [s.sandbox.credentials.rootCaPem],
+        level,
+        ...(level === 'B-T'
+          ? { tsaUrl: s.sandbox.tsaUrl, tsa: { trustAnchors: [s.sandbox.credentials.rootCaPem] } }
+          : {}),
+        reason: 'Signed with itsme®',
+        location: 'Belgium',
+      }),
+      resolveDocument: async (id) => s.library.resolve(id),
+    },
+    onEvent: s.log ? (e: OrchestratorEvent) => s.log?.(describe(e)) : undefined,
+    onError: (error) => console.error('[demo] unexpected error', error),
+  };
+}
+
+function describe(e: OrchestratorEvent): string {
+  const id = e.sessionId.slice(0, 8);
+  switch (e.type) {
+    case 'session.created':
+      return `session ${id} created`;
+    case 'session.transition':
+      return `session ${id} ${e.from} → ${e.to}`;
+    case 'step.finished':
+      return `session ${id} ${e.step}: ${e.outcome} (${e.durationMs.toFixed(0)} ms)`;
+    case 'step.failed':
+      return `session ${id} ${e.step} failed: ${e.code} (${e.durationMs.toFixed(0)} ms)`;
+  }
+}

@@ -1,0 +1,351 @@
+import { DOCUMENT } from '@angular/common';
+import { provideHttpClient } from '@angular/common/http';
+import {
+  HttpTestingController,
+  provideHttpClientTesting,
+  type TestRequest,
+} from '@angular/common/http/testing';
+import { type ComponentFixture, TestBed } from '@angular/core/testing';
+import type { SessionStatusName, SessionView } from '@itsme-sign/core/contract';
+import {
+  BASE_URL,
+  fakeDocument,
+  IDENTIFICATION_URL,
+  SIGNING_URL,
+  VIEWS,
+  view,
+} from '../../test-support/views';
+import { type ItsmeSignConfig, provideItsmeSign, withRetryDelay } from '../config';
+import { ItsmeSignStatusComponent, type SigningFailure } from './itsme-sign-status.component';
+
+const SESSION_URL = `${BASE_URL}/session`;
+const RETRY_DELAY_MS = 5_000;
+
+interface Setup {
+  fixture: ComponentFixture<ItsmeSignStatusComponent>;
+  http: HttpTestingController;
+  doc: ReturnType<typeof fakeDocument>;
+  events: { signed: SessionView[]; failed: SigningFailure[]; status: SessionStatusName[]; restart: number };
+  el: HTMLElement;
+}
+
+function setup(
+  inputs: Record<string, unknown> = {},
+  config: Partial<ItsmeSignConfig> = {},
+  doc = fakeDocument(),
+): Setup {
+  TestBed.configureTestingModule({
+    providers: [
+      provideHttpClient(),
+      provideHttpClientTesting(),
+      provideItsmeSign(
+        { baseUrl: BASE_URL, ...config },
+        withRetryDelay(() => RETRY_DELAY_MS),
+      ),
+    ],
+  });
+  // Only the component sees the stand-in DOCUMENT, so the renderer keeps the real one.
+  TestBed.overrideComponent(ItsmeSignStatusComponent, {
+    add: { providers: [{ provide: DOCUMENT, useValue: doc }] },
+  });
+  const fixture = TestBed.createComponent(ItsmeSignStatusComponent);
+  for (const [name, value] of Object.entries(inputs)) fixture.componentRef.setInput(name, value);
+  const events: Setup['events'] = { signed: [], failed: [], status: [], restart: 0 };
+  fixture.componentInstance.signed.subscribe((v) => events.signed.push(v));
+  fixture.componentInstance.failed.subscribe((f) => events.failed.push(f));
+  fixture.componentInstance.statusChange.subscribe((s) => events.status.push(s));
+  fixture.componentInstance.restartRequested.subscribe(() => events.restart++);
+  fixture.detectChanges();
+  return { fixture, http: TestBed.inject(HttpTestingController), doc, events, el: fixture.nativeElement };
+}
+
+/** The first load: `GET /session` without a long poll. */
+function expectLoad(http: HttpTestingController): TestRequest {
+  return http.expectOne((r) => r.method === 'GET' && r.url === SESSION_URL && !r.params.has('version'));
+}
+
+/** The long poll on `version`. */
+function expectPoll(http: HttpTestingController, version: number): TestRequest {
+  return http.expectOne(
+    (r) =>
+      r.method === 'GET' &&
+      r.url === SESSION_URL &&
+      r.params.get('version') === String(version) &&
+      r.params.get('wait') === '25',
+  );
+}
+
+function respond(s: Setup, req: TestRequest, body: SessionView): void {
+  req.flush(body);
+  s.fixture.detectChanges();
+}
+
+const text = (s: Setup, testId: string): string =>
+  s.el.querySelector(`[data-testid="${testId}"]`)?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+const button = (s: Setup, testId: string): HTMLElement | null =>
+  s.el.querySelector<HTMLElement>(`[data-testid="${testId}"]`);
+
+afterEach(() => {
+  try {
+    TestBed.inject(HttpTestingController).verify();
+  } finally {
+    // A failed verify must not leave the module behind for the next test.
+    TestBed.resetTestingModule();
+  }
+});
+
+describe('<itsme-sign-status>', () => {
+  it('loads the session, explains the next step and sends the browser to itsme® through DOCUMENT', () => {
+    const s = setup();
+    expect(text(s, 'itsme-sign-title')).toBe('One moment…');
+    respond(s, expectLoad(s.http), VIEWS.identifying());
+
+    expect(s.doc.assigned).toEqual([IDENTIFICATION_URL]);
+    expect(text(s, 'itsme-sign-title')).toBe('Confirm who you are');
+    expect(text(s, 'itsme-sign-text')).toContain('You will now be taken to itsme®');
+    expect(s.el.textContent).toContain('Taking you to itsme®…');
+    // The manual way stays visible.
+    expect(button(s, 'itsme-sign-continue')?.textContent?.trim()).toBe('Continue to itsme®');
+    expect(s.events.status).toEqual(['identifying']);
+    expectPoll(s.http, 1);
+  });
+
+  it('does not redirect with autoRedirect=false, and "Continue to itsme®" does', () => {
+    const s = setup({ autoRedirect: false });
+    respond(s, expectLoad(s.http), VIEWS.signing());
+
+    expect(s.doc.assigned).toEqual([]);
+    expect(text(s, 'itsme-sign-text')).toBe(
+      'You will now be taken to itsme®. Check that the icons match, then confirm the signature in the itsme® app.',
+    );
+    expect(s.el.textContent).not.toContain('Taking you to itsme®…');
+    button(s, 'itsme-sign-continue')!.click();
+    expect(s.doc.assigned).toEqual([SIGNING_URL]);
+    expectPoll(s.http, 3);
+  });
+
+  it('does not send the user straight back to itsme® when they came back with the Back button', () => {
+    const s = setup({}, {}, fakeDocument('back_forward'));
+    respond(s, expectLoad(s.http), VIEWS.identifying());
+    expect(s.doc.assigned).toEqual([]);
+    expect(s.el.textContent).not.toContain('Taking you to itsme®…');
+    expect(button(s, 'itsme-sign-cancel')).not.toBeNull();
+    button(s, 'itsme-sign-continue')!.click();
+    s.fixture.detectChanges();
+    expect(s.doc.assigned).toEqual([IDENTIFICATION_URL]);
+    expect(s.el.textContent).toContain('Taking you to itsme®…');
+    expectPoll(s.http, 1);
+  });
+
+  it('restored from the back/forward cache: looks again and does not redirect by itself', () => {
+    const s = setup();
+    respond(s, expectLoad(s.http), VIEWS.identifying());
+    expect(s.doc.assigned).toEqual([IDENTIFICATION_URL]);
+    const poll = expectPoll(s.http, 1);
+    s.doc.restoreFromHistory();
+    expect(poll.cancelled).toBe(true);
+    respond(s, expectLoad(s.http), VIEWS.identifying());
+    expect(s.doc.assigned).toEqual([IDENTIFICATION_URL]);
+    expect(s.el.textContent).not.toContain('Taking you to itsme®…');
+    expect(button(s, 'itsme-sign-continue')).not.toBeNull();
+    expectPoll(s.http, 1);
+  });
+
+  it('follows the session: the long poll is issued again with each new version', () => {
+    const s = setup();
+    respond(s, expectLoad(s.http), VIEWS.identifying());
+    respond(s, expectPoll(s.http, 1), VIEWS.identified());
+    expect(text(s, 'itsme-sign-title')).toBe('Preparing your certificate');
+    expect(s.el.querySelector('[aria-current="step"]')?.getAttribute('data-step')).toBe('certificate');
+
+    // Same version after the wait: ask again on the same version.
+    respond(s, expectPoll(s.http, 2), VIEWS.identified());
+    respond(s, expectPoll(s.http, 2), VIEWS.signing());
+    expect(s.doc.assigned).toEqual([IDENTIFICATION_URL, SIGNING_URL]);
+    respond(s, expectPoll(s.http, 3), VIEWS.signingReturned());
+    expect(text(s, 'itsme-sign-title')).toBe('Waiting for your confirmation');
+    expect(s.el.querySelector('[aria-current="step"]')?.getAttribute('data-step')).toBe('confirm');
+    respond(s, expectPoll(s.http, 4), VIEWS.signed());
+    expect(s.events.status).toEqual(['identifying', 'identified', 'signing', 'signed']);
+    // Final: no more polling (verify() in afterEach).
+  });
+
+  it('signed: says so, offers the download and emits `signed`', () => {
+    const s = setup();
+    respond(s, expectLoad(s.http), VIEWS.signed());
+    expect(text(s, 'itsme-sign-title')).toBe('Your document is signed');
+    const link = s.el.querySelector<HTMLAnchorElement>('[data-testid="itsme-sign-download"]')!;
+    expect(link.getAttribute('href')).toBe('/api/itsme/session/result');
+    expect(link.hasAttribute('download')).toBe(true);
+    expect(link.textContent?.trim()).toBe('Download signed document');
+    expect(s.el.querySelectorAll('.step.is-done')).toHaveLength(4);
+    expect(s.events.signed.map((v) => v.status)).toEqual(['signed']);
+    expect(s.events.failed).toEqual([]);
+    expect(button(s, 'itsme-sign-cancel')).toBeNull();
+  });
+
+  it('signed in hash mode offers the signature', () => {
+    const s = setup();
+    respond(s, expectLoad(s.http), { ...VIEWS.signed(), mode: 'hash', documentName: undefined });
+    expect(text(s, 'itsme-sign-download')).toBe('Download signature');
+  });
+
+  const endings = [
+    ['rejected', 'Signature declined', 'The signature was declined in itsme®', 'USER_REJECTED'],
+    ['expired', 'Session expired', 'The session expired before it was completed', 'SESSION_EXPIRED'],
+    ['cancelled', 'Signing cancelled', 'The signing was cancelled', 'SESSION_CANCELLED'],
+    ['failed', 'Something went wrong', 'The signature could not be completed', 'SIGNATURE_INVALID'],
+  ] as const;
+  for (const [status, title, sentence, code] of endings) {
+    it(`${status}: says what happened, shows the code, offers "Start again" and emits \`failed\``, () => {
+      const s = setup();
+      respond(s, expectLoad(s.http), VIEWS[status]());
+      expect(text(s, 'itsme-sign-title')).toBe(title);
+      expect(text(s, 'itsme-sign-text')).toContain(sentence);
+      expect(text(s, 'itsme-sign-text')).toContain('Nothing was signed');
+      expect(text(s, 'itsme-sign-detail')).toContain(`Error code: ${code}`);
+      expect(s.el.querySelector('.step.is-failed')).not.toBeNull();
+      expect(button(s, 'itsme-sign-continue')).toBeNull();
+      expect(button(s, 'itsme-sign-download')).toBeNull();
+      expect(s.events.failed).toEqual([expect.objectContaining({ reason: status, code })]);
+      expect(s.doc.assigned).toEqual([]);
+
+      button(s, 'itsme-sign-restart')!.click();
+      s.fixture.detectChanges();
+      expect(s.events.restart).toBe(1);
+      expect(text(s, 'itsme-sign-title')).toBe('Sign with itsme®');
+    });
+  }
+
+  it('a network error is shown, retried after a back-off, and "Retry" asks at once', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const s = setup();
+      respond(s, expectLoad(s.http), VIEWS.identified());
+      expectPoll(s.http, 2).error(new ProgressEvent('error'));
+      s.fixture.detectChanges();
+      expect(text(s, 'itsme-sign-title')).toBe('Connection problem');
+      expect(text(s, 'itsme-sign-detail')).toContain('NETWORK_ERROR');
+      expect(s.el.querySelector('.step.is-current')?.getAttribute('data-step')).toBe('certificate');
+
+      // The back-off: nothing before the delay, one immediate GET after it.
+      s.http.expectNone(() => true);
+      vi.advanceTimersByTime(RETRY_DELAY_MS);
+      expectLoad(s.http).error(new ProgressEvent('error'));
+      s.fixture.detectChanges();
+      expect(text(s, 'itsme-sign-title')).toBe('Connection problem');
+
+      // The user does not wait for the (now longer) back-off.
+      button(s, 'itsme-sign-retry')!.click();
+      respond(s, expectLoad(s.http), VIEWS.identified());
+      expect(text(s, 'itsme-sign-title')).toBe('Preparing your certificate');
+      expect(button(s, 'itsme-sign-retry')).toBeNull();
+      expectPoll(s.http, 2);
+      // The pending back-off timer was dropped by the manual retry.
+      vi.advanceTimersByTime(RETRY_DELAY_MS * 4);
+      s.http.expectNone((r) => !r.params.has('version'));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a server error shows its code with Retry and Start again', () => {
+    const s = setup();
+    expectLoad(s.http).flush(
+      {
+        error: { code: 'STORE_UNAVAILABLE', message: 'The session store is unavailable.', retryable: false },
+      },
+      { status: 503, statusText: 'Service Unavailable' },
+    );
+    s.fixture.detectChanges();
+    expect(text(s, 'itsme-sign-title')).toBe('Server error');
+    expect(text(s, 'itsme-sign-detail')).toBe(
+      'The session store is unavailable. (Error code: STORE_UNAVAILABLE)',
+    );
+    expect(button(s, 'itsme-sign-retry')).not.toBeNull();
+    expect(button(s, 'itsme-sign-restart')).not.toBeNull();
+    expect(s.events.failed).toEqual([
+      expect.objectContaining({ reason: 'server', code: 'STORE_UNAVAILABLE' }),
+    ]);
+    button(s, 'itsme-sign-retry')!.click();
+    respond(s, expectLoad(s.http), VIEWS.signed());
+    expect(text(s, 'itsme-sign-title')).toBe('Your document is signed');
+  });
+
+  it('no session in this browser (404): says so and offers Start again', () => {
+    const s = setup();
+    expectLoad(s.http).flush(
+      { error: { code: 'SESSION_NOT_FOUND', message: 'No signing session.' } },
+      { status: 404, statusText: 'Not Found' },
+    );
+    s.fixture.detectChanges();
+    expect(text(s, 'itsme-sign-title')).toBe('No signing session');
+    expect(button(s, 'itsme-sign-retry')).toBeNull();
+    button(s, 'itsme-sign-restart')!.click();
+    expect(s.events.restart).toBe(1);
+  });
+
+  it('cancel: DELETE /session, then the cancelled message', () => {
+    const s = setup();
+    respond(s, expectLoad(s.http), VIEWS.identified());
+    const poll = expectPoll(s.http, 2);
+    button(s, 'itsme-sign-cancel')!.click();
+    expect(poll.cancelled).toBe(true);
+    const del = s.http.expectOne((r) => r.method === 'DELETE' && r.url === SESSION_URL);
+    respond(s, del, VIEWS.cancelled());
+    expect(text(s, 'itsme-sign-title')).toBe('Signing cancelled');
+    expect(s.events.status).toEqual(['identified', 'cancelled']);
+  });
+
+  it('speaks the input language, then the new one when it changes', () => {
+    const s = setup({ lang: 'FR' });
+    respond(s, expectLoad(s.http), VIEWS.signing());
+    expect(text(s, 'itsme-sign-title')).toBe('Confirmez la signature');
+    expect(text(s, 'itsme-sign-continue')).toBe('Continuer vers itsme®');
+    expect(s.el.getAttribute('lang')).toBe('fr');
+
+    s.fixture.componentRef.setInput('lang', 'nl-BE');
+    s.fixture.detectChanges();
+    expect(text(s, 'itsme-sign-title')).toBe('Bevestig de handtekening');
+    expect(s.el.querySelector('ol')?.getAttribute('aria-label')).toBe('Voortgang van de ondertekening');
+
+    s.fixture.componentRef.setInput('lang', 'DE');
+    s.fixture.detectChanges();
+    expect(text(s, 'itsme-sign-continue')).toBe('Weiter zu itsme®');
+    expectPoll(s.http, 3);
+  });
+
+  it("without an input, speaks the session's language, else the provider's", () => {
+    const s = setup({}, { lang: 'DE' });
+    expect(text(s, 'itsme-sign-title')).toBe('Einen Moment…');
+    respond(s, expectLoad(s.http), { ...VIEWS.rejected(), lang: 'NL' });
+    expect(text(s, 'itsme-sign-title')).toBe('Handtekening geweigerd');
+    expect(text(s, 'itsme-sign-restart')).toBe('Opnieuw beginnen');
+  });
+
+  it('announces through a polite live region and marks the current step', () => {
+    const s = setup();
+    respond(s, expectLoad(s.http), VIEWS.identifying());
+    const live = s.el.querySelector('[role="status"]')!;
+    expect(live.getAttribute('aria-live')).toBe('polite');
+    expect(live.textContent).toContain('Confirm who you are');
+    const current = s.el.querySelector('[aria-current="step"]')!;
+    expect(current.textContent).toContain('Identify');
+    expect(current.textContent).toContain('(current step)');
+    for (const b of Array.from(s.el.querySelectorAll('button'))) {
+      expect(b.getAttribute('type')).toBe('button');
+      expect(b.tabIndex).toBe(0);
+    }
+    expectPoll(s.http, 1);
+  });
+
+  it('autoLoad=false waits for the app', () => {
+    const s = setup({ autoLoad: false });
+    s.http.expectNone(() => true);
+    expect(text(s, 'itsme-sign-title')).toBe('Sign with itsme®');
+    s.fixture.componentInstance.session.refresh();
+    respond(s, expectLoad(s.http), view({ status: 'created', step: 'identify', next: { action: 'wait' } }));
+    expect(text(s, 'itsme-sign-title')).toBe('Preparing your certificate');
+    expectPoll(s.http, 1);
+  });
+});

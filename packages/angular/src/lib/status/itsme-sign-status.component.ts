@@ -1,0 +1,304 @@
+import { isPlatformBrowser } from '@angular/common';
+import {
+  booleanAttribute,
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  inject,
+  input,
+  type OnInit,
+  output,
+  PLATFORM_ID,
+} from '@angular/core';
+import type {
+  ErrorInfo,
+  LanguageCode,
+  SessionStatusName,
+  SessionView,
+  SigningStep,
+} from '@itsme-sign/core/contract';
+import { ITSME_SIGN_CONFIG, ITSME_SIGN_MESSAGES } from '../config';
+import { type ItsmeSignMessages, messagesFor, type SigningPhase, toLanguageCode } from '../i18n';
+import { injectSigningSession, type SigningRequestError } from '../signing-session';
+
+const STEPS: readonly SigningStep[] = ['identify', 'certificate', 'confirm', 'signed'];
+
+export type StepState = 'done' | 'current' | 'upcoming' | 'failed';
+
+/** Why the signing did not end in a signature (the `failed` output). */
+export interface SigningFailure {
+  reason: 'rejected' | 'expired' | 'cancelled' | 'failed' | SigningRequestError['kind'];
+  code: string;
+  message: string;
+  /** The last view of the session, if there was one. */
+  view: SessionView | null;
+}
+
+/**
+ * Shows where this browser's signing session is, sends the user to itsme® when it is time, and handles every end.
+ *
+ * ```html
+ * <itsme-sign-status (signed)="onSigned($event)" (restartRequested)="router.navigate(['/'])" />
+ * ```
+ */
+@Component({
+  selector: 'itsme-sign-status',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  // Inline: biome lints .html files as plain HTML and does not know Angular's bindings.
+  template: `
+    <section class="card" [attr.aria-busy]="session.busy()">
+      @if (session.view()?.documentName; as name) {
+        <p class="doc"><span class="doc-label">{{ messages().document }}</span> <span class="doc-name">{{ name }}</span></p>
+      }
+
+      <ol class="steps" [attr.aria-label]="messages().stepsLabel">
+        @for (s of steps(); track s.step; let i = $index) {
+          <li
+            class="step"
+            [class.is-done]="s.state === 'done'"
+            [class.is-current]="s.state === 'current'"
+            [class.is-failed]="s.state === 'failed'"
+            [attr.aria-current]="s.state === 'current' ? 'step' : null"
+            [attr.data-step]="s.step"
+            [attr.data-state]="s.state"
+          >
+            <span class="marker" aria-hidden="true">
+              @switch (s.state) {
+                @case ('done') { ✓ }
+                @case ('failed') { ! }
+                @default { {{ i + 1 }} }
+              }
+            </span>
+            <span class="step-label">{{ messages().steps[s.step] }}</span>
+            <span class="visually-hidden">({{ messages().stepState[s.state] }})</span>
+          </li>
+        }
+      </ol>
+
+      <div
+        class="message"
+        [class.is-success]="phase() === 'signed'"
+        [class.is-problem]="ended() || canRetry() || phase() === 'not-found'"
+        role="status"
+        aria-live="polite"
+        aria-atomic="true"
+        data-testid="itsme-sign-message"
+      >
+        <h2 class="title" data-testid="itsme-sign-title">
+          @if (running()) {
+            <span class="spinner" aria-hidden="true"></span>
+          }
+          {{ text().title }}
+        </h2>
+        <p class="text" data-testid="itsme-sign-text">{{ text().text }}</p>
+        @if (problem(); as p) {
+          <p class="detail" data-testid="itsme-sign-detail">
+            {{ p.message }} <span class="code">({{ messages().errorCode }}: {{ p.code }})</span>
+          </p>
+        }
+        @if (session.redirecting() && !problem()) {
+          <p class="hint">{{ messages().redirecting }}</p>
+        }
+      </div>
+
+      <div class="actions">
+        @if (session.redirectUrl() && !ended()) {
+          <button type="button" class="btn btn-primary" data-testid="itsme-sign-continue" (click)="session.continueToItsme()">
+            {{ messages().continueToItsme }}
+          </button>
+        }
+        @if (phase() === 'signed' && session.resultUrl(); as href) {
+          <a class="btn btn-primary" data-testid="itsme-sign-download" [href]="href" download>
+            {{ session.view()?.mode === 'hash' ? messages().downloadSignature : messages().downloadDocument }}
+          </a>
+        }
+        @if (canRetry()) {
+          <button type="button" class="btn btn-primary" data-testid="itsme-sign-retry" (click)="retry()">
+            {{ messages().retry }}
+          </button>
+        }
+        @if (ended() || canRetry() || phase() === 'not-found') {
+          <button
+            type="button"
+            class="btn"
+            [class.btn-primary]="!canRetry()"
+            [class.btn-secondary]="canRetry()"
+            data-testid="itsme-sign-restart"
+            (click)="startAgain()"
+          >
+            {{ messages().startAgain }}
+          </button>
+        }
+        @if (showCancel() && session.view() && (running() || session.redirectUrl()) && !ended()) {
+          <button
+            type="button"
+            class="btn btn-secondary"
+            data-testid="itsme-sign-cancel"
+            [disabled]="session.busy()"
+            (click)="cancel()"
+          >
+            {{ messages().cancel }}
+          </button>
+        }
+      </div>
+    </section>
+  `,
+  styleUrl: './itsme-sign-status.component.css',
+  host: {
+    class: 'itsme-sign-status',
+    '[attr.lang]': 'language().toLowerCase()',
+    '[attr.data-phase]': 'phase()',
+  },
+})
+export class ItsmeSignStatusComponent implements OnInit {
+  private readonly config = inject(ITSME_SIGN_CONFIG);
+  private readonly overrides = inject(ITSME_SIGN_MESSAGES);
+  private readonly inBrowser = isPlatformBrowser(inject(PLATFORM_ID));
+
+  /** Send the browser to itsme® as soon as the session asks. Default: the provider's (true). */
+  readonly autoRedirect = input(this.config.autoRedirect, { transform: booleanAttribute });
+  /** UI language (EN, FR, NL, DE or a tag like `fr-BE`). Default: the session's, else the provider's, else EN. */
+  readonly lang = input<LanguageCode | string | undefined>(undefined);
+  /** Load the browser's session when shown. Default true. */
+  readonly autoLoad = input(true, { transform: booleanAttribute });
+  /** Offer "Cancel signing" while the session runs. Default true. */
+  readonly showCancel = input(true, { transform: booleanAttribute });
+
+  /** The session was signed; the view's `next.resultUrl` (also `session.resultUrl()`) has the result. */
+  readonly signed = output<SessionView>();
+  /** The session ended without a signature, or could not be loaded. */
+  readonly failed = output<SigningFailure>();
+  /** The session's status changed. */
+  readonly statusChange = output<SessionStatusName>();
+  /** The user asked to start again (after an ending or an error). */
+  readonly restartRequested = output<void>();
+
+  readonly session = injectSigningSession({
+    autoRedirect: () => this.autoRedirect(),
+    onView: (view, previous) => this.announce(view, previous),
+    onError: (error) => {
+      if (!error.retryable) {
+        this.failed.emit({
+          reason: error.kind,
+          code: error.code,
+          message: error.message,
+          view: this.session.view(),
+        });
+      }
+    },
+  });
+
+  readonly language = computed<LanguageCode>(
+    () => toLanguageCode(this.lang()) ?? this.session.view()?.lang ?? this.config.lang ?? 'EN',
+  );
+  readonly messages = computed<ItsmeSignMessages>(() =>
+    messagesFor(this.language(), this.overrides[this.language()]),
+  );
+
+  readonly phase = computed<SigningPhase>(() => {
+    const view = this.session.view();
+    const error = this.session.error();
+    if (error && !(view && view.status === 'signed')) {
+      if (error.kind === 'network') return 'network-error';
+      if (error.kind === 'not-found') return 'not-found';
+      return 'server-error';
+    }
+    if (!view) return this.session.busy() || this.session.following() ? 'loading' : 'idle';
+    switch (view.status) {
+      case 'signed':
+      case 'rejected':
+      case 'expired':
+      case 'cancelled':
+      case 'failed':
+        return view.status;
+      default:
+        break;
+    }
+    if (view.next.action === 'redirect') {
+      return view.next.target === 'identification' ? 'redirect-identification' : 'redirect-signing';
+    }
+    if (view.status === 'identifying') return 'identifying';
+    if (view.status === 'signing') return 'signing';
+    return 'certificate';
+  });
+
+  readonly text = computed(() => this.messages().phases[this.phase()]);
+
+  readonly steps = computed<{ step: SigningStep; state: StepState }[]>(() => {
+    const view = this.session.view();
+    if (!view) return STEPS.map((step) => ({ step, state: 'upcoming' as const }));
+    if (view.status === 'signed') return STEPS.map((step) => ({ step, state: 'done' as const }));
+    const current = STEPS.indexOf(view.step);
+    const stopped =
+      view.status === 'rejected' ||
+      view.status === 'expired' ||
+      view.status === 'cancelled' ||
+      view.status === 'failed';
+    return STEPS.map((step, i) => ({
+      step,
+      state: i < current ? 'done' : i > current ? 'upcoming' : stopped ? 'failed' : 'current',
+    }));
+  });
+
+  /** The details of what went wrong: the failed request, else the session's own error. */
+  readonly problem = computed<Pick<ErrorInfo, 'code' | 'message'> | null>(() => {
+    const error = this.session.error();
+    if (error) return { code: error.code, message: error.message };
+    const view = this.session.view();
+    return view?.error && view.status !== 'signed' ? view.error : null;
+  });
+
+  readonly running = computed(() => {
+    const phase = this.phase();
+    return phase === 'identifying' || phase === 'certificate' || phase === 'signing' || phase === 'loading';
+  });
+  readonly ended = computed(() => {
+    const phase = this.phase();
+    return phase === 'rejected' || phase === 'expired' || phase === 'cancelled' || phase === 'failed';
+  });
+  readonly canRetry = computed(() => {
+    const phase = this.phase();
+    return phase === 'network-error' || phase === 'server-error';
+  });
+
+  ngOnInit(): void {
+    // On the server (SSR) there is no session cookie to follow and no browser to redirect.
+    if (this.inBrowser && this.autoLoad() && !this.session.view()) this.session.refresh();
+  }
+
+  retry(): void {
+    this.session.refresh();
+  }
+
+  startAgain(): void {
+    this.session.restart();
+    this.restartRequested.emit();
+  }
+
+  cancel(): void {
+    void this.session.cancel();
+  }
+
+  private announce(view: SessionView, previous: SessionView | null): void {
+    if (previous?.status === view.status) return;
+    this.statusChange.emit(view.status);
+    switch (view.status) {
+      case 'signed':
+        this.signed.emit(view);
+        break;
+      case 'rejected':
+      case 'expired':
+      case 'cancelled':
+      case 'failed':
+        this.failed.emit({
+          reason: view.status,
+          code: view.error?.code ?? view.status.toUpperCase(),
+          message: view.error?.message ?? view.status,
+          view,
+        });
+        break;
+      default:
+        break;
+    }
+  }
+}
