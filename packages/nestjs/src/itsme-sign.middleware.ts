@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { type NodeRequestLike, sendWebResponse, toWebRequest } from '@itsme-sign/core';
-import { Injectable, type NestMiddleware } from '@nestjs/common';
+import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import { ItsmeSignService } from './itsme-sign.service.js';
 
 const nodeRequests = new WeakMap<Request, NodeRequestLike>();
@@ -18,7 +18,7 @@ export function getNodeRequest<T extends NodeRequestLike = NodeRequestLike & Rec
 /** Hands the requests under `basePath` to core's handler; anything it does not answer goes on to Nest. */
 @Injectable()
 export class ItsmeSignMiddleware implements NestMiddleware {
-  constructor(private readonly service: ItsmeSignService) {}
+  constructor(@Inject(ItsmeSignService) private readonly service: ItsmeSignService) {}
 
   use(req: NodeRequestLike, res: ServerResponse, next: (error?: unknown) => void): void {
     const request = toWebRequest(req, res);

@@ -13,7 +13,7 @@ import { checkBasePath, ItsmeSignService } from './itsme-sign.service.js';
 export class ItsmeSignModule extends ConfigurableModuleClass implements NestModule {
   constructor(
     @Inject(ITSME_SIGN_OPTIONS) private readonly options: ItsmeSignModuleOptions,
-    private readonly appConfig: ApplicationConfig,
+    @Inject(ApplicationConfig) private readonly appConfig: ApplicationConfig,
   ) {
     super();
   }
