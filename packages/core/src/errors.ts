@@ -54,6 +54,11 @@ export const ERROR_CODES = {
     502,
     'The TLS connection to itsme® failed (certificate not trusted or refused).',
   ),
+  CLIENT_NOT_AUTHORIZED: c(
+    'configuration',
+    502,
+    'itsme® refused this client (client certificate or source IP not registered for the partner).',
+  ),
   // input
   INVALID_REQUEST: c('input', 400, 'The request is invalid.'),
   INVALID_DIGEST: c('input', 400, 'The digest must be a SHA-256 digest (32 bytes).'),
@@ -205,6 +210,7 @@ export function codeForReason(reason: string | undefined, httpStatus?: number): 
       return 'UPSTREAM_ERROR';
     default:
       if (httpStatus === 409) return 'UNKNOWN_SESSION';
+      if (httpStatus === 401 || httpStatus === 403) return 'CLIENT_NOT_AUTHORIZED';
       return httpStatus !== undefined && httpStatus >= 500 ? 'UPSTREAM_ERROR' : 'INVALID_REQUEST';
   }
 }

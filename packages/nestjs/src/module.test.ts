@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ItsmeSignError } from '@itsme-sign/core';
+import { ERROR_CODES, ItsmeSignError } from '@itsme-sign/core';
 import { type Sandbox, startSandbox } from '@itsme-sign/sandbox';
 import { Injectable, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
@@ -166,7 +166,7 @@ describe('toHttpException', () => {
     expect(exception.getResponse()).toEqual({
       statusCode: 409,
       code: 'USER_REJECTED',
-      message: 'The user refused in the itsme® app.',
+      message: ERROR_CODES.USER_REJECTED.message,
       category: 'user',
       retryable: false,
       reason: 'REJECTED',

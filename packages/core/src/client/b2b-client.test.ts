@@ -79,6 +79,33 @@ describe('B2B client over real mutual TLS', () => {
     await client.close();
   });
 
+  it('accepts the client certificate as PKCS#12 with a passphrase', async () => {
+    server.answer('/.well-known/configuration', { status: 500 });
+    const client = new B2BClient(
+      options({
+        credentials: { pfx: pki.clientPfx, passphrase: pki.clientPfxPassphrase },
+        retry: { retries: 0 },
+      }),
+    );
+    expect(await codeOf(client.getDiscovery())).toBe('UPSTREAM_ERROR');
+    expect(server.seen.at(-1)?.peerCn).toBe('client');
+    await client.close();
+    // A wrong passphrase or a key that does not match the certificate fails at construction, without the secret.
+    for (const credentials of [
+      { pfx: pki.clientPfx, passphrase: 'wrong' },
+      { cert: pki.clientCert, key: pki.rogueClientKey },
+    ]) {
+      let error: ItsmeSignError | undefined;
+      try {
+        new B2BClient(options({ credentials }));
+      } catch (e) {
+        error = e as ItsmeSignError;
+      }
+      expect(error).toMatchObject({ code: 'INVALID_CONFIG', field: 'credentials' });
+      expect(`${error?.message}${JSON.stringify(error)}`).not.toMatch(/wrong|PRIVATE KEY/);
+    }
+  });
+
   it('refuses a server whose certificate does not chain to the configured CA', async () => {
     const rogue = await startMtlsServer({ cert: pki.rogueCert, key: pki.rogueKey, ca: pki.caCert });
     const client = new B2BClient(options({ baseUrl: rogue.url, retry: { retries: 0 } }));

@@ -343,6 +343,15 @@ export class B2BClient {
   }
 
   #parseSign(status: number, body: unknown): SignResponse {
+    if (status >= 500 || status === 401 || status === 403) {
+      // Whatever the body says, a server fault or a refused client is not a started or pending session.
+      const parsed = signResponseSchema.safeParse(body);
+      const reason = parsed.success ? parsed.data.result.min : undefined;
+      throw new ItsmeSignError(status >= 500 ? 'UPSTREAM_ERROR' : 'CLIENT_NOT_AUTHORIZED', {
+        httpStatus: status,
+        ...(reason ? { reason } : {}),
+      });
+    }
     if (body === undefined) {
       throw new ItsmeSignError(
         status === 409 ? 'UNKNOWN_SESSION' : status >= 500 ? 'UPSTREAM_ERROR' : 'INVALID_RESPONSE',

@@ -4,6 +4,7 @@
  * of every network failure to an `ItsmeSignError`.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createSecureContext } from 'node:tls';
 import { Agent, type Dispatcher, request } from 'undici';
 import { type ErrorCode, ItsmeSignError } from '../errors.js';
 
@@ -131,6 +132,15 @@ export class Transport {
         throw new ItsmeSignError('MISSING_CREDENTIALS', {
           message:
             'A client certificate and key (PEM) or a PKCS#12 bundle are required: itsme® uses mutual TLS.',
+          field: 'credentials',
+        });
+      }
+      try {
+        // Load the credentials now, so a wrong passphrase or a key that does not match fails at start-up.
+        createSecureContext({ ...creds, ...(options.ca ? { ca: options.ca } : {}) });
+      } catch (cause) {
+        throw new ItsmeSignError('INVALID_CONFIG', {
+          message: `The client certificate, key or CA could not be loaded (${(cause as { code?: string }).code ?? 'invalid'}): check the files and the passphrase.`,
           field: 'credentials',
         });
       }

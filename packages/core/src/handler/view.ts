@@ -3,13 +3,24 @@ import { X509Certificate } from 'node:crypto';
 import type { NextAction, SessionView, SigningStep } from '../contract/index.js';
 import type { SigningSession } from '../session/state.js';
 
+/** Signer names by certificate: views are built on every poll, certificates are parsed once. */
+const names = new Map<string, string | undefined>();
+const MAX_NAMES = 1_000;
+
 function signerName(certificate: string): string | undefined {
+  if (names.has(certificate)) return names.get(certificate);
+  let name: string | undefined;
   try {
-    const cn = new X509Certificate(certificate).subject.split('\n').find((l) => l.startsWith('CN='));
-    return cn?.slice(3);
+    name = new X509Certificate(certificate).subject
+      .split('\n')
+      .find((l) => l.startsWith('CN='))
+      ?.slice(3);
   } catch {
-    return undefined;
+    name = undefined;
   }
+  if (names.size >= MAX_NAMES) names.delete(names.keys().next().value as string);
+  names.set(certificate, name);
+  return name;
 }
 
 export function toSessionView(session: SigningSession, resultUrl: string): SessionView {

@@ -362,8 +362,6 @@ export class SigningOrchestrator {
     session: SigningSession & { status: 'identified' },
     signal?: AbortSignal,
   ): Promise<SigningSession | undefined> {
-    // A sign start is never repeated: the lease stops a second instance, the CAS stops a stale writer.
-    if (!(await this.#lease(`sign-start:${session.id}`, 5 * 60_000))) return session;
     let digest: string;
     let prepared: unknown;
     const subject = session.subject;
@@ -396,6 +394,14 @@ export class SigningOrchestrator {
       prepared = result.state;
     }
     const docId = (subject.documentName ?? 'document').slice(0, 255);
+    // A sign start is sent at most once per session: the lease (held for the session's lifetime) stops a second
+    // caller or instance; a failed start ends the session instead of being repeated, since it may have reached
+    // itsme®. Preparing above is pure, so two callers preparing at once is harmless.
+    if (
+      !(await this.#lease(`sign-start:${session.id}`, Math.max(60_000, session.expiresAt - this.#o.now())))
+    ) {
+      return session;
+    }
     const started = await this.#step(session.id, 'sign.start', () =>
       this.client.startSigning(
         {
@@ -411,7 +417,10 @@ export class SigningOrchestrator {
         },
         signal ? { signal } : {},
       ),
-    );
+    ).catch(async (error: unknown) => {
+      await this.#fail(session.id, error);
+      throw error;
+    });
     return this.#applyIfLive(session.id, {
       type: 'SIGNING_STARTED',
       respID: started.respID,

@@ -17,6 +17,9 @@ export interface TestPki {
   /** A client certificate from another CA. */
   rogueClientCert: string;
   rogueClientKey: string;
+  /** The client certificate and key as PKCS#12, protected by `clientPfxPassphrase`. */
+  clientPfx: Buffer;
+  clientPfxPassphrase: string;
 }
 
 const openssl = (dir: string, args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
@@ -90,6 +93,19 @@ export function createTestPki(): TestPki {
   leaf(dir, 'ca', 'client', client);
   leaf(dir, 'rogue-ca', 'rogue', server);
   leaf(dir, 'rogue-ca', 'rogue-client', client);
+  const clientPfxPassphrase = 'pkcs12-test-passphrase';
+  openssl(dir, [
+    'pkcs12',
+    '-export',
+    '-in',
+    'client.crt',
+    '-inkey',
+    'client.key',
+    '-out',
+    'client.p12',
+    '-passout',
+    `pass:${clientPfxPassphrase}`,
+  ]);
   const r = (f: string) => readFileSync(join(dir, f), 'utf8');
   return {
     dir,
@@ -102,5 +118,7 @@ export function createTestPki(): TestPki {
     rogueKey: r('rogue.key'),
     rogueClientCert: r('rogue-client.crt'),
     rogueClientKey: r('rogue-client.key'),
+    clientPfx: readFileSync(join(dir, 'client.p12')),
+    clientPfxPassphrase,
   };
 }
