@@ -8,14 +8,15 @@ import { publishablePackages, root } from './publishable.mjs';
 
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 let failed = 0;
-for (const { name, publishDir } of publishablePackages()) {
+for (const { name, dir, publishDir } of publishablePackages()) {
   if (!existsSync(join(publishDir, 'package.json'))) {
     console.error(`✗ ${name}: ${publishDir} is missing — run pnpm build first`);
     failed++;
     continue;
   }
   for (const [tool, args] of [
-    ['publint', ['--strict', publishDir]],
+    // A built folder (ng-packagr's dist) carries the source manifest's publishConfig.directory: pack it with npm.
+    ['publint', ['--strict', ...(publishDir === dir ? [] : ['--pack', 'npm']), publishDir]],
     ['attw', ['--pack', publishDir, '--profile', 'esm-only', '--format', 'table-flipped']],
   ]) {
     const r = spawnSync(bin(tool), args, { encoding: 'utf8' });

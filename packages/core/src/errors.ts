@@ -211,6 +211,7 @@ export function codeForReason(reason: string | undefined, httpStatus?: number): 
     default:
       if (httpStatus === 409) return 'UNKNOWN_SESSION';
       if (httpStatus === 401 || httpStatus === 403) return 'CLIENT_NOT_AUTHORIZED';
+      if (httpStatus === 429) return 'UPSTREAM_UNAVAILABLE';
       return httpStatus !== undefined && httpStatus >= 500 ? 'UPSTREAM_ERROR' : 'INVALID_REQUEST';
   }
 }

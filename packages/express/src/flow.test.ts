@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { SessionView, SignatureResult } from '@itsme-sign/core';
 import { type Sandbox, startSandbox } from '@itsme-sign/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BASE, startApp, type TestApp } from './test-support/app.js';
+import { BASE, itsmeOptionsFor, startApp, type TestApp } from './test-support/app.js';
 import { TestBrowser } from './test-support/browser.js';
 
 let sandbox: Sandbox;
@@ -320,6 +320,51 @@ describe('Express integration', () => {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     }
+  });
+
+  it("leaves the body of requests it does not answer to the app's own routes", async () => {
+    const express = (await import('express')).default;
+    const { itsmeSign } = await import('./index.js');
+    const root = express();
+    // Mounted at the root, in front of everything, then an async middleware (a session lookup, say).
+    root.use(itsmeSign({ ...itsmeOptionsFor(app), basePath: BASE }));
+    root.use((_req, _res, next) => setTimeout(next, 20));
+    root.post('/other', express.json(), (req, res) => res.json(req.body));
+    const server = root.listen(0, '127.0.0.1');
+    await new Promise<void>((r) => server.once('listening', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const res = await fetch(`${url}/other`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ a: 1 }),
+      });
+      expect(await res.json()).toEqual({ a: 1 });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it('refuses an over-long streamed body without reading it all', async () => {
+    let sent = 0;
+    const chunk = new Uint8Array(64 * 1024).fill(32);
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 64 * 1024 * 1024) return controller.close();
+        sent += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+    const res = await fetch(`${app.url}${BASE}/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: app.url },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('INVALID_REQUEST');
+    expect(sent).toBeLessThan(64 * 1024 * 1024);
   });
 
   it('refuses a configuration without basePath', async () => {

@@ -53,8 +53,8 @@ export class ItsmeSignService implements OnModuleDestroy, OnApplicationShutdown 
   }
 
   /** Asks itsme® for news if due and returns the up-to-date session. */
-  async advance(id: string, signal?: AbortSignal): Promise<SigningSession> {
-    return found(await this.orchestrator.advance(id, signal ? { signal } : {}));
+  async advance(id: string): Promise<SigningSession> {
+    return found(await this.orchestrator.advance(id));
   }
 
   /** Waits (≤ `timeoutMs`) until the session's version differs from `version`. */

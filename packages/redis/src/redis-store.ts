@@ -44,6 +44,7 @@ export class RedisSessionStore implements SessionStore {
   readonly #channel: string;
   readonly #watchers = new SessionWatchers();
   #subscriber: Redis | undefined;
+  #closed = false;
 
   constructor(options: RedisSessionStoreOptions) {
     const { redis } = options;
@@ -99,6 +100,8 @@ export class RedisSessionStore implements SessionStore {
   }
 
   watch(id: string, listener: () => void): () => void {
+    // After close() no new subscriber connection is opened (a long poll still in flight just times out).
+    if (this.#closed) return () => {};
     this.#subscribe();
     return this.#watchers.watch(id, listener);
   }
@@ -109,6 +112,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     this.#watchers.clear();
     if (this.#subscriber) {
       this.#subscriber.disconnect();

@@ -166,6 +166,13 @@ describe('B2B client over real mutual TLS', () => {
     expect(await codeOf(client.getIdentificationStatus('a1'))).toBe('UNKNOWN_SESSION');
     answer = () => ({ status: 400, body: { status: 'NOK', statusReason: 'INVALID_REQUESTOR' } });
     expect(await codeOf(client.getIdentificationStatus('a1'))).toBe('INVALID_REQUESTOR');
+    // A 200 that says NOK is an answer with its reason, not a malformed success.
+    answer = () => ({ status: 200, body: { status: 'NOK', statusReason: 'PENDING' } });
+    expect(await client.getIdentificationStatus('a1')).toEqual({ state: 'pending' });
+    answer = () => ({ status: 200, body: { status: 'NOK', statusReason: 'INVALID_REQUESTOR' } });
+    expect(await codeOf(client.getIdentificationStatus('a1'))).toBe('INVALID_REQUESTOR');
+    answer = () => ({ status: 403, body: { status: 'NOK', statusReason: 'UNKNOWN_CLIENT_CERTIFICATE' } });
+    expect(await codeOf(client.getIdentificationStatus('a1'))).toBe('CLIENT_NOT_AUTHORIZED');
     await client.close();
   });
 

@@ -198,7 +198,7 @@ export class B2BClient {
       idempotent: false,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
-    if (res.status !== 200) throw identificationError(res.status, res.body);
+    if (res.status !== 200 || !isOk(res.body)) throw identificationError(res.status, res.body);
     const parsed = tolerant(identificationResponseSchema, res.body, 'identification response', res.status);
     return { asyncRespID: parsed.asyncRespID, identificationUrl: parsed.identificationUrl };
   }
@@ -214,19 +214,16 @@ export class B2BClient {
       idempotent: true,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
-    if (res.status === 200) {
+    if (res.status === 200 && isOk(res.body)) {
       const ok = tolerant(identificationStatusResponseSchema, res.body, 'identification status', res.status);
-      if (ok.status.toUpperCase() === 'OK') {
-        return {
-          state: 'identified',
-          userCode: ok.userCode,
-          certificate: ok.certificate,
-          certificateChain: ok.certificateChain,
-        };
-      }
-      throw identificationError(res.status, res.body);
+      return {
+        state: 'identified',
+        userCode: ok.userCode,
+        certificate: ok.certificate,
+        certificateChain: ok.certificateChain,
+      };
     }
-    if (res.status === 409 && res.body !== undefined) {
+    if ((res.status === 409 || res.status === 200) && res.body !== undefined) {
       const err = tolerant(identificationErrorSchema, res.body, 'identification status', res.status);
       const reason = err.statusReason?.toUpperCase();
       if (reason === 'PENDING') return { state: 'pending' };
@@ -364,6 +361,12 @@ export class B2BClient {
     return tolerant(signResponseSchema, body, 'sign response', status);
   }
 }
+
+/** `status: "OK"` (any case), or no status at all: a body that says NOK is an answer with a reason. */
+const isOk = (body: unknown): boolean => {
+  const status = (body as { status?: unknown } | undefined)?.status;
+  return typeof status !== 'string' || status.toUpperCase() === 'OK';
+};
 
 function identificationError(status: number, body: unknown): ItsmeSignError {
   const parsed = identificationErrorSchema.safeParse(body);

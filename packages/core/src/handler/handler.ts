@@ -59,6 +59,25 @@ export interface ItsmeSignHandler {
   close(): Promise<void>;
 }
 
+/** Reads a body as text, stopping (and cancelling the stream) as soon as it passes `max` bytes. */
+async function readLimited(request: Request, max: number): Promise<string> {
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      throw new ItsmeSignError('INVALID_REQUEST', { message: 'The body is too large.' });
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 const MAX_BODY_BYTES = 16 * 1024;
 
@@ -84,8 +103,13 @@ export function createItsmeSignHandler(options: ItsmeSignHandlerOptions): ItsmeS
   const resultUrl = `${basePath}${ROUTES.result}`;
   const cookieMaxAge = (s: SigningSession) => Math.ceil((s.expiresAt - Date.now()) / 1000) + 3600;
 
-  const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
-    new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
+  const json = (body: unknown, status = 200, headers: Record<string, string> = {}) => {
+    const text = JSON.stringify(body);
+    return new Response(text, {
+      status,
+      headers: { ...JSON_HEADERS, 'content-length': String(Buffer.byteLength(text)), ...headers },
+    });
+  };
 
   const errorResponse = (error: unknown, request: Request): Response => {
     let e: ItsmeSignError;
@@ -137,8 +161,7 @@ export function createItsmeSignHandler(options: ItsmeSignHandlerOptions): ItsmeS
     if (!/^application\/json\b/i.test(type)) fail('INVALID_REQUEST', 'The body must be application/json.');
     const length = Number(request.headers.get('content-length') ?? 0);
     if (length > MAX_BODY_BYTES) fail('INVALID_REQUEST', 'The body is too large.');
-    const text = await request.text();
-    if (text.length > MAX_BODY_BYTES) fail('INVALID_REQUEST', 'The body is too large.');
+    const text = await readLimited(request, MAX_BODY_BYTES);
     try {
       return JSON.parse(text);
     } catch {
@@ -195,7 +218,7 @@ export function createItsmeSignHandler(options: ItsmeSignHandlerOptions): ItsmeS
     const current =
       wait > 0
         ? await orchestrator.waitForChange(session.id, known, Math.min(wait, maxWait) * 1000, request.signal)
-        : await orchestrator.advance(session.id, { signal: request.signal });
+        : await orchestrator.advance(session.id);
     if (!current) return fail('SESSION_NOT_FOUND');
     return json(view(current));
   }
@@ -207,8 +230,7 @@ export function createItsmeSignHandler(options: ItsmeSignHandlerOptions): ItsmeS
       try {
         const who = await owner(request, 'callback');
         const session = await orchestrator.get(id);
-        if (session && (session.owner ?? undefined) === who)
-          await orchestrator.userReturned(id, request.signal);
+        if (session && (session.owner ?? undefined) === who) await orchestrator.userReturned(id);
         else target.searchParams.set('error', 'SESSION_NOT_FOUND');
       } catch (error) {
         target.searchParams.set('error', isItsmeSignError(error) ? error.code : 'INTERNAL_ERROR');

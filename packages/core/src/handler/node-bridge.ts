@@ -45,7 +45,7 @@ export function toWebRequest(req: NodeRequestLike, res: ServerResponse): Request
             : JSON.stringify(req.body);
       headers.delete('content-length');
     } else if (!req.readableEnded) {
-      body = Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>;
+      body = lazyBody(req);
     }
   }
   return new Request(url, {
@@ -54,6 +54,28 @@ export function toWebRequest(req: NodeRequestLike, res: ServerResponse): Request
     signal: controller.signal,
     ...(body === undefined ? {} : { body, duplex: 'half' }),
   } as RequestInit);
+}
+
+/**
+ * The request body as a Web stream that touches the Node stream only when read: a request the handler does
+ * not answer (it calls `next()`) reaches the app's own routes with its body intact.
+ */
+function lazyBody(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let iterator: AsyncIterator<Buffer | string> | undefined;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        iterator ??= req[Symbol.asyncIterator]();
+        const { value, done } = await iterator.next();
+        if (done) controller.close();
+        else controller.enqueue(typeof value === 'string' ? Buffer.from(value) : new Uint8Array(value));
+      },
+      async cancel() {
+        await iterator?.return?.();
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 /** Writes a Web `Response` to a Node response (status, every header incl. several Set-Cookie, streamed body). */
@@ -66,6 +88,12 @@ export async function sendWebResponse(response: Response, res: ServerResponse): 
   if (cookies.length > 0) res.setHeader('set-cookie', cookies);
   if (!response.body) {
     res.end();
+    return;
+  }
+  if (response.headers.has('content-length')) {
+    // A body of known size (every answer of the handler): one write, no stream machinery.
+    const bytes = Buffer.from(await response.arrayBuffer());
+    if (!res.destroyed) res.end(bytes);
     return;
   }
   try {

@@ -215,27 +215,34 @@ export class SigningOrchestrator {
     return session;
   }
 
-  /** The user came back from itsme® (callback). Records it and advances the session at once. */
-  async userReturned(id: string, signal?: AbortSignal): Promise<SigningSession | undefined> {
+  /**
+   * The user came back from itsme® (callback). Records it and, the first time, asks itsme® at once (past the
+   * poll interval); a repeated callback (a reload) waits for the interval like any poll.
+   */
+  async userReturned(id: string): Promise<SigningSession | undefined> {
     const session = await this.get(id);
     if (!session) return undefined;
+    let firstReturn = false;
     if (session.status === 'identifying' || session.status === 'signing') {
       const returned =
         session.status === 'identifying' ? session.identification.returned : session.signing.returned;
-      if (!returned) await this.#applyIfLive(id, { type: 'USER_RETURNED' }).catch(ignoreIllegal);
+      if (!returned) {
+        const after = await this.#applyIfLive(id, { type: 'USER_RETURNED' }).catch(ignoreIllegal);
+        firstReturn = after !== undefined && after.version === session.version + 1;
+      }
     }
-    return this.advance(id, { signal, force: true });
+    return this.advance(id, { force: firstReturn });
   }
 
   /**
    * Moves the session forward if itsme® has news: polls the identification or sign status (at most one call
    * in flight per session, and — unless `force` — at most one per poll interval across instances), then
    * starts the signing after identification. Returns the current session.
+   *
+   * Upstream calls are bounded by the client's timeout, never by a browser's request: several waiters share
+   * one call, and a tab that goes away must not abort (or fail) the step another one is waiting for.
    */
-  async advance(
-    id: string,
-    opts: { signal?: AbortSignal | undefined; force?: boolean } = {},
-  ): Promise<SigningSession | undefined> {
+  async advance(id: string, opts: { force?: boolean } = {}): Promise<SigningSession | undefined> {
     const running = this.#inFlight.get(id);
     if (running) return running;
     const run = this.#advance(id, opts).finally(() => this.#inFlight.delete(id));
@@ -258,7 +265,7 @@ export class SigningOrchestrator {
     for (;;) {
       let session = await this.get(id);
       if (!session || isFinalStatus(session.status) || session.version !== knownVersion) return session;
-      session = await this.advance(id, { signal });
+      session = await this.advance(id);
       if (!session || session.version !== knownVersion || isFinalStatus(session.status)) return session;
       const remaining = deadline - this.#o.now();
       if (remaining <= 0 || signal?.aborted) return session;
@@ -300,20 +307,15 @@ export class SigningOrchestrator {
 
   // -------------------------------------------------------------------------------------------------------
 
-  async #advance(
-    id: string,
-    opts: { signal?: AbortSignal | undefined; force?: boolean },
-  ): Promise<SigningSession | undefined> {
+  async #advance(id: string, opts: { force?: boolean }): Promise<SigningSession | undefined> {
     let session = await this.get(id);
     if (!session) return undefined;
-    const ctx = opts.signal ? { signal: opts.signal } : {};
     try {
       if (session.status === 'identifying') {
         if (!(await this.#mayPoll(id, opts.force))) return session;
         const status = await this.#step(id, 'identification.status', () =>
           this.client.getIdentificationStatus(
             session!.status === 'identifying' ? session!.identification.asyncRespID : '',
-            ctx,
           ),
         );
         if (status.state === 'pending') return session;
@@ -329,13 +331,13 @@ export class SigningOrchestrator {
         });
       }
       if (session?.status === 'identified') {
-        session = await this.#startSigning(session, opts.signal);
+        session = await this.#startSigning(session);
       }
       if (session?.status === 'signing') {
         if (!(await this.#mayPoll(id, opts.force))) return session;
         const signing = session.signing;
         const status = await this.#step(id, 'sign.status', () =>
-          this.client.getSigningStatus(signing.respID, ctx),
+          this.client.getSigningStatus(signing.respID),
         );
         if (status.state === 'pending') return session;
         if (status.state === 'rejected')
@@ -360,7 +362,6 @@ export class SigningOrchestrator {
   /** identified → signing: builds the digest (document mode) and starts the sign session, exactly once. */
   async #startSigning(
     session: SigningSession & { status: 'identified' },
-    signal?: AbortSignal,
   ): Promise<SigningSession | undefined> {
     let digest: string;
     let prepared: unknown;
@@ -369,7 +370,7 @@ export class SigningOrchestrator {
       digest = subject.digest;
     } else {
       const docs = this.#requireDocuments();
-      const profile = this.#o.useDiscovery ? await this.#profile(session.options.lang, signal) : undefined;
+      const profile = this.#o.useDiscovery ? await this.#profile(session.options.lang) : undefined;
       const source = await this.#resolve(session);
       const result = await this.#step(session.id, 'document.prepare', () =>
         docs.documentSigner.prepare(source, {
@@ -403,32 +404,37 @@ export class SigningOrchestrator {
       return session;
     }
     const started = await this.#step(session.id, 'sign.start', () =>
-      this.client.startSigning(
-        {
-          userCode: session.signer.userCode,
-          digest,
-          docId,
-          lang: session.options.lang,
-          redirectUrl: this.#o.redirectUrl,
-          signPolicyRef: this.#o.signPolicyRef,
-          ...(this.#o.commitmentTypeRef ? { commitmentTypeRef: this.#o.commitmentTypeRef } : {}),
-          ...(session.options.signerRole ? { signerRole: session.options.signerRole } : {}),
-          ...(session.options.description ? { description: session.options.description } : {}),
-        },
-        signal ? { signal } : {},
-      ),
+      this.client.startSigning({
+        userCode: session.signer.userCode,
+        digest,
+        docId,
+        lang: session.options.lang,
+        redirectUrl: this.#o.redirectUrl,
+        signPolicyRef: this.#o.signPolicyRef,
+        ...(this.#o.commitmentTypeRef ? { commitmentTypeRef: this.#o.commitmentTypeRef } : {}),
+        ...(session.options.signerRole ? { signerRole: session.options.signerRole } : {}),
+        ...(session.options.description ? { description: session.options.description } : {}),
+      }),
     ).catch(async (error: unknown) => {
       await this.#fail(session.id, error);
       throw error;
     });
-    return this.#applyIfLive(session.id, {
+    const event: SessionEvent = {
       type: 'SIGNING_STARTED',
       respID: started.respID,
       signingUrl: started.signingUrl,
       docId,
       digest,
       ...(prepared === undefined ? {} : { prepared }),
-    });
+    };
+    try {
+      return await this.#applyIfLive(session.id, event);
+    } catch (error) {
+      // The sign session exists at itsme® but could not be recorded: it will not be started again (lease),
+      // so end this session with the reason rather than leave it waiting until it expires.
+      await this.#fail(session.id, error);
+      throw error;
+    }
   }
 
   /** signing → signed: checks the value, finalizes the document, stores it. */

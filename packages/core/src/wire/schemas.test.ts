@@ -14,6 +14,7 @@ import {
 } from './schemas.js';
 
 const CERT = `-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ==\n-----END CERTIFICATE-----`;
+const ROOT = `-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIURg==\n-----END CERTIFICATE-----`;
 const DIGEST = 'f4OxZX/x/FO5LcGBSKHWXfwtSx+j1ncoSt3SABJtkGk=';
 const USER_CODE = '9o8f04wm1g0bdc8gmgcuxp2ehgn7txh0x2kq';
 
@@ -98,9 +99,25 @@ describe('guide and swagger examples parse', () => {
       status: 'OK',
       userCode: USER_CODE,
       certificate: CERT,
-      fullCertificateChain: `${CERT}\n${CERT.replace('QQ==', 'Qg==')}`,
+      fullCertificateChain: `${CERT}\n${ROOT}`,
     });
     expect(chained.certificateChain).toHaveLength(2);
+    // A chain given root first, or without the leaf, still comes out leaf first.
+    const rootFirst = identificationStatusResponseSchema.parse({
+      status: 'OK',
+      userCode: USER_CODE,
+      certificate: CERT,
+      fullCertificateChain: [ROOT, CERT],
+    });
+    expect(rootFirst.certificateChain.map((c) => c.includes('IUQ'))).toEqual([true, false]);
+    const noLeaf = identificationStatusResponseSchema.parse({
+      status: 'OK',
+      userCode: USER_CODE,
+      certificate: CERT,
+      fullCertificateChain: ROOT,
+    });
+    expect(noLeaf.certificateChain).toHaveLength(2);
+    expect(noLeaf.certificateChain[0]).toContain('IUQ');
   });
 
   it('identification error bodies', () => {

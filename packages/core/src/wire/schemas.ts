@@ -124,8 +124,8 @@ export const identificationStatusResponseSchema = z
       statusReason: v.statusReason,
       userCode: v.userCode,
       certificate,
-      /** Leaf first; the leaf alone when the service sent no chain. */
-      certificateChain: chain.length > 0 ? chain : [certificate],
+      /** Leaf first (whatever order the service used); the leaf alone when it sent no chain. */
+      certificateChain: [certificate, ...chain.filter((c) => c !== certificate)],
     };
   });
 export type IdentificationStatusResponse = z.output<typeof identificationStatusResponseSchema>;

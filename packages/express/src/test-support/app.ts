@@ -14,6 +14,17 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** Options that reuse a running app's orchestrator (its client, store and redirect URL). */
+export function itsmeOptionsFor(app: TestApp): ItsmeSignHandlerOptions {
+  return {
+    orchestrator: app.middleware.handler.orchestrator,
+    redirectUrl: `${app.url}${BASE}/callback`,
+    client: { baseUrl: 'https://unused.example', partnerCode: 'x', serviceCode: 'y' },
+    statusPageUrl: '/sign/status',
+    cookie: { secrets: [COOKIE_SECRET] },
+  };
+}
+
 /**
  * Starts an app on 127.0.0.1. `redirectOrigin` lets several instances share one registered callback URL
  * (behind "one load balancer"): by default each app registers its own.
