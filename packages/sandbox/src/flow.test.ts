@@ -351,7 +351,9 @@ describe('user outcomes and session lifecycle', () => {
         );
         ids.push(r.asyncRespID);
       }
-      expect(small.control.sessions()).toHaveLength(3);
+      // Never more than the cap (eviction goes down to 90% of it at once).
+      expect(small.control.sessions().length).toBeLessThanOrEqual(3);
+      expect(small.control.sessions().length).toBeGreaterThanOrEqual(2);
       // the oldest are gone: unknown id → 409 with an empty body
       const gone = await b2bRaw(small, '/user_identification/status', {
         partnerCode: 'DEMO',

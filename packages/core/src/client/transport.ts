@@ -210,8 +210,11 @@ export class Transport {
     body: unknown,
     userSignal: AbortSignal | undefined,
   ): Promise<RawResponse & { retryAfter?: number }> {
-    const timeout = AbortSignal.timeout(this.#timeoutMs);
-    const signal = userSignal ? AbortSignal.any([userSignal, timeout]) : timeout;
+    // Without a caller's signal, undici's connect/headers/body timeouts bound the call (no timer per call);
+    // with one, a total deadline is added so the caller's abort and the timeout both end it.
+    const signal = userSignal
+      ? AbortSignal.any([userSignal, AbortSignal.timeout(this.#timeoutMs)])
+      : undefined;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.#partnerCodeHeader) headers['x-partner-code'] = this.#partnerCodeHeader;
@@ -224,7 +227,7 @@ export class Transport {
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         dispatcher: this.#dispatcher,
-        signal,
+        ...(signal ? { signal } : {}),
         headersTimeout: this.#timeoutMs,
         bodyTimeout: this.#timeoutMs,
       });

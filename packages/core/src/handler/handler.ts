@@ -11,7 +11,7 @@ import {
 } from '../contract/index.js';
 import { type ErrorCode, ItsmeSignError, isItsmeSignError } from '../errors.js';
 import { type OrchestratorOptions, SigningOrchestrator } from '../session/orchestrator.js';
-import type { SigningSession } from '../session/state.js';
+import { isFinalStatus, type SigningSession } from '../session/state.js';
 import { type CookieOptions, SessionCookie } from './cookie.js';
 import { toSessionView } from './view.js';
 
@@ -218,7 +218,9 @@ export function createItsmeSignHandler(options: ItsmeSignHandlerOptions): ItsmeS
     const current =
       wait > 0
         ? await orchestrator.waitForChange(session.id, known, Math.min(wait, maxWait) * 1000, request.signal)
-        : await orchestrator.advance(session.id);
+        : isFinalStatus(session.status)
+          ? session
+          : await orchestrator.advance(session.id);
     if (!current) return fail('SESSION_NOT_FOUND');
     return json(view(current));
   }
