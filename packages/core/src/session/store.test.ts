@@ -21,12 +21,19 @@ describe('MemorySessionStore', () => {
     await store.close();
   });
 
-  it('returns copies, never shared objects', async () => {
+  it('stores a JSON copy and hands out immutable sessions', async () => {
     const store = new MemorySessionStore();
     const s = session('abcdefghijklmnop', Date.now());
     await store.compareAndSet(s, 0, 10_000);
+    (s as { version: number }).version = 42; // the caller's object is not the stored one
     const a = await store.get(s.id);
-    (a as { version: number }).version = 99;
+    expect(a?.version).toBe(1);
+    expect(() => {
+      (a as { version: number }).version = 99;
+    }).toThrow(TypeError);
+    expect(() => {
+      (a!.options as { lang: string }).lang = 'FR';
+    }).toThrow(TypeError);
     expect((await store.get(s.id))?.version).toBe(1);
     await store.close();
   });

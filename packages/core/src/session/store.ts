@@ -56,8 +56,20 @@ export class SessionWatchers {
   }
 }
 
+/** A deep-frozen copy: what a store hands out can be shared by every reader, and mutated by none. */
+function frozenCopy<T>(value: T): T {
+  const copy = JSON.parse(JSON.stringify(value)) as T;
+  const freeze = (v: unknown): void => {
+    if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return;
+    Object.freeze(v);
+    for (const child of Object.values(v)) freeze(child);
+  };
+  freeze(copy);
+  return copy;
+}
+
 interface Entry {
-  json: string;
+  session: SigningSession;
   version: number;
   expiresAt: number;
 }
@@ -69,7 +81,11 @@ export interface MemorySessionStoreOptions {
   sweepIntervalMs?: number;
 }
 
-/** A `SessionStore` in this process's memory. Sessions are kept as JSON strings, so callers never share objects. */
+/**
+ * A `SessionStore` in this process's memory. Each write keeps a deep-frozen JSON copy (so what is stored is
+ * exactly what a JSON store would give back), and reads return it without copying: sessions are values,
+ * `transition` builds new ones.
+ */
 export class MemorySessionStore implements SessionStore {
   readonly #sessions = new Map<string, Entry>();
   readonly #leases = new Map<string, number>();
@@ -89,14 +105,14 @@ export class MemorySessionStore implements SessionStore {
 
   async get(id: string): Promise<SigningSession | undefined> {
     const entry = this.#live(id);
-    return entry ? (JSON.parse(entry.json) as SigningSession) : undefined;
+    return entry?.session;
   }
 
   async compareAndSet(session: SigningSession, expectedVersion: number, ttlMs: number): Promise<boolean> {
     const current = this.#live(session.id);
     if ((current?.version ?? 0) !== expectedVersion) return false;
     this.#sessions.set(session.id, {
-      json: JSON.stringify(session),
+      session: frozenCopy(session),
       version: session.version,
       expiresAt: this.#now() + ttlMs,
     });
