@@ -104,3 +104,13 @@ describe('itsme-sandbox CLI', () => {
     expect(await exited).toBe(0);
   });
 });
+
+describe('examples', () => {
+  it("the core README's hash-signing example runs against the built packages", () => {
+    const out = execFileSync(process.execPath, [join(pkgDir, 'examples', 'hash-signing.mjs')], {
+      encoding: 'utf8',
+      env: { ...process.env },
+    });
+    expect(out).toContain('signature valid: true');
+  });
+});
