@@ -17,6 +17,7 @@ import type {
   SigningStep,
   StartSessionBody,
 } from '@itsme-sign/core/contract';
+import type { Subscription } from 'rxjs';
 import { ITSME_SIGN_CONFIG, ITSME_SIGN_RETRY_DELAY, type ResolvedItsmeSignConfig } from './config';
 
 /** The statuses after which a session never changes again. */
@@ -84,10 +85,6 @@ export interface SigningSession {
   stop(): void;
 }
 
-interface Unsubscribable {
-  unsubscribe(): void;
-}
-
 /**
  * The signing session of this browser as signals, following the handler with its long poll.
  * Call it in an injection context (a field initializer of a component or service); it stops when that is destroyed.
@@ -135,7 +132,7 @@ class FollowedSession implements SigningSession {
   readonly next = computed(() => this.viewState()?.next ?? null);
   readonly redirectUrl = computed(() => {
     const next = this.next();
-    return next?.action === 'redirect' ? next.url : null;
+    return next?.action === 'redirect' && isWebUrl(next.url) ? next.url : null;
   });
   private readonly redirectedTo = signal<string | null>(null);
   readonly redirecting = computed(
@@ -148,7 +145,7 @@ class FollowedSession implements SigningSession {
 
   /** Bumped whenever what is in flight must be forgotten. */
   private generation = 0;
-  private request: Unsubscribable | null = null;
+  private request: Subscription | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private failures = 0;
 
@@ -191,6 +188,8 @@ class FollowedSession implements SigningSession {
             resolve(null);
           },
         });
+      // A newer request replaced this one (halt): answer null rather than never.
+      this.request.add(() => resolve(null));
     });
   }
 
@@ -221,6 +220,7 @@ class FollowedSession implements SigningSession {
             resolve(null);
           },
         });
+      this.request.add(() => resolve(null));
     });
   }
 
@@ -242,6 +242,7 @@ class FollowedSession implements SigningSession {
     if (generation !== this.generation) return;
     const current = this.viewState();
     const wait = this.config.pollWaitSeconds;
+    const askedAt = Date.now();
     const params: Record<string, string> =
       immediately || !current ? {} : { wait: String(wait), version: String(current.version) };
     this.followingState.set(true);
@@ -257,9 +258,13 @@ class FollowedSession implements SigningSession {
           if (generation !== this.generation) return;
           this.busyState.set(false);
           this.failures = 0;
+          const unchanged = current !== null && current.id === view?.id && current.version === view?.version;
           if (!this.accept(view)) return;
           if (isFinalStatus(view.status)) {
             this.followingState.set(false);
+          } else if (params['wait'] && unchanged && Date.now() - askedAt < MIN_POLL_INTERVAL_MS) {
+            // A long poll answered at once without news (the server does not hold it): no tight loop.
+            this.timer = setTimeout(() => this.follow(generation, false), MIN_POLL_INTERVAL_MS);
           } else {
             this.follow(generation, false);
           }
@@ -281,6 +286,20 @@ class FollowedSession implements SigningSession {
           status: 200,
           code: 'INVALID_RESPONSE',
           message: 'The server sent something that is not a signing session.',
+          retryable: false,
+        },
+        false,
+      );
+      return false;
+    }
+    if (view.next.action === 'redirect' && !isWebUrl(view.next.url)) {
+      // Only ever send the browser to an http(s) page (never javascript:, data:, …), whatever the server says.
+      this.fail(
+        {
+          kind: 'server',
+          status: 200,
+          code: 'INVALID_RESPONSE',
+          message: 'The server asked for a redirect to an address that is not a web page.',
           retryable: false,
         },
         false,
@@ -349,7 +368,13 @@ class FollowedSession implements SigningSession {
   }
 
   private resolve(url: string): string {
-    return /^([a-z][a-z0-9+.-]*:|\/)/i.test(url) ? url : `${this.config.baseUrl}/${url}`;
+    if (/^[a-z][a-z0-9+.-]*:/i.test(url)) return url;
+    // The handler answers paths of its own host: keep them on the back end's origin when it is another one.
+    if (url.startsWith('/')) {
+      const origin = /^https?:\/\/[^/]+/i.exec(this.config.baseUrl)?.[0];
+      return origin ? `${origin}${url}` : url;
+    }
+    return `${this.config.baseUrl}/${url}`;
   }
 }
 
@@ -365,6 +390,13 @@ function cameBackInHistory(document: Document): boolean {
   historyChecked.add(document);
   const entries = document.defaultView?.performance?.getEntriesByType?.('navigation') ?? [];
   return (entries[0] as PerformanceNavigationTiming | undefined)?.type === 'back_forward';
+}
+
+/** Shortest wait between two polls that the server answered at once with the same version. */
+const MIN_POLL_INTERVAL_MS = 1_000;
+
+function isWebUrl(url: unknown): url is string {
+  return typeof url === 'string' && /^https?:\/\//i.test(url.trim());
 }
 
 function isSessionView(value: unknown): value is SessionView {

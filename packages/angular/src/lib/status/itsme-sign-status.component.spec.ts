@@ -159,7 +159,14 @@ describe('<itsme-sign-status>', () => {
     expect(s.el.querySelector('[aria-current="step"]')?.getAttribute('data-step')).toBe('certificate');
 
     // Same version after the wait: ask again on the same version.
-    respond(s, expectPoll(s.http, 2), VIEWS.identified());
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const poll = expectPoll(s.http, 2);
+      vi.advanceTimersByTime(20_000); // the server held the long poll for its whole window
+      respond(s, poll, VIEWS.identified());
+    } finally {
+      vi.useRealTimers();
+    }
     respond(s, expectPoll(s.http, 2), VIEWS.signing());
     expect(s.doc.assigned).toEqual([IDENTIFICATION_URL, SIGNING_URL]);
     respond(s, expectPoll(s.http, 3), VIEWS.signingReturned());
@@ -168,6 +175,31 @@ describe('<itsme-sign-status>', () => {
     respond(s, expectPoll(s.http, 4), VIEWS.signed());
     expect(s.events.status).toEqual(['identifying', 'identified', 'signing', 'signed']);
     // Final: no more polling (verify() in afterEach).
+  });
+
+  it('a long poll answered at once without news waits a second before asking again (no tight loop)', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const s = setup();
+      respond(s, expectLoad(s.http), VIEWS.identified());
+      respond(s, expectPoll(s.http, 2), VIEWS.identified());
+      s.http.expectNone(() => true);
+      vi.advanceTimersByTime(1_000);
+      expectPoll(s.http, 2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('never sends the browser to an address that is not a web page', () => {
+    const s = setup();
+    const view = VIEWS.identifying();
+    respond(s, expectLoad(s.http), {
+      ...view,
+      next: { action: 'redirect', url: 'javascript:alert(1)', target: 'identification' },
+    });
+    expect(s.doc.assigned).toEqual([]);
+    expect(text(s, 'itsme-sign-detail')).toContain('INVALID_RESPONSE');
   });
 
   it('signed: says so, offers the download and emits `signed`', () => {
