@@ -43,6 +43,8 @@ export interface CadesState {
   /** Base64 DER of the signed attributes. */
   signedAttributes: string;
   digest: string;
+  /** Hex SHA-256 of the signed content (to check, when finalizing, that it is still the same file). */
+  contentDigest: string;
 }
 
 export function chainToPem(chain: readonly ParsedCertificate[]): string[] {
@@ -69,8 +71,9 @@ export async function prepareCades(
   if (Number.isNaN(signingTime.getTime()))
     fail('INVALID_REQUEST', 'The signing time is invalid.', { field: 'signingTime' });
   const chain = await prepareChain(options, signingTime);
+  const contentDigest = await sha256Content(content);
   const signedAttributes = buildSignedAttributes({
-    messageDigest: await sha256Content(content),
+    messageDigest: contentDigest,
     signer: chain[0]!,
     signingTime,
     ...(options.signaturePolicy ? { signaturePolicy: options.signaturePolicy } : {}),
@@ -87,6 +90,7 @@ export async function prepareCades(
       certificateChain: chainToPem(chain),
       signedAttributes: Buffer.from(signedAttributes).toString('base64'),
       digest,
+      contentDigest: Buffer.from(contentDigest).toString('hex'),
     },
   };
 }

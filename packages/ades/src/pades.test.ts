@@ -113,7 +113,7 @@ describe('PAdES B-T', () => {
     await expect(
       finalizePades(pdf, state, signDigest(pki.ec, digest), {
         trustAnchors: [pki.rootPem],
-        tsa: { url: tsa.url },
+        tsa: { url: tsa.url, trustAnchors: [pki.rootPem] },
       }),
     ).rejects.toMatchObject({ code: 'SIGNATURE_TOO_LARGE' });
   });

@@ -36,6 +36,7 @@ describe('createAdesSigner as core DocumentSigner', () => {
       trustAnchors: [pki.rootPem],
       level: 'B-T',
       tsaUrl: tsa.url,
+      tsa: { trustAnchors: [pki.rootPem] },
       reason: 'Agreed',
     });
     const document: DocumentSource = {
@@ -79,6 +80,47 @@ describe('createAdesSigner as core DocumentSigner', () => {
     await expect(signer.prepare(document, context(pki.untrusted.chain))).rejects.toMatchObject({
       code: 'CERTIFICATE_UNTRUSTED',
     });
+  });
+
+  it('a TSA without trust anchors is refused at creation; a token not signed for time-stamping is refused', async () => {
+    expect(() => createAdesSigner({ trustAnchors: [pki.rootPem], level: 'B-T', tsaUrl: tsa.url })).toThrow(
+      expect.objectContaining({ code: 'INVALID_CONFIG', field: 'tsa.trustAnchors' }) as Error,
+    );
+    // A "TSA" whose certificate is trusted but has no timeStamping usage (here: a signer's certificate).
+    const rogue = await startTestTsa(pki.rsa);
+    try {
+      const signer = createAdesSigner({
+        trustAnchors: [pki.rootPem],
+        level: 'B-T',
+        tsaUrl: rogue.url,
+        tsa: { trustAnchors: [pki.rootPem] },
+      });
+      const document: DocumentSource = { name: 'c.pdf', contentType: 'application/pdf', data: pdf };
+      const context = { certificateChain: pki.rsa.chain, signingTime: new Date(), lang: 'EN' as const };
+      const { digest, state } = await signer.prepare(document, context);
+      await expect(signer.finalize(state, signDigest(pki.rsa, digest), document)).rejects.toMatchObject({
+        code: 'TIMESTAMP_FAILED',
+      });
+    } finally {
+      await rogue.close();
+    }
+  });
+
+  it('CAdES: finalizing over another file than the prepared one is DOCUMENT_CHANGED', async () => {
+    const signer = createAdesSigner({ trustAnchors: [pki.rootPem] });
+    const context = { certificateChain: pki.rsa.chain, signingTime: new Date(), lang: 'EN' as const };
+    const original: DocumentSource = {
+      name: 'data.csv',
+      contentType: 'text/csv',
+      data: new TextEncoder().encode('a,b\n1,2\n'),
+    };
+    const changed: DocumentSource = { ...original, data: new TextEncoder().encode('a,b\n1,3\n') };
+    const { digest, state } = await signer.prepare(original, context);
+    await expect(signer.finalize(state, signDigest(pki.rsa, digest), changed)).rejects.toMatchObject({
+      code: 'DOCUMENT_CHANGED',
+    });
+    const ok = await signer.finalize(state, signDigest(pki.rsa, digest), original);
+    expect(ok.name).toBe('data.csv.p7s');
   });
 
   it('B-T without tsaUrl is rejected when the signer is created', () => {

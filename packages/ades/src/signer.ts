@@ -8,6 +8,7 @@ import type {
 } from '@itsme-sign/core';
 import { finalizeCades, prepareCades } from './cades.js';
 import type { CertificateInput } from './certificates.js';
+import { sha256Content } from './content.js';
 import { fail } from './errors.js';
 import { finalizePades, preparePades } from './pades.js';
 import type { Level } from './state.js';
@@ -16,7 +17,7 @@ import type { TsaOptions } from './timestamp.js';
 export interface AdesSignerOptions {
   /** CA certificates the signer's chain must lead to (PEM or DER); checked in prepare and finalize. */
   trustAnchors: CertificateInput[];
-  /** Default `B-B`. `B-T` needs `tsaUrl`. */
+  /** Default `B-B`. `B-T` needs `tsaUrl` and `tsa.trustAnchors`. */
   level?: Level;
   /** RFC 3161 time-stamping authority for B-T. */
   tsaUrl?: string;
@@ -41,9 +42,15 @@ function common(options: AdesSignerOptions) {
   const level = options.level ?? 'B-B';
   if (level === 'B-T' && !options.tsaUrl)
     fail('INVALID_CONFIG', 'Level B-T needs tsaUrl.', { field: 'tsaUrl' });
-  const tsa: TsaOptions | undefined = options.tsaUrl
-    ? { ...options.tsa, url: options.tsaUrl, ...(options.tsaFetch ? { fetch: options.tsaFetch } : {}) }
-    : undefined;
+  if (options.tsaUrl && !options.tsa?.trustAnchors?.length) {
+    fail('INVALID_CONFIG', 'A timestamp is only accepted from a trusted TSA: give tsa.trustAnchors.', {
+      field: 'tsa.trustAnchors',
+    });
+  }
+  const tsa: TsaOptions | undefined =
+    options.tsaUrl && options.tsa
+      ? { ...options.tsa, url: options.tsaUrl, ...(options.tsaFetch ? { fetch: options.tsaFetch } : {}) }
+      : undefined;
   const finalizeOptions = { trustAnchors: options.trustAnchors, ...(tsa ? { tsa } : {}) };
   const signatureOptions = (context: SignerContext) => ({
     certificateChain: context.certificateChain,
@@ -91,6 +98,16 @@ export function createCadesSigner(options: AdesSignerOptions): DocumentSigner {
       return { digest, state: state as JsonValue };
     },
     async finalize(state, signatureValue, document): Promise<SignedDocument> {
+      // A detached signature over another file would be useless: check it is still the prepared one.
+      const expected = (state as { contentDigest?: unknown } | null)?.contentDigest;
+      if (typeof expected === 'string') {
+        const actual = Buffer.from(await sha256Content(document.data)).toString('hex');
+        if (actual !== expected) {
+          fail('DOCUMENT_CHANGED', 'The document is not the one that was prepared (its digest differs).', {
+            field: 'document',
+          });
+        }
+      }
       const bytes = await finalizeCades(state, signatureValue, finalizeOptions);
       return { name: `${document.name}.p7s`, contentType: 'application/pkcs7-signature', bytes };
     },

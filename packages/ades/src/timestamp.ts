@@ -13,8 +13,8 @@ export interface TsaOptions {
   fetch?: typeof fetch;
   /** Extra request headers (e.g. authorization of a commercial TSA). */
   headers?: Record<string, string>;
-  /** When given, the TSA certificate must chain to one of these. */
-  trustAnchors?: CertificateInput[];
+  /** The TSA certificate must chain to one of these (required: an unauthenticated timestamp is refused). */
+  trustAnchors: CertificateInput[];
   /** Default 15 s. */
   timeoutMs?: number;
 }
@@ -27,6 +27,11 @@ export interface Timestamp {
 
 /** Requests and checks a timestamp token whose message imprint is SHA-256(`data`). */
 export async function requestTimestamp(data: Uint8Array, tsa: TsaOptions): Promise<Timestamp> {
+  if (!tsa.trustAnchors?.length) {
+    fail('INVALID_CONFIG', 'A timestamp is only accepted from a trusted TSA: give tsa.trustAnchors.', {
+      field: 'tsa.trustAnchors',
+    });
+  }
   const imprint = createHash('sha256').update(data).digest();
   const nonce = BigInt(`0x${randomBytes(8).toString('hex')}`);
   const request = new pkijs.TimeStampReq({
@@ -97,18 +102,28 @@ async function checkResponse(
   }
   if (!tstInfo.nonce || tstInfo.nonce.toBigInt() !== nonce)
     fail('TIMESTAMP_FAILED', 'The timestamp nonce does not match.');
-  const anchors = tsa.trustAnchors ? parseCertificates(tsa.trustAnchors).map((c) => c.pkijs) : [];
-  let ok = false;
+  const anchors = parseCertificates(tsa.trustAnchors).map((c) => c.pkijs);
+  let result: pkijs.SignedDataVerifyResult;
   try {
-    ok = await signedData.verify({
+    result = await signedData.verify({
       signer: 0,
       data: Uint8Array.from(data).buffer,
-      checkChain: anchors.length > 0,
+      checkChain: true,
       trustedCerts: anchors,
+      extendedMode: true,
     });
   } catch (cause) {
-    fail('TIMESTAMP_FAILED', 'The timestamp token signature does not verify.', { cause });
+    return fail('TIMESTAMP_FAILED', 'The timestamp token signature does not verify.', { cause });
   }
-  if (!ok) fail('TIMESTAMP_FAILED', 'The timestamp token signature does not verify.');
+  if (!result.signatureVerified) fail('TIMESTAMP_FAILED', 'The timestamp token signature does not verify.');
+  // RFC 3161 §2.3: the TSA's certificate is for time-stamping only (critical EKU id-kp-timeStamping).
+  const eku = result.signerCertificate?.extensions?.find((e) => e.extnID === '2.5.29.37');
+  const purposes = (eku?.parsedValue as { keyPurposes?: string[] } | undefined)?.keyPurposes ?? [];
+  if (!purposes.includes('1.3.6.1.5.5.7.3.8')) {
+    fail(
+      'TIMESTAMP_FAILED',
+      'The timestamp was not signed by a time-stamping certificate (no timeStamping usage).',
+    );
+  }
   return { token: new Uint8Array(resp.timeStampToken!.toSchema().toBER()), genTime: tstInfo.genTime };
 }

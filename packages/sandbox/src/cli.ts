@@ -93,7 +93,7 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) process.exit(1); // a second Ctrl+C: stop now
     stopping = true;
     if (values.verbose) process.stderr.write(`[itsme-sandbox] ${signal}: stopping\n`);
     sb.close().then(

@@ -213,6 +213,40 @@ describe('signing page and the poka-yoke', () => {
   });
 });
 
+describe('hostile input in pages and the control API', () => {
+  it('a phone number cannot break out of the page script', async () => {
+    const res = await fetch(
+      `${sb.frontUrl}/phone?number=${encodeURIComponent('</script><script>alert(1)</script>')}`,
+    );
+    const html = await res.text();
+    expect(html).not.toContain('<script>alert(1)');
+    expect(html.match(/<\/script>/g)?.length ?? 0).toBe(html.match(/<script/g)?.length ?? 0);
+  });
+
+  it('control POSTs must be application/json (no cross-site simple requests)', async () => {
+    const res = await fetch(`${sb.controlUrl}/redirect-urls`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ url: 'http://evil.example/cb' }),
+    });
+    expect(res.status).toBe(415);
+  });
+
+  it('close() does not wait for a client stuck before its TLS handshake', async () => {
+    const { connect } = await import('node:net');
+    const other = await startSandbox({ dataDir: inject('sandboxDataDir') });
+    const port = Number(new URL(other.b2bUrl).port);
+    const socket = connect(port, '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    const closed = await Promise.race([
+      other.close().then(() => 'closed'),
+      new Promise((r) => setTimeout(() => r('hung'), 5_000)),
+    ]);
+    socket.destroy();
+    expect(closed).toBe('closed');
+  });
+});
+
 describe('control API over HTTP', () => {
   const post = async (path: string, body: unknown) => {
     const res = await fetch(`${sb.controlUrl}${path}`, {

@@ -72,10 +72,24 @@ export interface SandboxClientOptions {
 
 export const DEFAULT_PARTNER = { partnerCode: 'DEMO', serviceCode: 'DEMO_SIGN' } as const;
 
-function closeServer(server: import('node:http').Server): Promise<void> {
+/** Remembers every raw socket (also those still in the TLS handshake, which closeAllConnections() misses). */
+function trackSockets(server: import('node:net').Server): Set<import('node:net').Socket> {
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', (socket: import('node:net').Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  return sockets;
+}
+
+function closeServer(
+  server: import('node:http').Server,
+  sockets: Set<import('node:net').Socket>,
+): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
     server.closeAllConnections();
+    for (const socket of sockets) socket.destroy();
   });
 }
 
@@ -136,11 +150,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   let b2bPort: number;
   let frontPort: number;
+  const b2bSockets = trackSockets(b2b);
+  const frontSockets = trackSockets(front);
   try {
     b2bPort = await listen(b2b, options.b2bPort ?? 0, host);
     frontPort = await listen(front, options.frontPort ?? 0, host);
   } catch (e) {
-    await Promise.all([closeServer(b2b), closeServer(front)]);
+    await Promise.all([closeServer(b2b, b2bSockets), closeServer(front, frontSockets)]);
     sim.close();
     throw e;
   }
@@ -180,7 +196,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stats: () => sim.stats(),
     setFault: (endpoint, fault) => sim.faults.set(endpoint, fault),
     close() {
-      closed ??= Promise.all([closeServer(b2b), closeServer(front)]).then(() => sim.close());
+      closed ??= Promise.all([closeServer(b2b, b2bSockets), closeServer(front, frontSockets)]).then(() =>
+        sim.close(),
+      );
       return closed;
     },
   };

@@ -3,6 +3,9 @@ import type { IdentificationSession, LocalizedText, Session, SignSession } from 
 import { type PageLang, type Texts, texts } from './i18n.js';
 import { iconSvg } from './icons.js';
 
+/** JSON for a value placed inside a <script> block: `<` escaped, so `</script>` can never close it. */
+const scriptJson = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');
+
 export function escapeHtml(v: unknown): string {
   return String(v ?? '').replace(
     /[&<>"']/g,
@@ -51,7 +54,7 @@ function pick(labels: LocalizedText[], lang: PageLang): string | undefined {
 
 /** Polls the session state and follows the redirect once the session has ended. */
 function pollScript(token: string): string {
-  return `(function(){var q=${JSON.stringify(token)};function tick(){fetch('/qes/session-state?q='+encodeURIComponent(q),{cache:'no-store'}).then(function(r){return r.json()}).then(function(s){if(s.redirectUrl){var m=document.getElementById('outcome');if(m&&s.message){m.textContent=s.message}setTimeout(function(){location.replace(s.redirectUrl)},300)}else{setTimeout(tick,1000)}}).catch(function(){setTimeout(tick,2000)})}tick()})();`;
+  return `(function(){var q=${scriptJson(token)};function tick(){fetch('/qes/session-state?q='+encodeURIComponent(q),{cache:'no-store'}).then(function(r){return r.json()}).then(function(s){if(s.redirectUrl){var m=document.getElementById('outcome');if(m&&s.message){m.textContent=s.message}setTimeout(function(){location.replace(s.redirectUrl)},300)}else{setTimeout(tick,1000)}}).catch(function(){setTimeout(tick,2000)})}tick()})();`;
 }
 
 export function phoneFormPage(lang: PageLang, s: IdentificationSession, error?: string): string {
@@ -159,7 +162,7 @@ export function phonePage(
 <h2>${title}</h2><p class="muted">${t.requestedBy} <strong>${escapeHtml(partnerName(s))}</strong> · ${t.expiresIn} ${new Date(s.expiresAt).toLocaleTimeString('en-GB')}</p>${detail}</section>`;
     })
     .join('');
-  const ids = JSON.stringify(actions.map((s) => s.id));
+  const ids = scriptJson(actions.map((s) => s.id));
   return layout(
     lang,
     t.phoneTitle,
@@ -169,7 +172,7 @@ export function phonePage(
 <div class="row"><button class="secondary" type="submit">${t.open}</button></div></form></div>
 ${number ? list || `<p class="muted" data-testid="no-actions">${t.noActions}</p>` : ''}</div>`,
     number
-      ? `(function(){var ids=${ids};var n=${JSON.stringify(number)};setInterval(function(){fetch('/phone/actions?number='+encodeURIComponent(n),{cache:'no-store'}).then(function(r){return r.json()}).then(function(a){if(JSON.stringify(a.ids)!==JSON.stringify(ids))location.reload()}).catch(function(){})},1000)})();`
+      ? `(function(){var ids=${ids};var n=${scriptJson(number)};setInterval(function(){fetch('/phone/actions?number='+encodeURIComponent(n),{cache:'no-store'}).then(function(r){return r.json()}).then(function(a){if(JSON.stringify(a.ids)!==JSON.stringify(ids))location.reload()}).catch(function(){})},1000)})();`
       : '',
   );
 }

@@ -142,6 +142,10 @@ export function createFrontServer(deps: FrontDeps): Server {
   }
 
   async function handleControl(req: IncomingMessage, res: ServerResponse, sub: string, method: string) {
+    // JSON only: a cross-site page cannot send application/json without a CORS preflight (which we never allow).
+    if (method === 'POST' && !/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+      return sendJson(res, 415, { error: 'the control API takes application/json' });
+    }
     const body = method === 'POST' ? parseJson(await readBody(req, 100_000)) : undefined;
     const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     if (method === 'GET' && sub === '/sessions') return sendJson(res, 200, control.sessions());
