@@ -96,6 +96,19 @@ function padesSignedAttributes(
   });
 }
 
+/** Largest /Contents reservation (bytes): 16 MiB, also the limit `finalizePades` accepts. */
+const MAX_CONTENTS_BYTES = 1 << 24;
+
+/** A size option must be a positive integer of at most 16 MiB. */
+function checkSize(value: unknown, field: 'contentsBytes' | 'timestampReserve'): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > MAX_CONTENTS_BYTES) {
+    fail('INVALID_REQUEST', `${field} must be a positive integer of at most ${MAX_CONTENTS_BYTES} bytes.`, {
+      field,
+    });
+  }
+}
+
 /** Step 1: returns the digest itsme® signs and a small JSON state (no PDF in it). */
 export async function preparePades(pdf: ContentInput, options: PadesOptions): Promise<Prepared<PadesState>> {
   const bytes = await readContent(pdf);
@@ -103,6 +116,8 @@ export async function preparePades(pdf: ContentInput, options: PadesOptions): Pr
   if (Number.isNaN(signingTime.getTime()))
     fail('INVALID_REQUEST', 'The signing time is invalid.', { field: 'signingTime' });
   const level = options.level ?? 'B-B';
+  checkSize(options.contentsBytes, 'contentsBytes');
+  checkSize(options.timestampReserve, 'timestampReserve');
   const chain = await prepareChain(options, signingTime);
   const contentsBytes =
     options.contentsBytes ??
@@ -111,6 +126,7 @@ export async function preparePades(pdf: ContentInput, options: PadesOptions): Pr
       (options.signaturePolicy?.url?.length ?? 0) +
       (options.signerRole?.length ?? 0) * 4 +
       (level === 'B-T' ? (options.timestampReserve ?? DEFAULT_TIMESTAMP_RESERVE) : 0);
+  checkSize(contentsBytes, 'contentsBytes');
   const params: UpdateParams = {
     signingTime,
     contentsBytes,

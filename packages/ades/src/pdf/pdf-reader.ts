@@ -2,12 +2,16 @@
  * Reads what the incremental update needs from an existing PDF: the last cross-reference section (its
  * offset and kind), the next free object number, the trailer entries, the catalog, AcroForm and page 1.
  * pdf-lib parses the objects (classic tables, xref streams, object streams); nothing is written with it.
+ * pdf-lib keeps the last copy of each object in the file while viewers follow the cross-reference chain,
+ * so every object the update rewrites or relies on is checked against that chain (./xref.ts).
  */
+
+import { ItsmeSignError } from '@itsme-sign/core';
 import {
+  ParseSpeeds,
   PDFArray,
   type PDFContext,
   PDFDict,
-  ParseSpeeds,
   PDFDocument,
   PDFHexString,
   PDFName,
@@ -15,6 +19,7 @@ import {
   PDFString,
 } from 'pdf-lib';
 import { fail } from '../errors.js';
+import { verifyAgainstXref } from './xref.js';
 
 export interface PdfStructure {
   context: PDFContext;
@@ -66,6 +71,41 @@ function trailerSize(bytes: Buffer, offset: number, kind: 'table' | 'stream'): n
   return Number(m[1]);
 }
 
+/** More nested page-tree levels than any real file has. */
+const MAX_PAGE_TREE_DEPTH = 256;
+
+/**
+ * Page 1 (the first leaf, depth first) and every page-tree node visited to reach it, checking for
+ * cycles; pdf-lib's `getPages()` recurses without limit on a page tree that contains itself.
+ */
+function firstPage(context: PDFContext, catalog: PDFDict): { first: PdfStructure['page']; nodes: PDFRef[] } {
+  const invalid = () => fail('INVALID_REQUEST', 'The PDF page tree is invalid.', { field: 'document' });
+  const rootPages = catalog.get(PDFName.of('Pages'));
+  if (!(rootPages instanceof PDFRef)) return invalid();
+  const nodes: PDFRef[] = [];
+  const visit = (ref: PDFRef, depth: number): PdfStructure['page'] | undefined => {
+    if (depth > MAX_PAGE_TREE_DEPTH || nodes.includes(ref)) return invalid();
+    nodes.push(ref);
+    const node = context.lookup(ref);
+    if (!(node instanceof PDFDict)) return invalid();
+    const type = node.get(PDFName.of('Type'));
+    if (type === PDFName.of('Page')) return { ref, dict: node };
+    if (type !== PDFName.of('Pages')) return invalid();
+    const kids = node.lookup(PDFName.of('Kids'));
+    if (!(kids instanceof PDFArray)) return invalid();
+    for (let i = 0; i < kids.size(); i++) {
+      const kid = kids.get(i);
+      if (!(kid instanceof PDFRef)) return invalid();
+      const found = visit(kid, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  const first = visit(rootPages, 0);
+  if (!first) return fail('INVALID_REQUEST', 'The PDF has no page.', { field: 'document' });
+  return { first, nodes };
+}
+
 function textOf(obj: unknown): string | undefined {
   return obj instanceof PDFString || obj instanceof PDFHexString ? obj.decodeText() : undefined;
 }
@@ -91,6 +131,21 @@ export async function readPdfStructure(pdf: Uint8Array): Promise<PdfStructure> {
   } catch (cause) {
     return fail('INVALID_REQUEST', 'The PDF could not be parsed.', { field: 'document', cause });
   }
+  try {
+    return readStructure(doc, bytes, startxref, xrefKind);
+  } catch (cause) {
+    if (cause instanceof ItsmeSignError) throw cause;
+    return fail('INVALID_REQUEST', 'The PDF could not be parsed.', { field: 'document', cause });
+  }
+}
+
+/** Everything read after parsing; pdf-lib throws plain errors on malformed structures (caught above). */
+function readStructure(
+  doc: PDFDocument,
+  bytes: Buffer,
+  startxref: number,
+  xrefKind: 'table' | 'stream',
+): PdfStructure {
   const { context } = doc;
   if (doc.isEncrypted || context.trailerInfo.Encrypt) {
     fail('INVALID_REQUEST', 'Encrypted PDFs cannot be signed.', { field: 'document' });
@@ -101,8 +156,7 @@ export async function readPdfStructure(pdf: Uint8Array): Promise<PdfStructure> {
   const catalog = context.lookup(rootRef);
   if (!(catalog instanceof PDFDict))
     return fail('INVALID_REQUEST', 'The PDF has no catalog.', { field: 'document' });
-  const first = doc.getPages()[0];
-  if (!first) return fail('INVALID_REQUEST', 'The PDF has no page.', { field: 'document' });
+  const { first, nodes } = firstPage(context, catalog);
 
   const info = context.trailerInfo.Info instanceof PDFRef ? context.trailerInfo.Info : undefined;
   let id: [string, string] | undefined;
@@ -126,6 +180,15 @@ export async function readPdfStructure(pdf: Uint8Array): Promise<PdfStructure> {
       if (name !== undefined) fieldNames.add(name);
     }
   }
+  // What the update rewrites or relies on must be what viewers see (no shadowed copies).
+  const acroEntry = catalog.get(PDFName.of('AcroForm'));
+  const fieldsEntry = acroForm instanceof PDFDict ? acroForm.get(PDFName.of('Fields')) : undefined;
+  const annots = first.dict.get(PDFName.of('Annots'));
+  verifyAgainstXref(bytes, context, startxref, rootRef, [
+    rootRef,
+    ...nodes,
+    ...[annots, acroEntry, fieldsEntry].filter((r): r is PDFRef => r instanceof PDFRef),
+  ]);
   return {
     context,
     startxref,
@@ -135,7 +198,7 @@ export async function readPdfStructure(pdf: Uint8Array): Promise<PdfStructure> {
     catalog,
     info,
     id,
-    page: { ref: first.ref, dict: first.node },
+    page: first,
     fieldNames,
   };
 }
