@@ -9,7 +9,7 @@ import { createFrontServer, type TsaHandler } from './front/server.js';
 import { listen, urlHost } from './http-util.js';
 import type { Fault, FaultEndpoint, SandboxOptions } from './options.js';
 import { PartnerRegistry } from './partners.js';
-import { loadOrCreatePki } from './pki/authority.js';
+import { loadOrCreatePki, type PkiFiles } from './pki/authority.js';
 import { UserRegistry } from './pki/users.js';
 import { type SandboxStats, Simulator } from './simulator.js';
 
@@ -24,14 +24,7 @@ export interface SandboxCredentials {
   issuingCaPem: string;
   tsaCertPem: string;
   /** The same, as PEM files in the data directory. */
-  files: {
-    ca: string;
-    clientCert: string;
-    clientKey: string;
-    rootCa: string;
-    issuingCa: string;
-    tsaCert: string;
-  };
+  files: PkiFiles;
 }
 
 export interface Sandbox {

@@ -23,14 +23,17 @@ export interface Pki {
   server: IssuedCertificate;
   partner: IssuedCertificate;
   tsa: IssuedCertificate;
-  files: {
-    ca: string;
-    clientCert: string;
-    clientKey: string;
-    rootCa: string;
-    issuingCa: string;
-    tsaCert: string;
-  };
+  files: PkiFiles;
+}
+
+/** Paths of the PEM files in the data directory. */
+export interface PkiFiles {
+  ca: string;
+  clientCert: string;
+  clientKey: string;
+  rootCa: string;
+  issuingCa: string;
+  tsaCert: string;
 }
 
 const NAMES = ['root-ca', 'issuing-ca', 'server', 'partner', 'tsa'] as const;
