@@ -93,7 +93,8 @@ export interface SigningFailure {
         <p class="text" data-testid="itsme-sign-text">{{ text().text }}</p>
         @if (problem(); as p) {
           <p class="detail" data-testid="itsme-sign-detail">
-            {{ p.message }} <span class="code">({{ messages().errorCode }}: {{ p.code }})</span>
+            <!-- The server's own words are English: say so to screen readers in a localized page. -->
+            <span lang="en">{{ p.message }}</span><span class="code">&ngsp;({{ messages().errorCode }}: {{ p.code }})</span>
           </p>
         }
         @if (session.redirecting() && !problem()) {
