@@ -7,7 +7,11 @@
 //   PORT=3000 REDIS_URL=redis://127.0.0.1:6379 pnpm demo
 import { parseArgs } from 'node:util';
 
+// `pnpm demo -- --backend nest` hands the script a literal `--` first: drop it.
+const args = process.argv.slice(2);
+if (args[0] === '--') args.shift();
 const { values } = parseArgs({
+  args,
   options: {
     backend: { type: 'string', default: process.env.DEMO_BACKEND ?? 'express' },
     port: { type: 'string', default: process.env.PORT ?? '0' },
