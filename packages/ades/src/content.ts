@@ -23,5 +23,5 @@ export async function readContent(input: ContentInput): Promise<Uint8Array> {
   if (source instanceof Uint8Array) return source;
   const chunks: Uint8Array[] = [];
   for await (const chunk of source) chunks.push(chunk);
-  return new Uint8Array(Buffer.concat(chunks));
+  return Buffer.concat(chunks); // a Buffer is a Uint8Array: no second copy
 }

@@ -178,6 +178,26 @@ describe('PAdES two steps', () => {
     }
   });
 
+  it('finalize uses the stored section (no second parse), and still works from a state without it', async () => {
+    const pdf = corpus['pdf-lib-xref-table']!;
+    const { digest, state } = await preparePades(pdf, { certificateChain: pki.rsa.chain });
+    expect(typeof state.section).toBe('string');
+    expect(JSON.stringify(state).length).toBeLessThan(16_384);
+    const value = signDigest(pki.rsa, digest);
+    const fromSection = await finalizePades(pdf, state, value, { trustAnchors: [pki.rootPem] });
+    const { section: _s, byteRange: _b, ...older } = state;
+    const rebuilt = await finalizePades(pdf, older, value, { trustAnchors: [pki.rootPem] });
+    expect(Buffer.from(fromSection).equals(Buffer.from(rebuilt))).toBe(true);
+    // A section altered in the state no longer matches the signed byte-range digest.
+    const { deflateRawSync, inflateRawSync } = await import('node:zlib');
+    const section = inflateRawSync(Buffer.from(state.section as string, 'base64'));
+    section[section.length - 20] ^= 1;
+    const tampered = { ...state, section: deflateRawSync(section).toString('base64') };
+    await expect(finalizePades(pdf, tampered, value, { trustAnchors: [pki.rootPem] })).rejects.toMatchObject({
+      code: 'DOCUMENT_CHANGED',
+    });
+  });
+
   it('rejects what is not a PDF and a tampered state (INVALID_REQUEST)', async () => {
     await expect(
       preparePades(new TextEncoder().encode('hello'), { certificateChain: pki.rsa.chain }),

@@ -1,9 +1,12 @@
 /**
  * PAdES baseline B-B / B-T (EN 319 142-1) in two steps. `preparePades` computes the incremental update
- * in memory and returns the digest of the signed attributes; it keeps no PDF in the state. `finalizePades`
- * gets the same original PDF again, rebuilds the identical update (the build is deterministic), checks
- * that the byte-range digest is unchanged, checks the signature value and embeds the CMS.
+ * in memory and returns the digest of the signed attributes; it keeps no PDF in the state, only the small
+ * appended section (compressed). `finalizePades` gets the same original PDF again, checks that the
+ * byte-range digest over it and that section is unchanged (no second parse), checks the signature value and
+ * embeds the CMS. A state without the section (older versions) makes it rebuild the identical update.
  */
+import { createHash } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { chainToPem, type Prepared, prepareChain, type SignatureOptions } from './cades.js';
 import { type ParsedCertificate, parseChain } from './certificates.js';
 import { type ContentInput, readContent } from './content.js';
@@ -146,6 +149,10 @@ export async function preparePades(pdf: ContentInput, options: PadesOptions): Pr
     byteRangeDigest: update.digest.toString('hex'),
     digest,
     fieldName: update.fieldName,
+    // The appended section (placeholder zero-filled), compressed: finalize then only hashes the document
+    // again instead of parsing it (the placeholder compresses to almost nothing: ~1–3 KiB of state).
+    section: deflateRawSync(update.section, { level: 9 }).toString('base64'),
+    byteRange: update.byteRange.join(' '),
   };
   for (const key of ['reason', 'location', 'contactInfo', 'signerRole', 'commitmentTypeOid'] as const) {
     const v = options[key];
@@ -172,6 +179,52 @@ function policyFromState(s: Record<string, unknown>): SignaturePolicy | undefine
 }
 
 /**
+ * The update prepare built, from the state: the section, its byte range, and the digest of the signed ranges
+ * over `bytes` + the section (checked against the state by the caller). `undefined` for states without it.
+ */
+function storedUpdate(
+  state: Record<string, unknown>,
+  bytes: Buffer | Uint8Array,
+  contentsBytes: number,
+): Pick<IncrementalUpdate, 'section' | 'byteRange' | 'digest'> | undefined {
+  const packed = optionalString(state, 'section');
+  const ranges = optionalString(state, 'byteRange');
+  if (packed === undefined || ranges === undefined) return undefined;
+  const byteRange = ranges.split(' ').map(Number) as [number, number, number, number];
+  let section: Buffer;
+  try {
+    section = inflateRawSync(Buffer.from(packed, 'base64'), { maxOutputLength: 4 * contentsBytes + (1 << 20) });
+  } catch {
+    return badState('section');
+  }
+  const base = bytes.length;
+  const [start, a, b, rest] = byteRange;
+  if (
+    byteRange.length !== 4 ||
+    !byteRange.every(Number.isSafeInteger) ||
+    start !== 0 ||
+    a <= base ||
+    b - a !== contentsBytes * 2 + 2 ||
+    b + rest !== base + section.length
+  ) {
+    // Not the layout of this document plus this section: the document changed (or the state did).
+    fail('DOCUMENT_CHANGED', 'The document is not the one that was prepared (its size differs).', {
+      field: 'document',
+    });
+  }
+  const placeholder = section.subarray(a - base + 1, b - base - 1);
+  if (section[a - base] !== 0x3c || section[b - base - 1] !== 0x3e || placeholder.some((c) => c !== 0x30)) {
+    badState('section');
+  }
+  const digest = createHash('sha256')
+    .update(bytes)
+    .update(section.subarray(0, a - base))
+    .update(section.subarray(b - base))
+    .digest();
+  return { section, byteRange, digest };
+}
+
+/**
  * Step 2: `pdf` must be the same original document given to `preparePades`. Checks the certificate and
  * the signature value, then returns the signed PDF (original bytes + incremental update).
  */
@@ -194,13 +247,16 @@ export async function finalizePades(
   const signingTime = dateField(state, 'signingTime');
   const chain = parseChain(stringArray(state, 'certificateChain'));
   const bytes = await readContent(pdf);
-  const update = await buildUpdate(bytes, {
-    signingTime,
-    contentsBytes,
-    reason: optionalString(state, 'reason'),
-    location: optionalString(state, 'location'),
-    contactInfo: optionalString(state, 'contactInfo'),
-  });
+  const stored = storedUpdate(state, bytes, contentsBytes);
+  const update =
+    stored ??
+    (await buildUpdate(bytes, {
+      signingTime,
+      contentsBytes,
+      reason: optionalString(state, 'reason'),
+      location: optionalString(state, 'location'),
+      contactInfo: optionalString(state, 'contactInfo'),
+    }));
   if (update.digest.toString('hex') !== stringField(state, 'byteRangeDigest')) {
     fail('DOCUMENT_CHANGED', 'The document is not the one that was prepared (byte-range digest differs).', {
       field: 'document',
@@ -225,5 +281,6 @@ export async function finalizePades(
   }
   const section = Buffer.from(update.section);
   section.write(hex, update.byteRange[1] - bytes.length + 1, 'latin1');
-  return new Uint8Array(Buffer.concat([bytes, section]));
+  // One copy: Buffer is a Uint8Array (wrapping it again would copy 100 MB twice).
+  return Buffer.concat([bytes, section]);
 }
