@@ -193,7 +193,9 @@ function storedUpdate(
   const byteRange = ranges.split(' ').map(Number) as [number, number, number, number];
   let section: Buffer;
   try {
-    section = inflateRawSync(Buffer.from(packed, 'base64'), { maxOutputLength: 4 * contentsBytes + (1 << 20) });
+    section = inflateRawSync(Buffer.from(packed, 'base64'), {
+      maxOutputLength: 4 * contentsBytes + (1 << 20),
+    });
   } catch {
     return badState('section');
   }

@@ -243,8 +243,10 @@ class FollowedSession implements SigningSession {
     const current = this.viewState();
     const wait = this.config.pollWaitSeconds;
     const askedAt = Date.now();
-    const params: Record<string, string> =
-      immediately || !current ? {} : { wait: String(wait), version: String(current.version) };
+    const longPoll = !immediately && current !== null;
+    const params: Record<string, string> = longPoll
+      ? { wait: String(wait), version: String(current.version) }
+      : {};
     this.followingState.set(true);
     this.request = this.http
       .get<SessionView>(this.url('/session'), {
@@ -262,7 +264,7 @@ class FollowedSession implements SigningSession {
           if (!this.accept(view)) return;
           if (isFinalStatus(view.status)) {
             this.followingState.set(false);
-          } else if (params['wait'] && unchanged && Date.now() - askedAt < MIN_POLL_INTERVAL_MS) {
+          } else if (longPoll && unchanged && Date.now() - askedAt < MIN_POLL_INTERVAL_MS) {
             // A long poll answered at once without news (the server does not hold it): no tight loop.
             this.timer = setTimeout(() => this.follow(generation, false), MIN_POLL_INTERVAL_MS);
           } else {
