@@ -177,7 +177,7 @@ export async function run({ quick }) {
       targets: [],
       notes: [
         '`identifying`: created + identification started (ids and the identification URL). `signing`: also the signer (userCode, certificate and its chain: leaf, issuing CA, root, as the sandbox returns them) and the sign session (respID, signing URL, digest).',
-        'The memory store keeps each session as one JSON string; the heap delta also counts the Map entries. Redis keeps a hash per session (`v`, `j`) with a TTL; used_memory includes the expiry entries and key overhead; MEMORY USAGE is the key alone.',
+        'The memory store keeps each session as one deep-frozen object (a JSON copy); the heap delta also counts the Map entries. Redis keeps a hash per session (`v`, `j`) with a TTL; used_memory includes the expiry entries and key overhead; MEMORY USAGE is the key alone.',
         "Leases (one short key per session and poll interval) and the handler's in-flight maps are not included: they exist only while a session is polled.",
       ],
     };
