@@ -317,7 +317,7 @@ describe('<itsme-sign-status>', () => {
     expect(s.events.restart).toBe(1);
   });
 
-  it('cancel: DELETE /session, then the cancelled message', () => {
+  it('cancel: DELETE /session, then the cancelled message (and focus moves to it)', async () => {
     const s = setup();
     respond(s, expectLoad(s.http), VIEWS.identified());
     const poll = expectPoll(s.http, 2);
@@ -327,6 +327,9 @@ describe('<itsme-sign-status>', () => {
     respond(s, del, VIEWS.cancelled());
     expect(text(s, 'itsme-sign-title')).toBe('Signing cancelled');
     expect(s.events.status).toEqual(['identified', 'cancelled']);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(s.el.ownerDocument.activeElement?.getAttribute('data-testid')).toBe('itsme-sign-title');
   });
 
   it('speaks the input language, then the new one when it changes', () => {

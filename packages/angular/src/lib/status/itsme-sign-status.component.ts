@@ -4,11 +4,13 @@ import {
   ChangeDetectionStrategy,
   Component,
   computed,
+  type ElementRef,
   inject,
   input,
   type OnInit,
   output,
   PLATFORM_ID,
+  viewChild,
 } from '@angular/core';
 import type {
   ErrorInfo,
@@ -84,7 +86,7 @@ export interface SigningFailure {
         aria-atomic="true"
         data-testid="itsme-sign-message"
       >
-        <h2 class="title" data-testid="itsme-sign-title">
+        <h2 class="title" data-testid="itsme-sign-title" tabindex="-1" #title>
           @if (running()) {
             <span class="spinner" aria-hidden="true"></span>
           }
@@ -104,7 +106,13 @@ export interface SigningFailure {
 
       <div class="actions">
         @if (session.redirectUrl() && !ended()) {
-          <button type="button" class="btn btn-primary" data-testid="itsme-sign-continue" (click)="session.continueToItsme()">
+          <button
+            type="button"
+            class="btn btn-primary"
+            data-testid="itsme-sign-continue"
+            [disabled]="session.busy()"
+            (click)="session.continueToItsme()"
+          >
             {{ messages().continueToItsme }}
           </button>
         }
@@ -192,6 +200,7 @@ export class ItsmeSignStatusComponent implements OnInit {
   readonly language = computed<LanguageCode>(
     () => toLanguageCode(this.lang()) ?? this.session.view()?.lang ?? this.config.lang ?? 'EN',
   );
+  private readonly title = viewChild<ElementRef<HTMLElement>>('title');
   readonly messages = computed<ItsmeSignMessages>(() =>
     messagesFor(this.language(), this.overrides[this.language()]),
   );
@@ -269,6 +278,7 @@ export class ItsmeSignStatusComponent implements OnInit {
 
   retry(): void {
     this.session.refresh();
+    this.focusTitle();
   }
 
   startAgain(): void {
@@ -277,7 +287,12 @@ export class ItsmeSignStatusComponent implements OnInit {
   }
 
   cancel(): void {
-    void this.session.cancel();
+    // The Cancel (or Retry) button goes away: keep keyboard focus on the message instead of losing it.
+    void this.session.cancel().then(() => this.focusTitle());
+  }
+
+  private focusTitle(): void {
+    this.title()?.nativeElement.focus();
   }
 
   private announce(view: SessionView, previous: SessionView | null): void {
