@@ -17,7 +17,7 @@ import type {
   SigningStep,
   StartSessionBody,
 } from '@itsme-sign/core/contract';
-import type { Subscription } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import { ITSME_SIGN_CONFIG, ITSME_SIGN_RETRY_DELAY, type ResolvedItsmeSignConfig } from './config';
 
 /** The statuses after which a session never changes again. */
@@ -168,29 +168,12 @@ class FollowedSession implements SigningSession {
 
   start(body: StartSessionBody): Promise<SessionView | null> {
     this.reset();
-    const generation = this.generation;
-    this.busyState.set(true);
-    return new Promise((resolve) => {
-      this.request = this.http
-        .post<SessionView>(this.url('/sessions'), body, { withCredentials: this.config.withCredentials })
-        .subscribe({
-          next: (view) => {
-            if (generation !== this.generation) return resolve(null);
-            this.busyState.set(false);
-            if (!this.accept(view)) return resolve(null);
-            this.follow(generation, false);
-            resolve(view);
-          },
-          error: (error: unknown) => {
-            if (generation !== this.generation) return resolve(null);
-            this.busyState.set(false);
-            this.fail(toRequestError(error), false);
-            resolve(null);
-          },
-        });
-      // A newer request replaced this one (halt): answer null rather than never.
-      this.request.add(() => resolve(null));
-    });
+    return this.send(
+      this.http.post<SessionView>(this.url('/sessions'), body, {
+        withCredentials: this.config.withCredentials,
+      }),
+      (generation) => this.follow(generation, false),
+    );
   }
 
   refresh(): void {
@@ -202,24 +185,38 @@ class FollowedSession implements SigningSession {
 
   cancel(): Promise<SessionView | null> {
     this.halt();
+    return this.send(
+      this.http.delete<SessionView>(this.url('/session'), { withCredentials: this.config.withCredentials }),
+    );
+  }
+
+  /**
+   * One state-changing request: busy while in flight, the answer accepted as the view (then `then` runs,
+   * e.g. to follow the session), errors shown. Resolves `null` when it failed or a newer request replaced it.
+   */
+  private send(
+    request$: Observable<SessionView>,
+    then?: (generation: number) => void,
+  ): Promise<SessionView | null> {
     const generation = this.generation;
     this.busyState.set(true);
     return new Promise((resolve) => {
-      this.request = this.http
-        .delete<SessionView>(this.url('/session'), { withCredentials: this.config.withCredentials })
-        .subscribe({
-          next: (view) => {
-            if (generation !== this.generation) return resolve(null);
-            this.busyState.set(false);
-            resolve(this.accept(view) ? view : null);
-          },
-          error: (error: unknown) => {
-            if (generation !== this.generation) return resolve(null);
-            this.busyState.set(false);
-            this.fail(toRequestError(error), false);
-            resolve(null);
-          },
-        });
+      this.request = request$.subscribe({
+        next: (view) => {
+          if (generation !== this.generation) return resolve(null);
+          this.busyState.set(false);
+          if (!this.accept(view)) return resolve(null);
+          then?.(generation);
+          resolve(view);
+        },
+        error: (error: unknown) => {
+          if (generation !== this.generation) return resolve(null);
+          this.busyState.set(false);
+          this.fail(toRequestError(error), false);
+          resolve(null);
+        },
+      });
+      // A newer request replaced this one (halt): answer null rather than never.
       this.request.add(() => resolve(null));
     });
   }
