@@ -3,7 +3,7 @@
  * in memory and returns the digest of the signed attributes; it keeps no PDF in the state, only the small
  * appended section (compressed). `finalizePades` gets the same original PDF again, checks that the
  * byte-range digest over it and that section is unchanged (no second parse), checks the signature value and
- * embeds the CMS. A state without the section (older versions) makes it rebuild the identical update.
+ * embeds the CMS.
  */
 import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
@@ -12,7 +12,9 @@ import { type ParsedCertificate, parseChain } from './certificates.js';
 import { type ContentInput, readContent } from './content.js';
 import { fail } from './errors.js';
 import { buildIncrementalUpdate, type IncrementalUpdate } from './pdf/incremental-update.js';
+import { scanPdf } from './pdf/object-scan.js';
 import { readPdfStructure } from './pdf/pdf-reader.js';
+import { bufferSource } from './pdf/source.js';
 import { type FinalizeOptions, seal } from './seal.js';
 import { buildSignedAttributes, type SignaturePolicy, signedAttributesDigest } from './signed-attributes.js';
 import {
@@ -68,8 +70,15 @@ interface UpdateParams {
 }
 
 async function buildUpdate(pdf: Uint8Array, params: UpdateParams): Promise<IncrementalUpdate> {
-  const structure = await readPdfStructure(pdf);
-  return buildIncrementalUpdate(pdf, structure, {
+  const structure = await readPdfStructure(bufferSource(pdf));
+  const scan = await scanPdf(structure);
+  const original = {
+    length: pdf.length,
+    endsWithEol: pdf[pdf.length - 1] === 0x0a || pdf[pdf.length - 1] === 0x0d,
+    hash: scan.hash,
+    nextObjectNumber: scan.nextObjectNumber,
+  };
+  return buildIncrementalUpdate(original, structure, {
     signingTime: params.signingTime,
     contentsBytes: params.contentsBytes,
     ...(params.reason ? { reason: params.reason } : {}),
@@ -180,16 +189,15 @@ function policyFromState(s: Record<string, unknown>): SignaturePolicy | undefine
 
 /**
  * The update prepare built, from the state: the section, its byte range, and the digest of the signed ranges
- * over `bytes` + the section (checked against the state by the caller). `undefined` for states without it.
+ * over `bytes` + the section (checked against the state by the caller).
  */
 function storedUpdate(
   state: Record<string, unknown>,
   bytes: Buffer | Uint8Array,
   contentsBytes: number,
-): Pick<IncrementalUpdate, 'section' | 'byteRange' | 'digest'> | undefined {
-  const packed = optionalString(state, 'section');
-  const ranges = optionalString(state, 'byteRange');
-  if (packed === undefined || ranges === undefined) return undefined;
+): Pick<IncrementalUpdate, 'section' | 'byteRange' | 'digest'> {
+  const packed = stringField(state, 'section');
+  const ranges = stringField(state, 'byteRange');
   const byteRange = ranges.split(' ').map(Number) as [number, number, number, number];
   let section: Buffer;
   try {
@@ -249,16 +257,7 @@ export async function finalizePades(
   const signingTime = dateField(state, 'signingTime');
   const chain = parseChain(stringArray(state, 'certificateChain'));
   const bytes = await readContent(pdf);
-  const stored = storedUpdate(state, bytes, contentsBytes);
-  const update =
-    stored ??
-    (await buildUpdate(bytes, {
-      signingTime,
-      contentsBytes,
-      reason: optionalString(state, 'reason'),
-      location: optionalString(state, 'location'),
-      contactInfo: optionalString(state, 'contactInfo'),
-    }));
+  const update = storedUpdate(state, bytes, contentsBytes);
   if (update.digest.toString('hex') !== stringField(state, 'byteRangeDigest')) {
     fail('DOCUMENT_CHANGED', 'The document is not the one that was prepared (byte-range digest differs).', {
       field: 'document',

@@ -3,10 +3,11 @@
  * the signature dictionary with a zero-filled /Contents placeholder and a fixed-width /ByteRange, an
  * invisible signature widget on page 1, the updated AcroForm (/SigFlags 3), and a cross-reference
  * section of the same kind as the original's (classic table or xref stream) with /Prev.
- * Pure and deterministic: the same inputs give the same bytes.
+ * Pure and deterministic: the same inputs give the same bytes. Only objects read through the
+ * cross-reference chain are rewritten, and new objects get numbers no part of the file uses.
  */
-import { createHash } from 'node:crypto';
-import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRef } from 'pdf-lib';
+import { createHash, type Hash } from 'node:crypto';
+import { PdfDict, PdfNumber, PdfRef, serialize } from './objects.js';
 import type { PdfStructure } from './pdf-reader.js';
 import { pdfDate, pdfTextString } from './pdf-text.js';
 
@@ -17,6 +18,17 @@ export interface SignatureFieldOptions {
   contactInfo?: string;
   /** Bytes reserved for the DER CMS (the hex placeholder is twice as long). */
   contentsBytes: number;
+}
+
+/** What the update needs to know of the original bytes (it never holds them). */
+export interface OriginalFile {
+  length: number;
+  /** Whether the file ends with an end-of-line. */
+  endsWithEol: boolean;
+  /** SHA-256 over the original bytes (copied, not consumed). */
+  hash: Hash;
+  /** The first object number no part of the file uses. */
+  nextObjectNumber: number;
 }
 
 export interface IncrementalUpdate {
@@ -37,14 +49,13 @@ function uniqueFieldName(existing: Set<string>): string {
 }
 
 export function buildIncrementalUpdate(
-  original: Uint8Array,
+  original: OriginalFile,
   structure: PdfStructure,
   options: SignatureFieldOptions,
 ): IncrementalUpdate {
-  const { context } = structure;
-  const objects: { ref: PDFRef; body: string }[] = [];
-  let next = structure.nextObjectNumber;
-  const newRef = () => PDFRef.of(next++, 0);
+  const objects: { ref: PdfRef; body: string }[] = [];
+  let next = original.nextObjectNumber;
+  const newRef = () => new PdfRef(next++, 0);
 
   const sigRef = newRef();
   const widgetRef = newRef();
@@ -71,57 +82,38 @@ export function buildIncrementalUpdate(
   });
 
   // Page 1 gets the widget in /Annots (rewrite the array object when /Annots is indirect).
-  const annots = structure.page.dict.get(PDFName.of('Annots'));
-  if (annots instanceof PDFRef) {
-    const array = context.lookup(annots);
-    const copy = array instanceof PDFArray ? array.clone(context) : context.obj([]);
-    copy.push(widgetRef);
-    objects.push({ ref: annots, body: copy.toString() });
+  const annots = [...structure.annots.array, widgetRef];
+  if (structure.annots.entry instanceof PdfRef) {
+    objects.push({ ref: structure.annots.entry, body: serialize(annots) });
   } else {
-    const page = structure.page.dict.clone(context);
-    const copy = annots instanceof PDFArray ? annots.clone(context) : context.obj([]);
-    copy.push(widgetRef);
-    page.set(PDFName.of('Annots'), copy);
-    objects.push({ ref: structure.page.ref, body: page.toString() });
+    objects.push({ ref: structure.page.ref, body: serialize(structure.page.dict.with('Annots', annots)) });
   }
 
   // The AcroForm: add the field, /SigFlags 3 (signatures exist, append only).
-  const catalog = structure.catalog.clone(context);
-  const acroEntry = catalog.get(PDFName.of('AcroForm'));
-  const acroFormOld = acroEntry instanceof PDFRef ? context.lookup(acroEntry) : acroEntry;
-  const acroForm = acroFormOld instanceof PDFDict ? acroFormOld.clone(context) : context.obj({});
-  const fieldsEntry = acroForm.get(PDFName.of('Fields'));
-  if (fieldsEntry instanceof PDFRef) {
-    const fields = context.lookup(fieldsEntry);
-    const copy = fields instanceof PDFArray ? fields.clone(context) : context.obj([]);
-    copy.push(widgetRef);
-    objects.push({ ref: fieldsEntry, body: copy.toString() });
+  const fields = [...structure.fields.array, widgetRef];
+  let acroForm = structure.acroForm.dict ?? new PdfDict();
+  if (structure.fields.entry instanceof PdfRef) {
+    objects.push({ ref: structure.fields.entry, body: serialize(fields) });
   } else {
-    const copy = fieldsEntry instanceof PDFArray ? fieldsEntry.clone(context) : context.obj([]);
-    copy.push(widgetRef);
-    acroForm.set(PDFName.of('Fields'), copy);
+    acroForm = acroForm.with('Fields', fields);
   }
-  acroForm.set(PDFName.of('SigFlags'), PDFNumber.of(3));
-  if (acroEntry instanceof PDFRef && acroFormOld instanceof PDFDict) {
-    objects.push({ ref: acroEntry, body: acroForm.toString() });
+  acroForm = acroForm.with('SigFlags', PdfNumber.of(3));
+  const acroEntry = structure.acroForm.entry;
+  if (acroEntry instanceof PdfRef && structure.acroForm.dict) {
+    objects.push({ ref: acroEntry, body: serialize(acroForm) });
   } else {
     const acroRef = newRef();
-    objects.push({ ref: acroRef, body: acroForm.toString() });
-    catalog.set(PDFName.of('AcroForm'), acroRef);
-    objects.push({ ref: structure.rootRef, body: catalog.toString() });
+    objects.push({ ref: acroRef, body: serialize(acroForm) });
+    objects.push({ ref: structure.rootRef, body: serialize(structure.catalog.with('AcroForm', acroRef)) });
   }
 
   // Serialise the objects, then the cross-reference section.
   const base = original.length;
-  const lead = original[base - 1] === 0x0a || original[base - 1] === 0x0d ? '' : '\n';
-  let text = lead;
+  let text = original.endsWithEol ? '' : '\n';
   const offsets = new Map<number, { offset: number; gen: number }>();
   for (const o of objects) {
-    offsets.set(o.ref.objectNumber, {
-      offset: base + Buffer.byteLength(text, 'latin1'),
-      gen: o.ref.generationNumber,
-    });
-    text += `${o.ref.objectNumber} ${o.ref.generationNumber} obj\n${o.body}\nendobj\n`;
+    offsets.set(o.ref.num, { offset: base + Buffer.byteLength(text, 'latin1'), gen: o.ref.gen });
+    text += `${o.ref.num} ${o.ref.gen} obj\n${o.body}\nendobj\n`;
   }
   const trailerEntries = (size: number) =>
     [
@@ -145,7 +137,7 @@ export function buildIncrementalUpdate(
       .join('')}trailer\n<<${trailerEntries(next)}>>\n`;
   } else {
     const xrefRef = newRef();
-    offsets.set(xrefRef.objectNumber, { offset: xrefOffset, gen: 0 });
+    offsets.set(xrefRef.num, { offset: xrefOffset, gen: 0 });
     const numbers = [...offsets.keys()];
     const w = Math.max(4, Math.ceil(Math.log2(xrefOffset + 1) / 8));
     const rows: Buffer[] = [];
@@ -162,14 +154,14 @@ export function buildIncrementalUpdate(
     const data = Buffer.concat(rows);
     const index = subsections(numbers).flat().join(' ');
     text +=
-      `${xrefRef.objectNumber} 0 obj\n<</Type /XRef ${trailerEntries(next)} /Index [${index}] /W [1 ${w} 2] /Length ${data.length}>>\nstream\n` +
+      `${xrefRef.num} 0 obj\n<</Type /XRef ${trailerEntries(next)} /Index [${index}] /W [1 ${w} 2] /Length ${data.length}>>\nstream\n` +
       `${data.toString('latin1')}\nendstream\nendobj\n`;
   }
   text += `startxref\n${xrefOffset}\n%%EOF\n`;
 
   // Fill the /ByteRange slot now that every offset is known.
-  const sigHeader = `${sigRef.objectNumber} ${sigRef.generationNumber} obj\n`;
-  const sigAt = offsets.get(sigRef.objectNumber)!.offset - base + sigHeader.length;
+  const sigHeader = `${sigRef.num} ${sigRef.gen} obj\n`;
+  const sigAt = offsets.get(sigRef.num)!.offset - base + sigHeader.length;
   const total = base + Buffer.byteLength(text, 'latin1');
   const a = base + sigAt + ctRel;
   const b = a + contentsHexLength + 2;
@@ -178,8 +170,8 @@ export function buildIncrementalUpdate(
   const brAt = sigAt + brRel;
   text = text.slice(0, brAt) + brText + text.slice(brAt + BYTE_RANGE_WIDTH);
   const section = Buffer.from(text, 'latin1');
-  const digest = createHash('sha256')
-    .update(original)
+  const digest = original.hash
+    .copy()
     .update(section.subarray(0, a - base))
     .update(section.subarray(b - base))
     .digest();
@@ -199,11 +191,12 @@ function subsections(numbers: number[]): [number, number][] {
 }
 
 /** Keeps the first /ID string; the second one changes with every update (derived, so deterministic). */
-function newId(original: Uint8Array, structure: PdfStructure, signingTime: Date): string {
+function newId(original: OriginalFile, structure: PdfStructure, signingTime: Date): string {
+  const first = structure.id ? serialize(structure.id[0]) : undefined;
   const seed = createHash('md5')
-    .update(structure.id?.[0] ?? '')
+    .update(first ?? '')
     .update(`${original.length}/${structure.startxref}/${signingTime.toISOString()}`)
     .digest('hex')
     .toUpperCase();
-  return `${structure.id?.[0] ?? `<${seed}>`} <${seed}>`;
+  return `${first ?? `<${seed}>`} <${seed}>`;
 }
