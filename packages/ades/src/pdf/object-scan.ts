@@ -36,6 +36,12 @@ const isDigit = (c: number | undefined) => c !== undefined && c >= 0x30 && c <= 
 const isRegular = (c: number | undefined) =>
   c !== undefined && !isSpace(c) && !'()<>[]{}/%'.includes(String.fromCharCode(c));
 
+/** Whether the text after `obj` starts an object stream: `/Type /ObjStm` in its own dictionary. */
+function startsObjectStream(head: string): boolean {
+  const dictEnd = /stream|endobj/.exec(head)?.index ?? head.length;
+  return /\/Type\s*\/ObjStm\b/.test(head.slice(0, dictEnd));
+}
+
 /** Whether two definitions say the same (a stream never stands in for a rewritten object). */
 const same = (a: PdfObject, b: PdfObject) =>
   !(a instanceof PdfStream) && !(b instanceof PdfStream) && serialize(a) === serialize(b);
@@ -63,7 +69,9 @@ class NumberCollector {
   max = -1;
   /** Offsets (in the file) of `N G obj` headers that start an object stream. */
   readonly objectStreams = new Set<number>();
-  /** Offsets of headers of the relied-on objects. */
+  /** Headers too close to the end of their chunk to see their dictionary (looked at afterwards). */
+  readonly cut: number[] = [];
+  /** Offsets of later headers of the relied-on objects. */
   readonly copies = new Set<number>();
 
   constructor(private readonly relied: PdfStructure['relied']) {}
@@ -89,10 +97,8 @@ class NumberCollector {
       const offset = base + n.start;
       const relied = this.relied.get(n.num);
       if (relied && offset > relied.location) this.copies.add(offset);
-      const head = buf.toString('latin1', at + 3, Math.min(buf.length, at + 515));
-      const dictEnd = head.indexOf('stream');
-      if (/\/Type\s*\/ObjStm\b/.test(dictEnd === -1 ? head : head.slice(0, dictEnd)))
-        this.objectStreams.add(offset);
+      if (at + 515 > buf.length) this.cut.push(offset);
+      else if (startsObjectStream(buf.toString('latin1', at + 3, at + 515))) this.objectStreams.add(offset);
     }
   }
 }
@@ -119,6 +125,11 @@ export async function scanPdf(structure: PdfStructure): Promise<ScanResult> {
     await new Promise((r) => setImmediate(r));
   }
   if (trailerAfterEnd) shadowed();
+  for (const offset of collector.cut) {
+    const head = Buffer.from(await source.read(offset, 530)).toString('latin1');
+    const at = head.indexOf('obj');
+    if (at !== -1 && startsObjectStream(head.slice(at + 3))) collector.objectStreams.add(offset);
+  }
 
   // Inside every object stream, listed in the chain or merely present in the file.
   const budget = { decoded: 0, limit: Math.max(PDF_LIMITS.maxDecodedTotal, 4 * source.size) };
