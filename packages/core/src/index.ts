@@ -12,6 +12,6 @@ export * from './session/document-signer.js';
 export * from './session/orchestrator.js';
 export * from './session/state.js';
 export * from './session/store.js';
-export * from './signature-check.js';
+export * from './signature.js';
 export * from './wire/constants.js';
 export * from './wire/schemas.js';

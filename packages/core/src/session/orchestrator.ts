@@ -9,7 +9,7 @@ import { type B2BClient, type B2BClientOptions, createB2BClient } from '../clien
 import { DiscoveryCache, type ResolvedProfile } from '../client/discovery.js';
 import { normalizeDigest } from '../digest.js';
 import { type ErrorCode, ItsmeSignError, isItsmeSignError } from '../errors.js';
-import { verifyDigestSignature } from '../signature-check.js';
+import { verifySignatureValue } from '../signature.js';
 import { GENERIC_QUALIFIED_POLICY, type Language } from '../wire/constants.js';
 import { languageSchema, latin1TextSchema } from '../wire/schemas.js';
 import type { DocumentSigner, DocumentSource, SignedDocument } from './document-signer.js';
@@ -458,11 +458,9 @@ export class SigningOrchestrator {
         docs.documentSigner.finalize(prepared, signatureValue, source),
       );
       resultRef = (await docs.storeSignedDocument?.(signed, session)) ?? undefined;
-    } else if (
-      this.#o.verifySignatures &&
-      !verifyDigestSignature(session.signer.certificate, session.signing.digest, signatureValue)
-    ) {
-      throw new ItsmeSignError('SIGNATURE_INVALID');
+    } else if (this.#o.verifySignatures) {
+      const digest = Buffer.from(session.signing.digest, 'base64');
+      verifySignatureValue({ digest }, signatureValue, session.signer.certificate);
     }
     return this.#applyIfLive(session.id, {
       type: 'SIGNED',
