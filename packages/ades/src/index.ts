@@ -9,7 +9,8 @@ export {
 } from './cades.js';
 export { type CertificateInput, checkChain, parseCertificates } from './certificates.js';
 export type { ContentInput } from './content.js';
-export { finalizePades, type PadesOptions, type PadesState, preparePades } from './pades.js';
+export { type PadesOptions, type PadesState, preparePades } from './pades.js';
+export { finalizePades, finalizePadesStream } from './pades-finalize.js';
 export type { FinalizeOptions } from './seal.js';
 export {
   type SignatureAlgorithm,

@@ -1,32 +1,19 @@
 /**
- * PAdES baseline B-B / B-T (EN 319 142-1) in two steps. `preparePades` computes the incremental update
- * in memory and returns the digest of the signed attributes; it keeps no PDF in the state, only the small
- * appended section (compressed). `finalizePades` gets the same original PDF again, checks that the
- * byte-range digest over it and that section is unchanged (no second parse), checks the signature value and
- * embeds the CMS.
+ * PAdES baseline B-B / B-T (EN 319 142-1), step 1. `preparePades` reads the PDF as viewers do (./pdf/),
+ * builds the incremental update and returns the digest of the signed attributes; it keeps no PDF in the
+ * state, only the small appended section (compressed). Step 2 is in ./pades-finalize.ts.
  */
-import { createHash } from 'node:crypto';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { deflateRawSync } from 'node:zlib';
 import { chainToPem, type Prepared, prepareChain, type SignatureOptions } from './cades.js';
-import { type ParsedCertificate, parseChain } from './certificates.js';
-import { type ContentInput, readContent } from './content.js';
+import type { ParsedCertificate } from './certificates.js';
+import type { ContentInput } from './content.js';
 import { fail } from './errors.js';
 import { buildIncrementalUpdate, type IncrementalUpdate } from './pdf/incremental-update.js';
-import { scanPdf } from './pdf/object-scan.js';
+import { openPdf } from './pdf/open-pdf.js';
 import { readPdfStructure } from './pdf/pdf-reader.js';
-import { bufferSource } from './pdf/source.js';
-import { type FinalizeOptions, seal } from './seal.js';
+import { checkAgainstFile } from './pdf/shadow-check.js';
 import { buildSignedAttributes, type SignaturePolicy, signedAttributesDigest } from './signed-attributes.js';
-import {
-  badState,
-  dateField,
-  isRecord,
-  type Level,
-  levelField,
-  optionalString,
-  stringArray,
-  stringField,
-} from './state.js';
+import type { Level } from './state.js';
 
 export interface PadesOptions extends SignatureOptions {
   /** /Reason of the signature dictionary. */
@@ -69,22 +56,28 @@ interface UpdateParams {
   contactInfo?: string | undefined;
 }
 
-async function buildUpdate(pdf: Uint8Array, params: UpdateParams): Promise<IncrementalUpdate> {
-  const structure = await readPdfStructure(bufferSource(pdf));
-  const scan = await scanPdf(structure);
-  const original = {
-    length: pdf.length,
-    endsWithEol: pdf[pdf.length - 1] === 0x0a || pdf[pdf.length - 1] === 0x0d,
-    hash: scan.hash,
-    nextObjectNumber: scan.nextObjectNumber,
-  };
-  return buildIncrementalUpdate(original, structure, {
-    signingTime: params.signingTime,
-    contentsBytes: params.contentsBytes,
-    ...(params.reason ? { reason: params.reason } : {}),
-    ...(params.location ? { location: params.location } : {}),
-    ...(params.contactInfo ? { contactInfo: params.contactInfo } : {}),
-  });
+async function buildUpdate(pdf: ContentInput, params: UpdateParams): Promise<IncrementalUpdate> {
+  const opened = await openPdf(pdf);
+  try {
+    const structure = await readPdfStructure(opened.source);
+    const nextObjectNumber = await checkAgainstFile(structure, opened.scan);
+    const last = (await opened.source.read(opened.source.size - 1, 1))[0];
+    const original = {
+      length: opened.source.size,
+      endsWithEol: last === 0x0a || last === 0x0d,
+      hash: opened.scan.hash,
+      nextObjectNumber,
+    };
+    return buildIncrementalUpdate(original, structure, {
+      signingTime: params.signingTime,
+      contentsBytes: params.contentsBytes,
+      ...(params.reason ? { reason: params.reason } : {}),
+      ...(params.location ? { location: params.location } : {}),
+      ...(params.contactInfo ? { contactInfo: params.contactInfo } : {}),
+    });
+  } finally {
+    await opened.close();
+  }
 }
 
 interface AttributeParams {
@@ -93,7 +86,7 @@ interface AttributeParams {
   signerRole?: string | undefined;
 }
 
-function padesSignedAttributes(
+export function padesSignedAttributes(
   messageDigest: Uint8Array,
   signer: ParsedCertificate,
   p: AttributeParams,
@@ -123,7 +116,6 @@ function checkSize(value: unknown, field: 'contentsBytes' | 'timestampReserve'):
 
 /** Step 1: returns the digest itsme® signs and a small JSON state (no PDF in it). */
 export async function preparePades(pdf: ContentInput, options: PadesOptions): Promise<Prepared<PadesState>> {
-  const bytes = await readContent(pdf);
   const signingTime = options.signingTime ?? new Date();
   if (Number.isNaN(signingTime.getTime()))
     fail('INVALID_REQUEST', 'The signing time is invalid.', { field: 'signingTime' });
@@ -146,7 +138,7 @@ export async function preparePades(pdf: ContentInput, options: PadesOptions): Pr
     location: options.location,
     contactInfo: options.contactInfo,
   };
-  const update = await buildUpdate(bytes, params);
+  const update = await buildUpdate(pdf, params);
   const signedAttributes = padesSignedAttributes(update.digest, chain[0]!, options);
   const digest = signedAttributesDigest(signedAttributes);
   const state: PadesState = {
@@ -172,116 +164,4 @@ export async function preparePades(pdf: ContentInput, options: PadesOptions): Pr
     state.signaturePolicy = { oid, digest: policyDigest, digestAlgorithm, ...(url ? { url } : {}) };
   }
   return { digest, state };
-}
-
-function policyFromState(s: Record<string, unknown>): SignaturePolicy | undefined {
-  const p = s.signaturePolicy;
-  if (p === undefined) return undefined;
-  if (!isRecord(p)) badState('signaturePolicy');
-  const url = optionalString(p, 'url');
-  return {
-    oid: stringField(p, 'oid'),
-    digest: stringField(p, 'digest'),
-    digestAlgorithm: stringField(p, 'digestAlgorithm'),
-    ...(url ? { url } : {}),
-  };
-}
-
-/**
- * The update prepare built, from the state: the section, its byte range, and the digest of the signed ranges
- * over `bytes` + the section (checked against the state by the caller).
- */
-function storedUpdate(
-  state: Record<string, unknown>,
-  bytes: Buffer | Uint8Array,
-  contentsBytes: number,
-): Pick<IncrementalUpdate, 'section' | 'byteRange' | 'digest'> {
-  const packed = stringField(state, 'section');
-  const ranges = stringField(state, 'byteRange');
-  const byteRange = ranges.split(' ').map(Number) as [number, number, number, number];
-  let section: Buffer;
-  try {
-    section = inflateRawSync(Buffer.from(packed, 'base64'), {
-      maxOutputLength: 4 * contentsBytes + (1 << 20),
-    });
-  } catch {
-    return badState('section');
-  }
-  const base = bytes.length;
-  const [start, a, b, rest] = byteRange;
-  if (
-    byteRange.length !== 4 ||
-    !byteRange.every(Number.isSafeInteger) ||
-    start !== 0 ||
-    a <= base ||
-    b - a !== contentsBytes * 2 + 2 ||
-    b + rest !== base + section.length
-  ) {
-    // Not the layout of this document plus this section: the document changed (or the state did).
-    fail('DOCUMENT_CHANGED', 'The document is not the one that was prepared (its size differs).', {
-      field: 'document',
-    });
-  }
-  const placeholder = section.subarray(a - base + 1, b - base - 1);
-  if (section[a - base] !== 0x3c || section[b - base - 1] !== 0x3e || placeholder.some((c) => c !== 0x30)) {
-    badState('section');
-  }
-  const digest = createHash('sha256')
-    .update(bytes)
-    .update(section.subarray(0, a - base))
-    .update(section.subarray(b - base))
-    .digest();
-  return { section, byteRange, digest };
-}
-
-/**
- * Step 2: `pdf` must be the same original document given to `preparePades`. Checks the certificate and
- * the signature value, then returns the signed PDF (original bytes + incremental update).
- */
-export async function finalizePades(
-  pdf: ContentInput,
-  state: unknown,
-  signatureValue: string | Uint8Array,
-  options: FinalizeOptions,
-): Promise<Uint8Array> {
-  if (!isRecord(state) || state.format !== 'PAdES') badState('not a PAdES state');
-  const contentsBytes = state.contentsBytes;
-  if (
-    typeof contentsBytes !== 'number' ||
-    !Number.isInteger(contentsBytes) ||
-    contentsBytes <= 0 ||
-    contentsBytes > 1 << 24
-  ) {
-    badState('contentsBytes');
-  }
-  const signingTime = dateField(state, 'signingTime');
-  const chain = parseChain(stringArray(state, 'certificateChain'));
-  const bytes = await readContent(pdf);
-  const update = storedUpdate(state, bytes, contentsBytes);
-  if (update.digest.toString('hex') !== stringField(state, 'byteRangeDigest')) {
-    fail('DOCUMENT_CHANGED', 'The document is not the one that was prepared (byte-range digest differs).', {
-      field: 'document',
-    });
-  }
-  const signedAttributes = padesSignedAttributes(update.digest, chain[0]!, {
-    signaturePolicy: policyFromState(state),
-    commitmentTypeOid: optionalString(state, 'commitmentTypeOid'),
-    signerRole: optionalString(state, 'signerRole'),
-  });
-  if (signedAttributesDigest(signedAttributes) !== stringField(state, 'digest')) badState('digest');
-  const cms = await seal(
-    { chain, signedAttributes, signingTime, level: levelField(state), signatureValue },
-    options,
-  );
-  const hex = Buffer.from(cms).toString('hex');
-  if (hex.length > contentsBytes * 2) {
-    fail(
-      'SIGNATURE_TOO_LARGE',
-      `The signature (${cms.length} bytes) does not fit the space reserved in prepare (${contentsBytes}).`,
-    );
-  }
-  const section = Buffer.from(update.section);
-  section.write(hex, update.byteRange[1] - bytes.length + 1, 'latin1');
-  // One copy: Buffer is a Uint8Array (wrapping it again would copy 100 MB twice).
-  return Buffer.concat([bytes, section]);
 }

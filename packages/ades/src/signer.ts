@@ -10,7 +10,8 @@ import { finalizeCades, prepareCades } from './cades.js';
 import type { CertificateInput } from './certificates.js';
 import { sha256Content } from './content.js';
 import { fail } from './errors.js';
-import { finalizePades, preparePades } from './pades.js';
+import { preparePades } from './pades.js';
+import { finalizePades } from './pades-finalize.js';
 import type { Level } from './state.js';
 import type { TsaOptions } from './timestamp.js';
 

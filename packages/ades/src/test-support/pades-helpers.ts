@@ -2,7 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { finalizePades, type PadesOptions, preparePades } from '../pades.js';
+import { type PadesOptions, preparePades } from '../pades.js';
+import { finalizePades } from '../pades-finalize.js';
 import type { TsaOptions } from '../timestamp.js';
 import { extractLastSignature } from './pdf-checks.js';
 import { signDigest, type TestIdentity, type TestPki } from './pki.js';

@@ -1,0 +1,88 @@
+/**
+ * Takes the document as the caller gives it (bytes, a stream, a stream factory) and makes it readable by
+ * position while the one whole-file pass (./file-scan.ts) runs over it. Bytes stay where they are; a stream
+ * is kept in memory up to `SPOOL_THRESHOLD` and beyond that written to a private temporary file, so that
+ * reading a large PDF costs the same memory as a small one.
+ */
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ContentInput } from '../content.js';
+import { type FileScan, FileScanner } from './file-scan.js';
+import { type ByteSource, bufferSource } from './source.js';
+
+/** Streams up to this size stay in memory. */
+export const SPOOL_THRESHOLD = 8 << 20;
+const CHUNK = 1 << 20;
+
+export interface OpenedPdf {
+  source: ByteSource;
+  scan: FileScan;
+  /** The whole bytes when they are in memory (small documents, or bytes given as such). */
+  bytes: Uint8Array | undefined;
+  /** Removes the temporary file, if any. */
+  close(): Promise<void>;
+}
+
+const yieldToEventLoop = () => new Promise((r) => setImmediate(r));
+
+export async function openPdf(input: ContentInput): Promise<OpenedPdf> {
+  const scanner = new FileScanner();
+  const given = typeof input === 'function' ? input() : input;
+  if (given instanceof Uint8Array) {
+    for (let at = 0; at < given.length; at += CHUNK) {
+      scanner.push(given.subarray(at, at + CHUNK));
+      await yieldToEventLoop();
+    }
+    return { source: bufferSource(given), scan: scanner.finish(), bytes: given, close: async () => {} };
+  }
+  const held: Uint8Array[] = [];
+  let size = 0;
+  let spool: { dir: string; handle: import('node:fs/promises').FileHandle } | undefined;
+  try {
+    for await (const chunk of given) {
+      scanner.push(chunk);
+      size += chunk.length;
+      if (spool) {
+        await spool.handle.write(chunk);
+        continue;
+      }
+      held.push(chunk);
+      if (size > SPOOL_THRESHOLD) {
+        const dir = await mkdtemp(join(tmpdir(), 'itsme-sign-pdf-'));
+        spool = { dir, handle: await open(join(dir, 'document.pdf'), 'w+', 0o600) };
+        for (const c of held) await spool.handle.write(c);
+        held.length = 0;
+      }
+    }
+  } catch (e) {
+    if (spool) await closeSpool(spool);
+    throw e;
+  }
+  const scan = scanner.finish();
+  if (!spool) {
+    const bytes = Buffer.concat(held);
+    return { source: bufferSource(bytes), scan, bytes, close: async () => {} };
+  }
+  const { handle } = spool;
+  const s = spool;
+  return {
+    source: {
+      size,
+      async read(offset, length) {
+        const n = Math.max(0, Math.min(length, size - offset));
+        const buffer = Buffer.allocUnsafe(n);
+        const { bytesRead } = await handle.read(buffer, 0, n, offset);
+        return buffer.subarray(0, bytesRead);
+      },
+    },
+    scan,
+    bytes: undefined,
+    close: () => closeSpool(s),
+  };
+}
+
+async function closeSpool(spool: { dir: string; handle: import('node:fs/promises').FileHandle }) {
+  await spool.handle.close().catch(() => {});
+  await rm(spool.dir, { recursive: true, force: true });
+}
