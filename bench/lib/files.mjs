@@ -20,12 +20,14 @@ export const TMP = fileURLToPath(new URL('../tmp/', import.meta.url));
  * A PDF of about `mb` MiB: `mb` pages, each with a 1024×341 RGB image XObject of random (incompressible)
  * bytes — 1 MiB each, like the scans of a signed contract — and a line of text. `mb = 0`: one page of text.
  */
-export async function pdfFile(mb) {
-  const path = `${TMP}pdf-${mb}mb.pdf`;
+export async function pdfFile(mb, { kib = false } = {}) {
+  const path = kib ? `${TMP}pdf-${mb}kib.pdf` : `${TMP}pdf-${mb}mb.pdf`;
   if (existsSync(path)) return path;
   const doc = await PDFDocument.create();
   const font = await doc.embedFont(StandardFonts.Helvetica);
-  const [w, h] = [1024, 341];
+  // `kib`: one page whose image is `mb` KiB (e.g. 100 KiB for the warm-process figure).
+  const [w, h] = kib ? [256, Math.round((mb * 1024) / (256 * 3))] : [1024, 341];
+  if (kib) mb = 1;
   if (mb === 0) doc.addPage([595, 842]).drawText('A one-page contract', { x: 50, y: 800, size: 14, font });
   for (let i = 0; i < mb; i++) {
     const page = doc.addPage([595, 842]);

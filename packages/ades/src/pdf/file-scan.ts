@@ -4,7 +4,7 @@
  * object number the file's own `N G obj` headers and `N G R` references use (a new object numbered at or
  * below it could be resolved by a viewer in place of what the signer saw: a repairing viewer, or a dangling
  * reference that would start to resolve), where object streams start (their contents are looked into
- * afterwards), and whether a trailer follows the last `startxref`.
+ * afterwards), and where every `N G obj` header is (for the shadowed-object check).
  */
 import { createHash, type Hash } from 'node:crypto';
 import { PDF_LIMITS } from './limits.js';
@@ -22,9 +22,15 @@ export interface FileScan {
   readonly objectStreams: Set<number>;
   /** Headers whose dictionary ran past their chunk: to look at with random access. */
   readonly cutHeaders: number[];
-  /** Whether a `trailer` keyword follows the last `startxref` keyword. */
-  readonly trailerAfterLastStartxref: boolean;
+  /**
+   * Every `N G obj` header (number → offsets), or undefined when the file has more than
+   * `MAX_RECORDED_HEADERS` (then they are looked for again, by `eachHeaderIn`).
+   */
+  readonly headers: { nums: Uint32Array; offsets: Float64Array } | undefined;
 }
+
+/** Headers recorded in the pass (12 bytes each); a file with more is read once more instead. */
+const MAX_RECORDED_HEADERS = 1 << 20;
 
 export class FileScanner {
   private readonly hash = createHash('sha256');
@@ -32,8 +38,10 @@ export class FileScanner {
   private maxNumber = -1;
   private readonly objectStreams = new Set<number>();
   private readonly cutHeaders: number[] = [];
-  private lastTrailer = -1;
-  private lastStartxref = -1;
+  private nums = new Uint32Array(1024);
+  private offsets = new Float64Array(1024);
+  private count = 0;
+  private overflow = false;
   /** The last bytes of the previous chunk (tokens across the boundary). */
   private tail: Buffer = Buffer.alloc(0);
 
@@ -60,15 +68,31 @@ export class FileScanner {
     eachHeader(b, (n, after) => {
       this.note(n.num);
       const offset = base + n.start;
+      this.record(n.num, offset);
       if (after + 512 > b.length) this.cutHeaders.push(offset);
       else if (startsObjectStream(Buffer.from(b.buffer, b.byteOffset + after, 512).toString('latin1')))
         this.objectStreams.add(offset);
     });
-    const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-    const trailer = buf.lastIndexOf('trailer');
-    if (trailer !== -1) this.lastTrailer = Math.max(this.lastTrailer, base + trailer);
-    const startxref = buf.lastIndexOf('startxref');
-    if (startxref !== -1) this.lastStartxref = Math.max(this.lastStartxref, base + startxref);
+  }
+
+  private record(num: number, offset: number): void {
+    if (this.overflow || num > PDF_LIMITS.maxObjectNumber) return;
+    // The joint and the chunk both see a header near a boundary: keep one.
+    if (this.count > 0 && this.offsets[this.count - 1]! >= offset) return;
+    if (this.count === MAX_RECORDED_HEADERS) {
+      this.overflow = true;
+      return;
+    }
+    if (this.count === this.nums.length) {
+      const nums = new Uint32Array(this.count * 2);
+      nums.set(this.nums);
+      this.nums = nums;
+      const offsets = new Float64Array(this.count * 2);
+      offsets.set(this.offsets);
+      this.offsets = offsets;
+    }
+    this.nums[this.count] = num;
+    this.offsets[this.count++] = offset;
   }
 
   finish(): FileScan {
@@ -78,7 +102,9 @@ export class FileScanner {
       maxNumber: this.maxNumber,
       objectStreams: this.objectStreams,
       cutHeaders: [...new Set(this.cutHeaders)],
-      trailerAfterLastStartxref: this.lastTrailer > this.lastStartxref,
+      headers: this.overflow
+        ? undefined
+        : { nums: this.nums.subarray(0, this.count), offsets: this.offsets.subarray(0, this.count) },
     };
   }
 }

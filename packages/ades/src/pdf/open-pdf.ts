@@ -4,7 +4,7 @@
  * is kept in memory up to `SPOOL_THRESHOLD` and beyond that written to a private temporary file, so that
  * reading a large PDF costs the same memory as a small one.
  */
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { type FileHandle, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ContentInput } from '../content.js';
@@ -14,6 +14,7 @@ import { type ByteSource, bufferSource } from './source.js';
 /** Streams up to this size stay in memory. */
 export const SPOOL_THRESHOLD = 8 << 20;
 const CHUNK = 1 << 20;
+const WRITE_RUN = 4 << 20;
 
 export interface OpenedPdf {
   source: ByteSource;
@@ -37,24 +38,24 @@ export async function openPdf(input: ContentInput): Promise<OpenedPdf> {
     return { source: bufferSource(given), scan: scanner.finish(), bytes: given, close: async () => {} };
   }
   const held: Uint8Array[] = [];
+  let heldBytes = 0;
   let size = 0;
-  let spool: { dir: string; handle: import('node:fs/promises').FileHandle } | undefined;
+  let spool: Spool | undefined;
   try {
     for await (const chunk of given) {
       scanner.push(chunk);
       size += chunk.length;
-      if (spool) {
-        await spool.handle.write(chunk);
-        continue;
-      }
       held.push(chunk);
-      if (size > SPOOL_THRESHOLD) {
-        const dir = await mkdtemp(join(tmpdir(), 'itsme-sign-pdf-'));
-        spool = { dir, handle: await open(join(dir, 'document.pdf'), 'w+', 0o600) };
-        for (const c of held) await spool.handle.write(c);
+      heldBytes += chunk.length;
+      if (!spool && size > SPOOL_THRESHOLD) spool = await openSpool();
+      // Written in runs of a few MiB (one system call per stream chunk would cost more).
+      if (spool && heldBytes >= WRITE_RUN) {
+        await writeAll(spool.handle, held, heldBytes);
         held.length = 0;
+        heldBytes = 0;
       }
     }
+    if (spool && heldBytes > 0) await writeAll(spool.handle, held, heldBytes);
   } catch (e) {
     if (spool) await closeSpool(spool);
     throw e;
@@ -82,7 +83,23 @@ export async function openPdf(input: ContentInput): Promise<OpenedPdf> {
   };
 }
 
-async function closeSpool(spool: { dir: string; handle: import('node:fs/promises').FileHandle }) {
+/** One `writev`, and the rest (if the system wrote less) with plain writes. */
+async function writeAll(handle: FileHandle, buffers: Uint8Array[], total: number): Promise<void> {
+  const { bytesWritten } = await handle.writev(buffers);
+  if (bytesWritten < total) await handle.write(Buffer.concat(buffers).subarray(bytesWritten));
+}
+
+interface Spool {
+  dir: string;
+  handle: FileHandle;
+}
+
+async function openSpool(): Promise<Spool> {
+  const dir = await mkdtemp(join(tmpdir(), 'itsme-sign-pdf-'));
+  return { dir, handle: await open(join(dir, 'document.pdf'), 'w+', 0o600) };
+}
+
+async function closeSpool(spool: Spool) {
   await spool.handle.close().catch(() => {});
   await rm(spool.dir, { recursive: true, force: true });
 }

@@ -27,28 +27,38 @@ const CHUNK = 1 << 20;
 export async function checkAgainstFile(structure: PdfStructure, scan: FileScan): Promise<number> {
   const { file, relied } = structure;
   const source = file.source;
-  if (scan.trailerAfterLastStartxref) shadowed();
+  // A trailer after the last `startxref` (which lies in the last 2 KiB, or the file was refused): a
+  // repairing viewer may take its /Root.
+  const tail = Buffer.from(await source.read(Math.max(0, source.size - 2048), 2048));
+  if (tail.lastIndexOf('trailer') > tail.lastIndexOf('startxref')) shadowed();
   let max = scan.maxNumber;
   const note = (num: number) => {
     if (num <= PDF_LIMITS.maxObjectNumber && num > max) max = num;
   };
 
-  // Later copies of the relied-on objects: a second look for their headers only (no hashing, no references).
+  // Later copies of the relied-on objects.
   const copies = new Set<number>();
+  const later = (num: number, offset: number) => {
+    const r = relied.get(num);
+    if (r && offset > r.location) copies.add(offset);
+    if (copies.size > PDF_LIMITS.maxShadowCandidates) shadowed();
+  };
+  if (scan.headers) {
+    const { nums, offsets } = scan.headers;
+    for (let i = 0; i < nums.length; i++) later(nums[i]!, offsets[i]!);
+  } else {
+    // More headers than the pass records: look for them once more.
+    for (let base = 0; base < source.size; base += CHUNK - 32) {
+      const chunk = await source.read(base, CHUNK);
+      eachHeader(chunk, (n) => later(n.num, base + n.start));
+      await new Promise((r) => setImmediate(r));
+    }
+  }
   const streams = new Set(scan.objectStreams);
   for (const offset of scan.cutHeaders) {
     const head = Buffer.from(await source.read(offset, 600)).toString('latin1');
     const at = head.indexOf('obj');
     if (at !== -1 && startsObjectStream(head.slice(at + 3))) streams.add(offset);
-  }
-  for (let base = 0; base < source.size; base += CHUNK - 32) {
-    const chunk = await source.read(base, CHUNK);
-    eachHeader(chunk, (n) => {
-      const r = relied.get(n.num);
-      if (r && base + n.start > r.location) copies.add(base + n.start);
-    });
-    if (copies.size > PDF_LIMITS.maxShadowCandidates) shadowed();
-    await new Promise((r) => setImmediate(r));
   }
   for (const offset of copies) {
     const copy = await readIndirectAt(source, offset);
