@@ -202,6 +202,8 @@ export class XrefChain {
         return damaged('cross-reference offset');
       }
       sections.push(section);
+      // Reads from memory resolve at once: give other requests their turn now and then.
+      if (sections.length % 32 === 0) await new Promise((r) => setImmediate(r));
       const prev = section.trailer.get('Prev');
       next = prev === undefined ? undefined : (intOf(prev) ?? damaged('/Prev'));
     }
