@@ -7,6 +7,10 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('.', import.meta.url));
 export const sourceAliases = [
   { find: /^@itsme-sign\/core\/contract$/, replacement: `${root}packages/core/src/contract/index.ts` },
+  {
+    find: /^@itsme-sign\/core\/contract\/constants$/,
+    replacement: `${root}packages/core/src/contract/constants.ts`,
+  },
   { find: /^@itsme-sign\/core$/, replacement: `${root}packages/core/src/index.ts` },
   { find: /^@itsme-sign\/sandbox$/, replacement: `${root}packages/sandbox/src/index.ts` },
   { find: /^@itsme-sign\/ades$/, replacement: `${root}packages/ades/src/index.ts` },

@@ -7,10 +7,10 @@
  * `privateEncrypt` for RSA, and @noble/curves (audited) for ECDSA over a pre-computed hash.
  */
 import { constants, createPrivateKey, privateEncrypt } from 'node:crypto';
+import { SHA256_DIGEST_INFO_PREFIX } from '@itsme-sign/core';
 import { p256 } from '@noble/curves/nist.js';
 
-/** DER prefix of `DigestInfo { AlgorithmIdentifier sha256 NULL, OCTET STRING (32) }`. */
-export const SHA256_DIGEST_INFO_PREFIX = Buffer.from('3031300d060960864801650304020105000420', 'hex');
+export { SHA256_DIGEST_INFO_PREFIX };
 
 function ecdsaP256(privateKeyPem: string, digest: Buffer): Buffer {
   const jwk = createPrivateKey(privateKeyPem).export({ format: 'jwk' });

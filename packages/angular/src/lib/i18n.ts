@@ -1,4 +1,5 @@
 import type { LanguageCode, SigningStep } from '@itsme-sign/core/contract';
+import { LANGUAGES } from '@itsme-sign/core/contract/constants';
 
 /** What the component is showing; one title and one explanation each. */
 export type SigningPhase =
@@ -365,5 +366,5 @@ export function messagesFor(
 /** Normalises a language tag (`fr`, `fr-BE`, `NL`) to one of EN/FR/NL/DE, or undefined. */
 export function toLanguageCode(tag: string | null | undefined): LanguageCode | undefined {
   const code = tag?.slice(0, 2).toUpperCase();
-  return code === 'EN' || code === 'FR' || code === 'NL' || code === 'DE' ? code : undefined;
+  return LANGUAGES.find((language) => language === code);
 }

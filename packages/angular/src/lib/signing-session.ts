@@ -17,18 +17,12 @@ import type {
   SigningStep,
   StartSessionBody,
 } from '@itsme-sign/core/contract';
+import { FINAL_STATUSES, isFinalStatus, ROUTES } from '@itsme-sign/core/contract/constants';
 import type { Observable, Subscription } from 'rxjs';
 import { ITSME_SIGN_CONFIG, ITSME_SIGN_RETRY_DELAY, type ResolvedItsmeSignConfig } from './config';
 
-/** The statuses after which a session never changes again. */
-export const FINAL_STATUSES: readonly SessionStatusName[] = [
-  'signed',
-  'rejected',
-  'expired',
-  'failed',
-  'cancelled',
-];
-export const isFinalStatus = (status: SessionStatusName): boolean => FINAL_STATUSES.includes(status);
+/** The statuses after which a session never changes again (core's list). */
+export { FINAL_STATUSES, isFinalStatus };
 
 /** A request to the handler that did not succeed (the session itself may still be fine). */
 export interface SigningRequestError {
@@ -169,7 +163,7 @@ class FollowedSession implements SigningSession {
   start(body: StartSessionBody): Promise<SessionView | null> {
     this.reset();
     return this.send(
-      this.http.post<SessionView>(this.url('/sessions'), body, {
+      this.http.post<SessionView>(this.url(ROUTES.sessions), body, {
         withCredentials: this.config.withCredentials,
       }),
       (generation) => this.follow(generation, false),
@@ -186,7 +180,9 @@ class FollowedSession implements SigningSession {
   cancel(): Promise<SessionView | null> {
     this.halt();
     return this.send(
-      this.http.delete<SessionView>(this.url('/session'), { withCredentials: this.config.withCredentials }),
+      this.http.delete<SessionView>(this.url(ROUTES.session), {
+        withCredentials: this.config.withCredentials,
+      }),
     );
   }
 
@@ -246,7 +242,7 @@ class FollowedSession implements SigningSession {
       : {};
     this.followingState.set(true);
     this.request = this.http
-      .get<SessionView>(this.url('/session'), {
+      .get<SessionView>(this.url(ROUTES.session), {
         params,
         withCredentials: this.config.withCredentials,
         // The HTTP timeout sits above the poll window.

@@ -11,19 +11,21 @@
  * Errors: ErrorBody with the HTTP status of the error code.
  */
 import { z } from 'zod';
+import {
+  LANGUAGES,
+  type Language,
+  LIMITS,
+  SESSION_STATUSES,
+  type SessionStatus,
+  SIGNING_STEPS,
+} from './constants.js';
 
-export const LANGUAGE_CODES = ['EN', 'FR', 'NL', 'DE'] as const;
-export type LanguageCode = (typeof LANGUAGE_CODES)[number];
+export * from './constants.js';
 
-export const ROUTES = {
-  sessions: '/sessions',
-  session: '/session',
-  callback: '/callback',
-  result: '/session/result',
-} as const;
-
-/** Longest long poll a client may ask for (seconds). */
-export const MAX_WAIT_SECONDS = 30;
+/** @deprecated Use `LANGUAGES` (the same list). */
+export const LANGUAGE_CODES = LANGUAGES;
+/** @deprecated Use `Language`. */
+export type LanguageCode = Language;
 
 export const startSessionBodySchema = z
   .object({
@@ -35,10 +37,10 @@ export const startSessionBodySchema = z
     lang: z
       .string()
       .transform((v) => v.toUpperCase())
-      .pipe(z.enum(LANGUAGE_CODES))
+      .pipe(z.enum(LANGUAGES))
       .optional(),
-    signerRole: z.string().min(1).max(50).optional(),
-    description: z.string().min(1).max(50).optional(),
+    signerRole: z.string().min(1).max(LIMITS.signerRole).optional(),
+    description: z.string().min(1).max(LIMITS.description).optional(),
   })
   .strict()
   .refine((b) => (b.digest === undefined) !== (b.documentId === undefined), {
@@ -47,22 +49,9 @@ export const startSessionBodySchema = z
   });
 export type StartSessionBody = z.input<typeof startSessionBodySchema>;
 
-export const sessionStatusSchema = z.enum([
-  'created',
-  'identifying',
-  'identified',
-  'signing',
-  'signed',
-  'rejected',
-  'expired',
-  'failed',
-  'cancelled',
-]);
-export type SessionStatusName = z.infer<typeof sessionStatusSchema>;
-
-/** The four steps a person sees. */
-export const SIGNING_STEPS = ['identify', 'certificate', 'confirm', 'signed'] as const;
-export type SigningStep = (typeof SIGNING_STEPS)[number];
+export const sessionStatusSchema = z.enum(SESSION_STATUSES);
+/** The same as `SessionStatus`. */
+export type SessionStatusName = SessionStatus;
 
 export const nextActionSchema = z.discriminatedUnion('action', [
   /** Send the browser to itsme® now. */
@@ -91,7 +80,7 @@ export const sessionViewSchema = z.object({
   status: sessionStatusSchema,
   step: z.enum(SIGNING_STEPS),
   version: z.number().int(),
-  lang: z.enum(LANGUAGE_CODES),
+  lang: z.enum(LANGUAGES),
   mode: z.enum(['hash', 'document']),
   documentName: z.string().optional(),
   next: nextActionSchema,

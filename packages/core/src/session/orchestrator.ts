@@ -10,7 +10,7 @@ import { DiscoveryCache, type ResolvedProfile } from '../client/discovery.js';
 import { normalizeDigest } from '../digest.js';
 import { type ErrorCode, ItsmeSignError, isItsmeSignError } from '../errors.js';
 import { verifySignatureValue } from '../signature.js';
-import { GENERIC_QUALIFIED_POLICY, type Language } from '../wire/constants.js';
+import { GENERIC_QUALIFIED_POLICY, type Language, LIMITS } from '../wire/constants.js';
 import { languageSchema, latin1TextSchema } from '../wire/schemas.js';
 import type { DocumentSigner, DocumentSource, SignedDocument } from './document-signer.js';
 import {
@@ -394,7 +394,7 @@ export class SigningOrchestrator {
       digest = normalizeDigest(result.digest);
       prepared = result.state;
     }
-    const docId = (subject.documentName ?? 'document').slice(0, 255);
+    const docId = (subject.documentName ?? 'document').slice(0, LIMITS.docId);
     // A sign start is sent at most once per session: the lease (held for the session's lifetime) stops a second
     // caller or instance; a failed start ends the session instead of being repeated, since it may have reached
     // itsme®. Preparing above is pure, so two callers preparing at once is harmless.
@@ -520,13 +520,13 @@ export class SigningOrchestrator {
       }
     };
     const lang = field('lang', () => languageSchema.parse(input.lang ?? this.#o.defaultLang));
-    const text = (name: string, v: string | undefined) =>
-      v === undefined ? undefined : field(name, () => latin1TextSchema(50).parse(v));
+    const text = (name: 'signerRole' | 'description', v: string | undefined) =>
+      v === undefined ? undefined : field(name, () => latin1TextSchema(LIMITS[name]).parse(v));
     const signerRole = text('signerRole', input.signerRole);
     const description = text('description', input.description);
-    if (input.userCode !== undefined && input.userCode.length !== 36) {
+    if (input.userCode !== undefined && input.userCode.length !== LIMITS.userCode) {
       throw new ItsmeSignError('INVALID_REQUEST', {
-        message: 'userCode must be 36 characters.',
+        message: `userCode must be ${LIMITS.userCode} characters.`,
         field: 'userCode',
       });
     }

@@ -6,26 +6,18 @@
  *      │                                  │  ▲ USER_RETURNED                                          │  ▲ USER_RETURNED
  *      └───────── REJECTED / EXPIRED / FAILED / CANCELLED from any non-final state ────────────────────┘
  */
+
+import { isFinalStatus } from '../contract/constants.js';
 import { ERROR_CODES, type ErrorCode, ItsmeSignError } from '../errors.js';
 import type { Language } from '../wire/constants.js';
 
-export const SESSION_STATUSES = [
-  'created',
-  'identifying',
-  'identified',
-  'signing',
-  'signed',
-  'rejected',
-  'expired',
-  'failed',
-  'cancelled',
-] as const;
-export type SessionStatus = (typeof SESSION_STATUSES)[number];
-
-export const FINAL_STATUSES = ['signed', 'rejected', 'expired', 'failed', 'cancelled'] as const;
-export type FinalStatus = (typeof FINAL_STATUSES)[number];
-export const isFinalStatus = (s: SessionStatus): s is FinalStatus =>
-  (FINAL_STATUSES as readonly string[]).includes(s);
+export {
+  FINAL_STATUSES,
+  type FinalStatus,
+  isFinalStatus,
+  SESSION_STATUSES,
+  type SessionStatus,
+} from '../contract/constants.js';
 
 /** The protocol step a session was in. */
 export type SessionStep = 'identification' | 'signing';
@@ -39,9 +31,9 @@ export type SigningSubject =
 
 export interface SessionOptions {
   lang: Language;
-  /** Shown in the itsme® app, ≤ 50 ISO-8859-1 characters. */
+  /** Shown in the itsme® app, ≤ `LIMITS.signerRole` ISO-8859-1 characters. */
   signerRole?: string;
-  /** Shown in the itsme® app, ≤ 50 ISO-8859-1 characters. */
+  /** Shown in the itsme® app, ≤ `LIMITS.description` ISO-8859-1 characters. */
   description?: string;
   /** Known itsme® user code (skips the phone-number step at itsme®). */
   userCode?: string;

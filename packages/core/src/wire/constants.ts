@@ -23,10 +23,15 @@ export const LIMITS = {
   userCode: 36,
   redirectUrl: 255,
   asyncRespID: 255,
+  reqID: 255,
+  /** `inDocs.docHash[].id` (the `whichDoc` of the result). */
+  docId: 255,
   lang: 8,
   signerRole: 50,
   /** The swagger says 50, the newer guide 255: we enforce the stricter one so a request is never refused. */
   description: 50,
+  /** What the service itself accepts for `description` (the newer guide); the sandbox enforces this one. */
+  serviceDescription: 255,
   /** One hash per sign request today (`ONLY_SINGLE_HASH_SUPPORTED`). */
   hashesPerRequest: 1,
   digestBytes: 32,

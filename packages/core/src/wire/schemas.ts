@@ -150,7 +150,7 @@ export const digestInfoSchema = z
 
 export const documentHashSchema = z
   .object({
-    id: z.string().min(1).max(255),
+    id: z.string().min(1).max(LIMITS.docId),
     di: z.array(digestInfoSchema).length(1, 'exactly one digest per document hash'),
   })
   .strict();
@@ -174,7 +174,7 @@ export const signStartRequestSchema = z
           .max(LIMITS.hashesPerRequest, `at most ${LIMITS.hashesPerRequest} hash per request`),
       })
       .strict(),
-    reqID: z.string().min(1).max(255),
+    reqID: z.string().min(1).max(LIMITS.reqID),
     asyncRespID: z.null(),
     optInp: z
       .object({
@@ -199,7 +199,7 @@ export type SignStartRequest = z.output<typeof signStartRequestSchema>;
 export const signStatusRequestSchema = z
   .object({
     inDocs: z.null(),
-    reqID: z.string().min(1).max(255),
+    reqID: z.string().min(1).max(LIMITS.reqID),
     asyncRespID: asyncRespIdSchema,
     optInp: z
       .object({

@@ -1,5 +1,6 @@
 /** `POST /sign_document` (start when `asyncRespID` is null/absent, status otherwise) and `POST /verify_document`. */
 import {
+  LIMITS,
   languageSchema,
   ResultMajor,
   redirectUrlSchema,
@@ -160,10 +161,16 @@ function signStart(
       return requester('INVALID_POLICY', 'Unknown commitment type.', reqID);
     }
   }
-  const signerRole = labels(policy.signerRole, 50);
-  if (!signerRole) return incomplete('signerRole: at most 50 ISO-8859-1 characters per language.');
-  const description = labels(itsme.description, 255);
-  if (!description) return incomplete('description: at most 255 ISO-8859-1 characters per language.');
+  const signerRole = labels(policy.signerRole, LIMITS.signerRole);
+  if (!signerRole) {
+    return incomplete(`signerRole: at most ${LIMITS.signerRole} ISO-8859-1 characters per language.`);
+  }
+  const description = labels(itsme.description, LIMITS.serviceDescription);
+  if (!description) {
+    return incomplete(
+      `description: at most ${LIMITS.serviceDescription} ISO-8859-1 characters per language.`,
+    );
+  }
 
   const s = sim.startSign({
     reqID,

@@ -7,6 +7,7 @@ import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { link, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { LIMITS } from '@itsme-sign/core';
 import { x509 } from '../crypto-provider.js';
 import type { Pki } from './authority.js';
 import { serialHex } from './authority.js';
@@ -53,7 +54,7 @@ export function isPlausiblePhone(phone: string): boolean {
 
 function newUserCode(): string {
   let s = '';
-  for (let i = 0; i < 36; i++) s += USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)];
+  for (let i = 0; i < LIMITS.userCode; i++) s += USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)];
   return s;
 }
 

@@ -1,16 +1,17 @@
 import { ChangeDetectionStrategy, Component, computed, inject, type OnInit, signal } from '@angular/core';
 import { Router } from '@angular/router';
 import { injectSigningSession } from '@itsme-sign/angular';
-import type { LanguageCode, StartSessionBody } from '@itsme-sign/core/contract';
+import type { StartSessionBody } from '@itsme-sign/core/contract';
+import { LANGUAGES, type Language, LIMITS } from '@itsme-sign/core/contract/constants';
 import { type DemoDocument, DocumentsApi, formatSize } from '../documents';
 
-const LANGUAGES: { code: LanguageCode; label: string }[] = [
-  { code: 'EN', label: 'English' },
-  { code: 'FR', label: 'Français' },
-  { code: 'NL', label: 'Nederlands' },
-  { code: 'DE', label: 'Deutsch' },
-];
-const MAX_ROLE = 50;
+const LANGUAGE_LABELS: Record<Language, string> = {
+  EN: 'English',
+  FR: 'Français',
+  NL: 'Nederlands',
+  DE: 'Deutsch',
+};
+const MAX_ROLE = LIMITS.signerRole;
 const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 /** itsme® shows the role in its app: ISO-8859-1 printable characters only. */
 const LATIN1_PRINTABLE = /^[\u0020-\u007e\u00a0-\u00ff]*$/;
@@ -134,12 +135,12 @@ export class StartPage implements OnInit {
   private readonly router = inject(Router);
   private readonly session = injectSigningSession({ autoRedirect: false });
 
-  readonly languages = LANGUAGES;
+  readonly languages = LANGUAGES.map((code) => ({ code, label: LANGUAGE_LABELS[code] }));
   readonly maxRole = MAX_ROLE;
   readonly documents = signal<DemoDocument[]>([]);
   readonly selectedId = signal<string | null>(null);
   readonly role = signal('');
-  readonly lang = signal<LanguageCode>(preferredLanguage());
+  readonly lang = signal<Language>(preferredLanguage());
   readonly hashMode = signal(false);
   readonly uploading = signal(false);
   readonly loadError = signal('');
@@ -234,7 +235,7 @@ export class StartPage implements OnInit {
   }
 }
 
-function preferredLanguage(): LanguageCode {
+function preferredLanguage(): Language {
   const tag = typeof navigator === 'undefined' ? '' : navigator.language.slice(0, 2).toUpperCase();
-  return tag === 'FR' || tag === 'NL' || tag === 'DE' ? tag : 'EN';
+  return LANGUAGES.find((code) => code === tag) ?? 'EN';
 }

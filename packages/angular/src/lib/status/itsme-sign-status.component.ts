@@ -19,17 +19,27 @@ import type {
   SessionView,
   SigningStep,
 } from '@itsme-sign/core/contract';
+import {
+  FINAL_STATUSES,
+  type FinalStatus,
+  isFinalStatus,
+  SIGNING_STEPS,
+} from '@itsme-sign/core/contract/constants';
 import { ITSME_SIGN_CONFIG, ITSME_SIGN_MESSAGES } from '../config';
 import { type ItsmeSignMessages, messagesFor, type SigningPhase, toLanguageCode } from '../i18n';
 import { injectSigningSession, type SigningRequestError } from '../signing-session';
 
-const STEPS: readonly SigningStep[] = ['identify', 'certificate', 'confirm', 'signed'];
+const STEPS: readonly SigningStep[] = SIGNING_STEPS;
+/** How a session ends without a signature: every final status but `signed`. */
+type EndedStatus = Exclude<FinalStatus, 'signed'>;
+const ENDED: readonly string[] = FINAL_STATUSES.filter((status) => status !== 'signed');
+const isEnded = (status: string): status is EndedStatus => ENDED.includes(status);
 
 export type StepState = 'done' | 'current' | 'upcoming' | 'failed';
 
 /** Why the signing did not end in a signature (the `failed` output). */
 export interface SigningFailure {
-  reason: 'rejected' | 'expired' | 'cancelled' | 'failed' | SigningRequestError['kind'];
+  reason: EndedStatus | SigningRequestError['kind'];
   code: string;
   message: string;
   /** The last view of the session, if there was one. */
@@ -214,16 +224,7 @@ export class ItsmeSignStatusComponent implements OnInit {
       return 'server-error';
     }
     if (!view) return this.session.busy() || this.session.following() ? 'loading' : 'idle';
-    switch (view.status) {
-      case 'signed':
-      case 'rejected':
-      case 'expired':
-      case 'cancelled':
-      case 'failed':
-        return view.status;
-      default:
-        break;
-    }
+    if (isFinalStatus(view.status)) return view.status;
     if (view.next.action === 'redirect') {
       return view.next.target === 'identification' ? 'redirect-identification' : 'redirect-signing';
     }
@@ -239,11 +240,7 @@ export class ItsmeSignStatusComponent implements OnInit {
     if (!view) return STEPS.map((step) => ({ step, state: 'upcoming' as const }));
     if (view.status === 'signed') return STEPS.map((step) => ({ step, state: 'done' as const }));
     const current = STEPS.indexOf(view.step);
-    const stopped =
-      view.status === 'rejected' ||
-      view.status === 'expired' ||
-      view.status === 'cancelled' ||
-      view.status === 'failed';
+    const stopped = isFinalStatus(view.status);
     return STEPS.map((step, i) => ({
       step,
       state: i < current ? 'done' : i > current ? 'upcoming' : stopped ? 'failed' : 'current',
@@ -264,7 +261,7 @@ export class ItsmeSignStatusComponent implements OnInit {
   });
   readonly ended = computed(() => {
     const phase = this.phase();
-    return phase === 'rejected' || phase === 'expired' || phase === 'cancelled' || phase === 'failed';
+    return isEnded(phase);
   });
   readonly canRetry = computed(() => {
     const phase = this.phase();
@@ -298,23 +295,15 @@ export class ItsmeSignStatusComponent implements OnInit {
   private announce(view: SessionView, previous: SessionView | null): void {
     if (previous?.status === view.status) return;
     this.statusChange.emit(view.status);
-    switch (view.status) {
-      case 'signed':
-        this.signed.emit(view);
-        break;
-      case 'rejected':
-      case 'expired':
-      case 'cancelled':
-      case 'failed':
-        this.failed.emit({
-          reason: view.status,
-          code: view.error?.code ?? view.status.toUpperCase(),
-          message: view.error?.message ?? view.status,
-          view,
-        });
-        break;
-      default:
-        break;
+    if (view.status === 'signed') {
+      this.signed.emit(view);
+    } else if (isEnded(view.status)) {
+      this.failed.emit({
+        reason: view.status,
+        code: view.error?.code ?? view.status.toUpperCase(),
+        message: view.error?.message ?? view.status,
+        view,
+      });
     }
   }
 }

@@ -1,0 +1,41 @@
+/**
+ * The facts of the browser-facing contract, without zod (a browser bundle pays only for what it reads):
+ * routes, languages, statuses, steps, the longest long poll, and the field limits a form can check.
+ * `@itsme-sign/core/contract/constants`; `@itsme-sign/core/contract` re-exports it with the schemas.
+ */
+export { LANGUAGES, type Language, LIMITS } from '../wire/constants.js';
+
+/** The handler's routes, relative to its mount path. */
+export const ROUTES = {
+  sessions: '/sessions',
+  session: '/session',
+  callback: '/callback',
+  result: '/session/result',
+} as const;
+
+/** Longest long poll a client may ask for (seconds). */
+export const MAX_WAIT_SECONDS = 30;
+
+/** Every status of a signing session, in the order a session goes through them. */
+export const SESSION_STATUSES = [
+  'created',
+  'identifying',
+  'identified',
+  'signing',
+  'signed',
+  'rejected',
+  'expired',
+  'failed',
+  'cancelled',
+] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+/** The statuses a session never leaves. */
+export const FINAL_STATUSES = ['signed', 'rejected', 'expired', 'failed', 'cancelled'] as const;
+export type FinalStatus = (typeof FINAL_STATUSES)[number];
+export const isFinalStatus = (s: SessionStatus): s is FinalStatus =>
+  (FINAL_STATUSES as readonly string[]).includes(s);
+
+/** The four steps a person sees. */
+export const SIGNING_STEPS = ['identify', 'certificate', 'confirm', 'signed'] as const;
+export type SigningStep = (typeof SIGNING_STEPS)[number];
