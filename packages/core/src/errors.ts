@@ -2,6 +2,7 @@
  * One error model for the whole SDK. Every error has a stable `code` (documented in the README), a
  * `category` that tells what to do about it, and never carries keys, cookies or certificate private parts.
  */
+import type { ReasonToken } from './wire/constants.js';
 
 /** What an error means for the caller. */
 export type ErrorCategory =
@@ -162,56 +163,49 @@ export class ItsmeSignError extends Error {
 
 export const isItsmeSignError = (e: unknown): e is ItsmeSignError => e instanceof ItsmeSignError;
 
+/** What each reason token of the service means for us (`PENDING` is a state, not an error). */
+const REASON_CODES = {
+  MISSING_PARTNER_CODE: 'MISSING_PARTNER_CODE',
+  MISSING_SERVICE_CODE: 'MISSING_SERVICE_CODE',
+  INVALID_REQUESTOR: 'INVALID_REQUESTOR',
+  INVALID_URL: 'INVALID_URL',
+  UNAUTHORIZED_URL: 'UNAUTHORIZED_URL',
+  INVALID_LANG: 'INVALID_LANGUAGE',
+  INVALID_LANGUAGE: 'INVALID_LANGUAGE',
+  INVALID_POLICY: 'INVALID_POLICY',
+  INVALID_POLICY_STATUS: 'INVALID_POLICY_STATUS',
+  NOT_ALLOWED_TO_SIGN: 'NOT_ALLOWED_TO_SIGN',
+  SIGNATURE_NOT_ALLOWED: 'NOT_ALLOWED_TO_SIGN',
+  REJECTED: 'USER_REJECTED',
+  EXPIRED: 'USER_EXPIRED',
+  NO_HASH_PROVIDED: 'INVALID_DIGEST',
+  ONLY_SINGLE_HASH_SUPPORTED: 'INVALID_DIGEST',
+  NO_DIGEST_INFO_PROVIDED: 'INVALID_DIGEST',
+  ONLY_SINGLE_DIGEST_INFO_SUPPORTED: 'INVALID_DIGEST',
+  INVALID_DIGEST_INFO: 'INVALID_DIGEST',
+  BATCH_TOO_LARGE: 'INVALID_DIGEST',
+  MISSING_ASYNC_RESP_ID: 'INVALID_REQUEST',
+  INCOMPLETE_REQUEST: 'INVALID_REQUEST',
+  NO_REQUEST: 'INVALID_REQUEST',
+  TECHNICAL_ERROR: 'UPSTREAM_ERROR',
+  UNEXPECTED_ERROR: 'UPSTREAM_ERROR',
+  ERROR: 'UPSTREAM_ERROR',
+  UNKNOWN: 'UPSTREAM_ERROR',
+} as const satisfies Record<Exclude<ReasonToken, 'PENDING'>, ErrorCode>;
+
+const isMappedReason = (token: string): token is keyof typeof REASON_CODES =>
+  Object.hasOwn(REASON_CODES, token);
+
 /**
  * Maps the service's reason token (identification `statusReason` or DSS `result.min`) to our code.
- * Unknown tokens map by HTTP status: 5xx → UPSTREAM_ERROR, else INVALID_REQUEST.
+ * Unknown tokens map by HTTP status: 409 → UNKNOWN_SESSION, 401/403 → CLIENT_NOT_AUTHORIZED,
+ * 429 → UPSTREAM_UNAVAILABLE, 5xx → UPSTREAM_ERROR, else INVALID_REQUEST.
  */
 export function codeForReason(reason: string | undefined, httpStatus?: number): ErrorCode {
-  switch (reason?.toUpperCase()) {
-    case 'MISSING_PARTNER_CODE':
-      return 'MISSING_PARTNER_CODE';
-    case 'MISSING_SERVICE_CODE':
-      return 'MISSING_SERVICE_CODE';
-    case 'INVALID_REQUESTOR':
-      return 'INVALID_REQUESTOR';
-    case 'INVALID_URL':
-      return 'INVALID_URL';
-    case 'UNAUTHORIZED_URL':
-      return 'UNAUTHORIZED_URL';
-    case 'INVALID_LANG':
-    case 'INVALID_LANGUAGE':
-      return 'INVALID_LANGUAGE';
-    case 'INVALID_POLICY':
-      return 'INVALID_POLICY';
-    case 'INVALID_POLICY_STATUS':
-      return 'INVALID_POLICY_STATUS';
-    case 'NOT_ALLOWED_TO_SIGN':
-    case 'SIGNATURE_NOT_ALLOWED':
-      return 'NOT_ALLOWED_TO_SIGN';
-    case 'REJECTED':
-      return 'USER_REJECTED';
-    case 'EXPIRED':
-      return 'USER_EXPIRED';
-    case 'NO_HASH_PROVIDED':
-    case 'ONLY_SINGLE_HASH_SUPPORTED':
-    case 'NO_DIGEST_INFO_PROVIDED':
-    case 'ONLY_SINGLE_DIGEST_INFO_SUPPORTED':
-    case 'INVALID_DIGEST_INFO':
-    case 'BATCH_TOO_LARGE':
-      return 'INVALID_DIGEST';
-    case 'MISSING_ASYNC_RESP_ID':
-    case 'INCOMPLETE_REQUEST':
-    case 'NO_REQUEST':
-      return 'INVALID_REQUEST';
-    case 'TECHNICAL_ERROR':
-    case 'UNEXPECTED_ERROR':
-    case 'ERROR':
-    case 'UNKNOWN':
-      return 'UPSTREAM_ERROR';
-    default:
-      if (httpStatus === 409) return 'UNKNOWN_SESSION';
-      if (httpStatus === 401 || httpStatus === 403) return 'CLIENT_NOT_AUTHORIZED';
-      if (httpStatus === 429) return 'UPSTREAM_UNAVAILABLE';
-      return httpStatus !== undefined && httpStatus >= 500 ? 'UPSTREAM_ERROR' : 'INVALID_REQUEST';
-  }
+  const token = reason?.toUpperCase();
+  if (token !== undefined && isMappedReason(token)) return REASON_CODES[token];
+  if (httpStatus === 409) return 'UNKNOWN_SESSION';
+  if (httpStatus === 401 || httpStatus === 403) return 'CLIENT_NOT_AUTHORIZED';
+  if (httpStatus === 429) return 'UPSTREAM_UNAVAILABLE';
+  return httpStatus !== undefined && httpStatus >= 500 ? 'UPSTREAM_ERROR' : 'INVALID_REQUEST';
 }

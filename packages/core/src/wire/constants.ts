@@ -58,6 +58,7 @@ export const SIGN_RESULT_MINORS = [
   'REJECTED',
   'EXPIRED',
 ] as const;
+export type SignResultMinor = (typeof SIGN_RESULT_MINORS)[number];
 
 /** `statusReason` values of the identification endpoints (guide appendix + swagger). */
 export const IDENTIFICATION_STATUS_REASONS = [
@@ -78,6 +79,13 @@ export const IDENTIFICATION_STATUS_REASONS = [
   'TECHNICAL_ERROR',
   'UNKNOWN',
 ] as const;
+export type IdentificationStatusReason = (typeof IDENTIFICATION_STATUS_REASONS)[number];
+
+/**
+ * Every reason token the service sends (`result.min`, `statusReason`); `codeForReason` maps each one to an
+ * `ErrorCode`, checked by the compiler.
+ */
+export type ReasonToken = SignResultMinor | IdentificationStatusReason;
 
 /** The B2B paths, relative to the base URL (which ends in `/qes-partners/1.0.0` for the real service). */
 export const B2B_PATHS = {
