@@ -11,6 +11,7 @@ export const sourceAliases = [
     find: /^@itsme-sign\/core\/contract\/constants$/,
     replacement: `${root}packages/core/src/contract/constants.ts`,
   },
+  { find: /^@itsme-sign\/core\/browser$/, replacement: `${root}packages/core/src/browser/index.ts` },
   { find: /^@itsme-sign\/core$/, replacement: `${root}packages/core/src/index.ts` },
   { find: /^@itsme-sign\/sandbox$/, replacement: `${root}packages/sandbox/src/index.ts` },
   { find: /^@itsme-sign\/ades$/, replacement: `${root}packages/ades/src/index.ts` },

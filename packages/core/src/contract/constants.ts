@@ -36,6 +36,18 @@ export type FinalStatus = (typeof FINAL_STATUSES)[number];
 export const isFinalStatus = (s: SessionStatus): s is FinalStatus =>
   (FINAL_STATUSES as readonly string[]).includes(s);
 
+/** How a session signs: a ready SHA-256 digest, or a document the back end prepares. */
+export const SESSION_MODES = ['hash', 'document'] as const;
+export type SessionMode = (typeof SESSION_MODES)[number];
+
+/** What the browser does next (`SessionView.next.action`). */
+export const NEXT_ACTIONS = ['redirect', 'wait', 'done', 'restart'] as const;
+export type NextActionName = (typeof NEXT_ACTIONS)[number];
+
+/** Where a `redirect` sends the browser at itsme®. */
+export const REDIRECT_TARGETS = ['identification', 'signing'] as const;
+export type RedirectTarget = (typeof REDIRECT_TARGETS)[number];
+
 /** The four steps a person sees. */
 export const SIGNING_STEPS = ['identify', 'certificate', 'confirm', 'signed'] as const;
 export type SigningStep = (typeof SIGNING_STEPS)[number];

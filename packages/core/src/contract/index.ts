@@ -15,6 +15,8 @@ import {
   LANGUAGES,
   type Language,
   LIMITS,
+  REDIRECT_TARGETS,
+  SESSION_MODES,
   SESSION_STATUSES,
   type SessionStatus,
   SIGNING_STEPS,
@@ -55,7 +57,7 @@ export type SessionStatusName = SessionStatus;
 
 export const nextActionSchema = z.discriminatedUnion('action', [
   /** Send the browser to itsme® now. */
-  z.object({ action: z.literal('redirect'), url: z.string(), target: z.enum(['identification', 'signing']) }),
+  z.object({ action: z.literal('redirect'), url: z.string(), target: z.enum(REDIRECT_TARGETS) }),
   /** Nothing to do: keep following the session. */
   z.object({ action: z.literal('wait') }),
   /** Signed: the result is at `resultUrl`. */
@@ -81,7 +83,7 @@ export const sessionViewSchema = z.object({
   step: z.enum(SIGNING_STEPS),
   version: z.number().int(),
   lang: z.enum(LANGUAGES),
-  mode: z.enum(['hash', 'document']),
+  mode: z.enum(SESSION_MODES),
   documentName: z.string().optional(),
   next: nextActionSchema,
   /** Why the session ended, for rejected/expired/failed/cancelled. */
