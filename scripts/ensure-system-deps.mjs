@@ -12,6 +12,8 @@ const NEEDED = [
   { bin: 'qpdf', apt: 'qpdf' },
   { bin: 'certutil', apt: 'libnss3-tools' },
   { bin: 'openssl', apt: 'openssl' },
+  { bin: 'mutool', apt: 'mupdf-tools' },
+  { bin: 'gs', apt: 'ghostscript' },
 ];
 
 const has = (bin) =>

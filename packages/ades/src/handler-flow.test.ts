@@ -10,6 +10,7 @@ import { type Sandbox, startSandbox } from '@itsme-sign/sandbox';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdesSigner } from './signer.js';
+import { cookieBrowser } from './test-support/cookie-browser.js';
 import { expectValidPdf } from './test-support/pades-helpers.js';
 import type { TestPki } from './test-support/pki.js';
 import { nssDb } from './test-support/tools.js';
@@ -60,21 +61,7 @@ afterAll(async () => {
 });
 
 /** One browser: keeps the cookie the handler sets. */
-function browser() {
-  let cookie = '';
-  return async (path: string, init: RequestInit = {}): Promise<Response> => {
-    const headers = new Headers(init.headers);
-    if (cookie) headers.set('cookie', cookie);
-    if (init.method === 'POST') {
-      headers.set('origin', APP);
-      headers.set('content-type', 'application/json');
-    }
-    const res = (await handler.handle(new Request(new URL(path, APP), { ...init, headers }))) as Response;
-    const set = res.headers.getSetCookie()[0];
-    if (set) cookie = set.split(';')[0]!;
-    return res;
-  };
-}
+const browser = () => cookieBrowser(APP, async (request) => (await handler.handle(request)) as Response);
 
 describe('document mode through the handler and the sandbox', () => {
   it.each(['rsa', 'ec'] as const)(
