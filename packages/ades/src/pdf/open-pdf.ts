@@ -12,10 +12,10 @@ import { type FileScan, FileScanner } from './file-scan.js';
 import { type ByteSource, bufferSource } from './source.js';
 
 /** Streams up to this size stay in memory. */
-export const SPOOL_THRESHOLD = 8 << 20;
+export const SPOOL_THRESHOLD = 4 << 20;
 /** Bytes in memory are scanned in slices of this size, with a turn for other requests between them. */
 const CHUNK = 256 << 10;
-const WRITE_RUN = 4 << 20;
+const WRITE_RUN = 1 << 20;
 
 export interface OpenedPdf {
   source: ByteSource;
