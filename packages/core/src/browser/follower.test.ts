@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ID_URL, identified, SIGN_URL, signed, signing, view } from '../test-support/session-views.js';
-import { classifyAnswer, type FetchLike, SessionFollower, type SessionFollowerOptions } from './follower.js';
+import { SessionFollower, type SessionFollowerOptions } from './follower.js';
+import { classifyAnswer, type FetchLike } from './request.js';
 import type { FollowerState } from './state.js';
 
 interface Pending {

@@ -7,6 +7,14 @@
 import { MAX_WAIT_SECONDS, ROUTES } from '../contract/constants.js';
 import type { SessionView, StartSessionBody } from '../contract/index.js';
 import {
+  classifyAnswer,
+  DEFAULT_RETRY_DELAY,
+  type FetchLike,
+  networkError,
+  type Outcome,
+  type RetryDelay,
+} from './request.js';
+import {
   type FollowerEvent,
   type FollowerState,
   initialState,
@@ -14,19 +22,6 @@ import {
   redirectUrlOf,
   reduce,
 } from './state.js';
-import { errorInfoOf } from './view.js';
-
-/** The part of `fetch` the follower uses (the global `fetch` fits; so does an adapter over another client). */
-export type FetchLike = (
-  url: string,
-  init: {
-    method: string;
-    headers: Record<string, string>;
-    body?: string;
-    credentials: 'omit' | 'same-origin' | 'include';
-    signal: AbortSignal;
-  },
-) => Promise<{ status: number; statusText?: string; json(): Promise<unknown> }>;
 
 type PageShowListener = (event: { persisted: boolean }) => void;
 
@@ -36,13 +31,6 @@ export interface WindowLike {
   removeEventListener(type: 'pageshow', listener: PageShowListener): void;
   performance?: { getEntriesByType?(type: string): readonly object[] };
   location?: { assign(url: string): void };
-}
-
-/** Back-off after a failed request: delay in ms before attempt `n` (1, 2, …). */
-export type RetryDelay = (attempt: number) => number;
-
-export function exponentialBackoff(initialMs: number, maxMs: number): RetryDelay {
-  return (attempt) => Math.min(maxMs, initialMs * 2 ** Math.max(0, attempt - 1));
 }
 
 export interface SessionFollowerOptions {
@@ -74,8 +62,6 @@ export type FollowerListener = (state: FollowerState, previous: FollowerState) =
 const MIN_POLL_INTERVAL_MS = 1_000;
 /** The HTTP timeout of a long poll sits this far above its window. */
 const POLL_TIMEOUT_MARGIN_MS = 15_000;
-
-type Outcome = { ok: true; body: unknown } | { ok: false; error: RequestError };
 
 export class SessionFollower {
   readonly baseUrl: string;
@@ -303,43 +289,7 @@ export class SessionFollower {
   }
 }
 
-/** The default back-off: 1 s, doubling up to 30 s. */
-export const DEFAULT_RETRY_DELAY: RetryDelay = exponentialBackoff(1_000, 30_000);
 const JSON_HEADERS = { accept: 'application/json', 'content-type': 'application/json' };
-
-const networkError = (message: string): RequestError => ({
-  kind: 'network',
-  status: 0,
-  code: 'NETWORK_ERROR',
-  message,
-  retryable: true,
-});
-
-/** What an HTTP answer means for the follower (pure). */
-export function classifyAnswer(
-  status: number,
-  statusText: string,
-  readable: boolean,
-  body: unknown,
-): Outcome {
-  if (status === 0) return { ok: false, error: networkError('The server could not be reached.') };
-  if (status >= 200 && status < 300) {
-    if (readable) return { ok: true, body };
-    const message = 'The server sent an answer that could not be read.';
-    return {
-      ok: false,
-      error: { kind: 'server', status, code: 'INVALID_RESPONSE', message, retryable: false },
-    };
-  }
-  const info = errorInfoOf(body);
-  const code = info?.code ?? `HTTP_${status}`;
-  const message = info?.message ?? (statusText || `HTTP ${status}`);
-  if (status === 404)
-    return { ok: false, error: { kind: 'not-found', status, code, message, retryable: false } };
-  const server = status >= 500 || status === 429 || status === 408;
-  const retryable = info?.retryable ?? server;
-  return { ok: false, error: { kind: server ? 'server' : 'client', status, code, message, retryable } };
-}
 
 function defaultWindow(): WindowLike | null {
   return typeof window === 'undefined' ? null : (window as unknown as WindowLike);

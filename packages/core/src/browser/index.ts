@@ -6,16 +6,18 @@
 export * from '../contract/constants.js';
 export type { SessionView, StartSessionBody } from '../contract/index.js';
 export {
-  classifyAnswer,
-  DEFAULT_RETRY_DELAY,
-  exponentialBackoff,
-  type FetchLike,
   type FollowerListener,
-  type RetryDelay,
   SessionFollower,
   type SessionFollowerOptions,
   type WindowLike,
 } from './follower.js';
+export {
+  classifyAnswer,
+  DEFAULT_RETRY_DELAY,
+  exponentialBackoff,
+  type FetchLike,
+  type RetryDelay,
+} from './request.js';
 export {
   type FollowerEvent,
   type FollowerState,
