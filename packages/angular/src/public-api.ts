@@ -26,6 +26,7 @@ export {
 } from './lib/i18n';
 export {
   FINAL_STATUSES,
+  type FollowerState,
   injectSigningSession,
   isFinalStatus,
   type SigningRequestError,

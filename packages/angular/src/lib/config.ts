@@ -4,6 +4,12 @@ import {
   makeEnvironmentProviders,
   type Provider,
 } from '@angular/core';
+import {
+  DEFAULT_RETRY_DELAY,
+  exponentialBackoff,
+  MAX_WAIT_SECONDS,
+  type RetryDelay,
+} from '@itsme-sign/core/browser';
 import type { LanguageCode } from '@itsme-sign/core/contract';
 import type { ItsmeSignMessages } from './i18n';
 
@@ -15,7 +21,7 @@ export interface ItsmeSignConfig {
   lang?: LanguageCode;
   /** Send the browser to itsme® as soon as the session asks for it. Default `true`. */
   autoRedirect?: boolean;
-  /** How long one long poll may wait for a change, in seconds (1–30). Default 25. */
+  /** How long one long poll may wait for a change, in seconds (1–30, core's `MAX_WAIT_SECONDS`). Default 25. */
   pollWaitSeconds?: number;
   /** Send cookies cross-origin (only when `baseUrl` is on another origin). Default `false`. */
   withCredentials?: boolean;
@@ -32,11 +38,11 @@ export interface ResolvedItsmeSignConfig {
 
 export const ITSME_SIGN_CONFIG = new InjectionToken<ResolvedItsmeSignConfig>('ITSME_SIGN_CONFIG');
 
-/** Back-off after a failed request: delay in ms before attempt `n` (1, 2, …). */
-export type RetryDelay = (attempt: number) => number;
+/** Back-off after a failed request: delay in ms before attempt `n` (1, 2, …); core's. */
+export { exponentialBackoff, type RetryDelay };
 export const ITSME_SIGN_RETRY_DELAY = new InjectionToken<RetryDelay>('ITSME_SIGN_RETRY_DELAY', {
   providedIn: 'root',
-  factory: () => exponentialBackoff(1_000, 30_000),
+  factory: () => DEFAULT_RETRY_DELAY,
 });
 
 /** Per-language overrides of the component's texts. */
@@ -62,10 +68,6 @@ export function withRetryDelay(delay: RetryDelay): ItsmeSignFeature {
   return { kind: 'retryDelay', providers: [{ provide: ITSME_SIGN_RETRY_DELAY, useValue: delay }] };
 }
 
-export function exponentialBackoff(initialMs: number, maxMs: number): RetryDelay {
-  return (attempt) => Math.min(maxMs, initialMs * 2 ** Math.max(0, attempt - 1));
-}
-
 /**
  * Configures itsme® Sign for the application (or a route). Needs `provideHttpClient()` too.
  *
@@ -88,8 +90,8 @@ export function resolveConfig(config: ItsmeSignConfig): ResolvedItsmeSignConfig 
     throw new Error('provideItsmeSign: baseUrl is required (e.g. "/api/itsme")');
   }
   const wait = config.pollWaitSeconds ?? 25;
-  if (!Number.isInteger(wait) || wait < 1 || wait > 30) {
-    throw new Error('provideItsmeSign: pollWaitSeconds must be an integer from 1 to 30');
+  if (!Number.isInteger(wait) || wait < 1 || wait > MAX_WAIT_SECONDS) {
+    throw new Error(`provideItsmeSign: pollWaitSeconds must be an integer from 1 to ${MAX_WAIT_SECONDS}`);
   }
   return Object.freeze({
     baseUrl: config.baseUrl.replace(/\/+$/, ''),

@@ -3,7 +3,7 @@ import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { ChangeDetectionStrategy, Component } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import { BASE_URL, fakeDocument, IDENTIFICATION_URL, VIEWS, view } from '../test-support/views';
+import { BASE_URL, fakeDocument, IDENTIFICATION_URL, settle, VIEWS, view } from '../test-support/views';
 import { provideItsmeSign, withRetryDelay } from './config';
 import { injectSigningSession } from './signing-session';
 
@@ -52,7 +52,12 @@ describe('injectSigningSession()', () => {
     const started = session.start({ documentId: 'doc-1', signerRole: 'Director', lang: 'FR' });
     expect(session.busy()).toBe(true);
     const post = http.expectOne({ method: 'POST', url: `${BASE_URL}/sessions` });
-    expect(post.request.body).toEqual({ documentId: 'doc-1', signerRole: 'Director', lang: 'FR' });
+    expect(JSON.parse(post.request.body as string)).toEqual({
+      documentId: 'doc-1',
+      signerRole: 'Director',
+      lang: 'FR',
+    });
+    expect(post.request.headers.get('content-type')).toBe('application/json');
     expect(post.request.withCredentials).toBe(false);
     post.flush(VIEWS.identifying(), { status: 201, statusText: 'Created' });
 
@@ -69,11 +74,12 @@ describe('injectSigningSession()', () => {
 
     const poll = http.expectOne(`${BASE_URL}/session?wait=20&version=1`);
     poll.flush(VIEWS.signed());
+    await settle();
     expect(session.resultUrl()).toBe('/api/itsme/session/result');
     expect(session.following()).toBe(false);
   });
 
-  it('resolves a relative resultUrl against baseUrl', () => {
+  it('resolves a relative resultUrl against baseUrl', async () => {
     const { session, http } = setup();
     session.refresh();
     http
@@ -81,6 +87,7 @@ describe('injectSigningSession()', () => {
       .flush(
         view({ status: 'signed', step: 'signed', next: { action: 'done', resultUrl: 'session/result' } }),
       );
+    await settle();
     expect(session.resultUrl()).toBe('/api/itsme/session/result');
   });
 
@@ -105,29 +112,32 @@ describe('injectSigningSession()', () => {
     expect(session.following()).toBe(false);
   });
 
-  it('an answer that is not a session is an error, not a view', () => {
+  it('an answer that is not a session is an error, not a view', async () => {
     const { session, http } = setup();
     session.refresh();
     http.expectOne(`${BASE_URL}/session`).flush({ hello: 'world' });
+    await settle();
     expect(session.view()).toBeNull();
     expect(session.error()?.code).toBe('INVALID_RESPONSE');
     expect(session.following()).toBe(false);
   });
 
-  it('stops following when its host is destroyed', () => {
+  it('stops following when its host is destroyed', async () => {
     const { fixture, session, http } = setup();
     session.refresh();
     http.expectOne(`${BASE_URL}/session`).flush(VIEWS.identified());
+    await settle();
     const poll = http.expectOne(`${BASE_URL}/session?wait=20&version=2`);
     fixture.destroy();
     expect(poll.cancelled).toBe(true);
     expect(session.following()).toBe(false);
   });
 
-  it('restart() forgets the session', () => {
+  it('restart() forgets the session', async () => {
     const { session, http } = setup();
     session.refresh();
     http.expectOne(`${BASE_URL}/session`).flush(VIEWS.identified());
+    await settle();
     const poll = http.expectOne(`${BASE_URL}/session?wait=20&version=2`);
     session.restart();
     expect(poll.cancelled).toBe(true);

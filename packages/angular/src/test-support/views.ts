@@ -107,3 +107,11 @@ export function fakeDocument(navigationType = 'navigate'): FakeDocument {
     },
   };
 }
+
+/**
+ * Lets the session's promise chains run after a `flush` (HttpClient answers synchronously, the follower awaits it).
+ * Microtasks only, so it works with fake timers too.
+ */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+}

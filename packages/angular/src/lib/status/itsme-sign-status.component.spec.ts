@@ -12,6 +12,7 @@ import {
   fakeDocument,
   IDENTIFICATION_URL,
   SIGNING_URL,
+  settle,
   VIEWS,
   view,
 } from '../../test-support/views';
@@ -61,22 +62,24 @@ function setup(
 
 /** The first load: `GET /session` without a long poll. */
 function expectLoad(http: HttpTestingController): TestRequest {
-  return http.expectOne((r) => r.method === 'GET' && r.url === SESSION_URL && !r.params.has('version'));
+  return http.expectOne((r) => r.method === 'GET' && r.urlWithParams === SESSION_URL);
 }
 
 /** The long poll on `version`. */
 function expectPoll(http: HttpTestingController, version: number): TestRequest {
   return http.expectOne(
-    (r) =>
-      r.method === 'GET' &&
-      r.url === SESSION_URL &&
-      r.params.get('version') === String(version) &&
-      r.params.get('wait') === '25',
+    (r) => r.method === 'GET' && r.urlWithParams === `${SESSION_URL}?wait=25&version=${version}`,
   );
 }
 
-function respond(s: Setup, req: TestRequest, body: SessionView): void {
+/** Answers `req`, lets the session take it, renders. */
+async function respond(s: Setup, req: TestRequest, body: SessionView): Promise<void> {
   req.flush(body);
+  await rendered(s);
+}
+
+async function rendered(s: Setup): Promise<void> {
+  await settle();
   s.fixture.detectChanges();
 }
 
@@ -95,10 +98,10 @@ afterEach(() => {
 });
 
 describe('<itsme-sign-status>', () => {
-  it('loads the session, explains the next step and sends the browser to itsme® through DOCUMENT', () => {
+  it('loads the session, explains the next step and sends the browser to itsme® through DOCUMENT', async () => {
     const s = setup();
     expect(text(s, 'itsme-sign-title')).toBe('One moment…');
-    respond(s, expectLoad(s.http), VIEWS.identifying());
+    await respond(s, expectLoad(s.http), VIEWS.identifying());
 
     expect(s.doc.assigned).toEqual([IDENTIFICATION_URL]);
     expect(text(s, 'itsme-sign-title')).toBe('Confirm who you are');
@@ -110,9 +113,9 @@ describe('<itsme-sign-status>', () => {
     expectPoll(s.http, 1);
   });
 
-  it('does not redirect with autoRedirect=false, and "Continue to itsme®" does', () => {
+  it('does not redirect with autoRedirect=false, and "Continue to itsme®" does', async () => {
     const s = setup({ autoRedirect: false });
-    respond(s, expectLoad(s.http), VIEWS.signing());
+    await respond(s, expectLoad(s.http), VIEWS.signing());
 
     expect(s.doc.assigned).toEqual([]);
     expect(text(s, 'itsme-sign-text')).toBe(
@@ -124,9 +127,9 @@ describe('<itsme-sign-status>', () => {
     expectPoll(s.http, 3);
   });
 
-  it('does not send the user straight back to itsme® when they came back with the Back button', () => {
+  it('does not send the user straight back to itsme® when they came back with the Back button', async () => {
     const s = setup({}, {}, fakeDocument('back_forward'));
-    respond(s, expectLoad(s.http), VIEWS.identifying());
+    await respond(s, expectLoad(s.http), VIEWS.identifying());
     expect(s.doc.assigned).toEqual([]);
     expect(s.el.textContent).not.toContain('Taking you to itsme®…');
     expect(button(s, 'itsme-sign-cancel')).not.toBeNull();
@@ -137,24 +140,24 @@ describe('<itsme-sign-status>', () => {
     expectPoll(s.http, 1);
   });
 
-  it('restored from the back/forward cache: looks again and does not redirect by itself', () => {
+  it('restored from the back/forward cache: looks again and does not redirect by itself', async () => {
     const s = setup();
-    respond(s, expectLoad(s.http), VIEWS.identifying());
+    await respond(s, expectLoad(s.http), VIEWS.identifying());
     expect(s.doc.assigned).toEqual([IDENTIFICATION_URL]);
     const poll = expectPoll(s.http, 1);
     s.doc.restoreFromHistory();
     expect(poll.cancelled).toBe(true);
-    respond(s, expectLoad(s.http), VIEWS.identifying());
+    await respond(s, expectLoad(s.http), VIEWS.identifying());
     expect(s.doc.assigned).toEqual([IDENTIFICATION_URL]);
     expect(s.el.textContent).not.toContain('Taking you to itsme®…');
     expect(button(s, 'itsme-sign-continue')).not.toBeNull();
     expectPoll(s.http, 1);
   });
 
-  it('follows the session: the long poll is issued again with each new version', () => {
+  it('follows the session: the long poll is issued again with each new version', async () => {
     const s = setup();
-    respond(s, expectLoad(s.http), VIEWS.identifying());
-    respond(s, expectPoll(s.http, 1), VIEWS.identified());
+    await respond(s, expectLoad(s.http), VIEWS.identifying());
+    await respond(s, expectPoll(s.http, 1), VIEWS.identified());
     expect(text(s, 'itsme-sign-title')).toBe('Preparing your certificate');
     expect(s.el.querySelector('[aria-current="step"]')?.getAttribute('data-step')).toBe('certificate');
 
@@ -163,26 +166,26 @@ describe('<itsme-sign-status>', () => {
     try {
       const poll = expectPoll(s.http, 2);
       vi.advanceTimersByTime(20_000); // the server held the long poll for its whole window
-      respond(s, poll, VIEWS.identified());
+      await respond(s, poll, VIEWS.identified());
     } finally {
       vi.useRealTimers();
     }
-    respond(s, expectPoll(s.http, 2), VIEWS.signing());
+    await respond(s, expectPoll(s.http, 2), VIEWS.signing());
     expect(s.doc.assigned).toEqual([IDENTIFICATION_URL, SIGNING_URL]);
-    respond(s, expectPoll(s.http, 3), VIEWS.signingReturned());
+    await respond(s, expectPoll(s.http, 3), VIEWS.signingReturned());
     expect(text(s, 'itsme-sign-title')).toBe('Waiting for your confirmation');
     expect(s.el.querySelector('[aria-current="step"]')?.getAttribute('data-step')).toBe('confirm');
-    respond(s, expectPoll(s.http, 4), VIEWS.signed());
+    await respond(s, expectPoll(s.http, 4), VIEWS.signed());
     expect(s.events.status).toEqual(['identifying', 'identified', 'signing', 'signed']);
     // Final: no more polling (verify() in afterEach).
   });
 
-  it('a long poll answered at once without news waits a second before asking again (no tight loop)', () => {
+  it('a long poll answered at once without news waits a second before asking again (no tight loop)', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
       const s = setup();
-      respond(s, expectLoad(s.http), VIEWS.identified());
-      respond(s, expectPoll(s.http, 2), VIEWS.identified());
+      await respond(s, expectLoad(s.http), VIEWS.identified());
+      await respond(s, expectPoll(s.http, 2), VIEWS.identified());
       s.http.expectNone(() => true);
       vi.advanceTimersByTime(1_000);
       expectPoll(s.http, 2);
@@ -191,10 +194,10 @@ describe('<itsme-sign-status>', () => {
     }
   });
 
-  it('never sends the browser to an address that is not a web page', () => {
+  it('never sends the browser to an address that is not a web page', async () => {
     const s = setup();
     const view = VIEWS.identifying();
-    respond(s, expectLoad(s.http), {
+    await respond(s, expectLoad(s.http), {
       ...view,
       next: { action: 'redirect', url: 'javascript:alert(1)', target: 'identification' },
     });
@@ -202,9 +205,9 @@ describe('<itsme-sign-status>', () => {
     expect(text(s, 'itsme-sign-detail')).toContain('INVALID_RESPONSE');
   });
 
-  it('signed: says so, offers the download and emits `signed`', () => {
+  it('signed: says so, offers the download and emits `signed`', async () => {
     const s = setup();
-    respond(s, expectLoad(s.http), VIEWS.signed());
+    await respond(s, expectLoad(s.http), VIEWS.signed());
     expect(text(s, 'itsme-sign-title')).toBe('Your document is signed');
     const link = s.el.querySelector<HTMLAnchorElement>('[data-testid="itsme-sign-download"]')!;
     expect(link.getAttribute('href')).toBe('/api/itsme/session/result');
@@ -216,9 +219,9 @@ describe('<itsme-sign-status>', () => {
     expect(button(s, 'itsme-sign-cancel')).toBeNull();
   });
 
-  it('signed in hash mode offers the signature', () => {
+  it('signed in hash mode offers the signature', async () => {
     const s = setup();
-    respond(s, expectLoad(s.http), { ...VIEWS.signed(), mode: 'hash', documentName: undefined });
+    await respond(s, expectLoad(s.http), { ...VIEWS.signed(), mode: 'hash', documentName: undefined });
     expect(text(s, 'itsme-sign-download')).toBe('Download signature');
   });
 
@@ -229,9 +232,9 @@ describe('<itsme-sign-status>', () => {
     ['failed', 'Something went wrong', 'The signature could not be completed', 'SIGNATURE_INVALID'],
   ] as const;
   for (const [status, title, sentence, code] of endings) {
-    it(`${status}: says what happened, shows the code, offers "Start again" and emits \`failed\``, () => {
+    it(`${status}: says what happened, shows the code, offers "Start again" and emits \`failed\``, async () => {
       const s = setup();
-      respond(s, expectLoad(s.http), VIEWS[status]());
+      await respond(s, expectLoad(s.http), VIEWS[status]());
       expect(text(s, 'itsme-sign-title')).toBe(title);
       expect(text(s, 'itsme-sign-text')).toContain(sentence);
       expect(text(s, 'itsme-sign-text')).toContain('Nothing was signed');
@@ -249,13 +252,13 @@ describe('<itsme-sign-status>', () => {
     });
   }
 
-  it('a network error is shown, retried after a back-off, and "Retry" asks at once', () => {
+  it('a network error is shown, retried after a back-off, and "Retry" asks at once', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
       const s = setup();
-      respond(s, expectLoad(s.http), VIEWS.identified());
+      await respond(s, expectLoad(s.http), VIEWS.identified());
       expectPoll(s.http, 2).error(new ProgressEvent('error'));
-      s.fixture.detectChanges();
+      await rendered(s);
       expect(text(s, 'itsme-sign-title')).toBe('Connection problem');
       expect(text(s, 'itsme-sign-detail')).toContain('NETWORK_ERROR');
       expect(s.el.querySelector('.step.is-current')?.getAttribute('data-step')).toBe('certificate');
@@ -264,24 +267,24 @@ describe('<itsme-sign-status>', () => {
       s.http.expectNone(() => true);
       vi.advanceTimersByTime(RETRY_DELAY_MS);
       expectLoad(s.http).error(new ProgressEvent('error'));
-      s.fixture.detectChanges();
+      await rendered(s);
       expect(text(s, 'itsme-sign-title')).toBe('Connection problem');
 
       // The user does not wait for the (now longer) back-off.
       button(s, 'itsme-sign-retry')!.click();
-      respond(s, expectLoad(s.http), VIEWS.identified());
+      await respond(s, expectLoad(s.http), VIEWS.identified());
       expect(text(s, 'itsme-sign-title')).toBe('Preparing your certificate');
       expect(button(s, 'itsme-sign-retry')).toBeNull();
       expectPoll(s.http, 2);
       // The pending back-off timer was dropped by the manual retry.
       vi.advanceTimersByTime(RETRY_DELAY_MS * 4);
-      s.http.expectNone((r) => !r.params.has('version'));
+      s.http.expectNone((r) => r.urlWithParams === SESSION_URL);
     } finally {
       vi.useRealTimers();
     }
   });
 
-  it('a server error shows its code with Retry and Start again', () => {
+  it('a server error shows its code with Retry and Start again', async () => {
     const s = setup();
     expectLoad(s.http).flush(
       {
@@ -289,7 +292,7 @@ describe('<itsme-sign-status>', () => {
       },
       { status: 503, statusText: 'Service Unavailable' },
     );
-    s.fixture.detectChanges();
+    await rendered(s);
     expect(text(s, 'itsme-sign-title')).toBe('Server error');
     expect(text(s, 'itsme-sign-detail')).toBe(
       'The session store is unavailable. (Error code: STORE_UNAVAILABLE)',
@@ -300,17 +303,17 @@ describe('<itsme-sign-status>', () => {
       expect.objectContaining({ reason: 'server', code: 'STORE_UNAVAILABLE' }),
     ]);
     button(s, 'itsme-sign-retry')!.click();
-    respond(s, expectLoad(s.http), VIEWS.signed());
+    await respond(s, expectLoad(s.http), VIEWS.signed());
     expect(text(s, 'itsme-sign-title')).toBe('Your document is signed');
   });
 
-  it('no session in this browser (404): says so and offers Start again', () => {
+  it('no session in this browser (404): says so and offers Start again', async () => {
     const s = setup();
     expectLoad(s.http).flush(
       { error: { code: 'SESSION_NOT_FOUND', message: 'No signing session.' } },
       { status: 404, statusText: 'Not Found' },
     );
-    s.fixture.detectChanges();
+    await rendered(s);
     expect(text(s, 'itsme-sign-title')).toBe('No signing session');
     expect(button(s, 'itsme-sign-retry')).toBeNull();
     button(s, 'itsme-sign-restart')!.click();
@@ -319,12 +322,12 @@ describe('<itsme-sign-status>', () => {
 
   it('cancel: DELETE /session, then the cancelled message (and focus moves to it)', async () => {
     const s = setup();
-    respond(s, expectLoad(s.http), VIEWS.identified());
+    await respond(s, expectLoad(s.http), VIEWS.identified());
     const poll = expectPoll(s.http, 2);
     button(s, 'itsme-sign-cancel')!.click();
     expect(poll.cancelled).toBe(true);
     const del = s.http.expectOne((r) => r.method === 'DELETE' && r.url === SESSION_URL);
-    respond(s, del, VIEWS.cancelled());
+    await respond(s, del, VIEWS.cancelled());
     expect(text(s, 'itsme-sign-title')).toBe('Signing cancelled');
     expect(s.events.status).toEqual(['identified', 'cancelled']);
     await Promise.resolve();
@@ -332,9 +335,9 @@ describe('<itsme-sign-status>', () => {
     expect(s.el.ownerDocument.activeElement?.getAttribute('data-testid')).toBe('itsme-sign-title');
   });
 
-  it('speaks the input language, then the new one when it changes', () => {
+  it('speaks the input language, then the new one when it changes', async () => {
     const s = setup({ lang: 'FR' });
-    respond(s, expectLoad(s.http), VIEWS.signing());
+    await respond(s, expectLoad(s.http), VIEWS.signing());
     expect(text(s, 'itsme-sign-title')).toBe('Confirmez la signature');
     expect(text(s, 'itsme-sign-continue')).toBe('Continuer vers itsme®');
     expect(s.el.getAttribute('lang')).toBe('fr');
@@ -350,17 +353,17 @@ describe('<itsme-sign-status>', () => {
     expectPoll(s.http, 3);
   });
 
-  it("without an input, speaks the session's language, else the provider's", () => {
+  it("without an input, speaks the session's language, else the provider's", async () => {
     const s = setup({}, { lang: 'DE' });
     expect(text(s, 'itsme-sign-title')).toBe('Einen Moment…');
-    respond(s, expectLoad(s.http), { ...VIEWS.rejected(), lang: 'NL' });
+    await respond(s, expectLoad(s.http), { ...VIEWS.rejected(), lang: 'NL' });
     expect(text(s, 'itsme-sign-title')).toBe('Handtekening geweigerd');
     expect(text(s, 'itsme-sign-restart')).toBe('Opnieuw beginnen');
   });
 
-  it('announces through a polite live region and marks the current step', () => {
+  it('announces through a polite live region and marks the current step', async () => {
     const s = setup();
-    respond(s, expectLoad(s.http), VIEWS.identifying());
+    await respond(s, expectLoad(s.http), VIEWS.identifying());
     const live = s.el.querySelector('[role="status"]')!;
     expect(live.getAttribute('aria-live')).toBe('polite');
     expect(live.textContent).toContain('Confirm who you are');
@@ -374,12 +377,16 @@ describe('<itsme-sign-status>', () => {
     expectPoll(s.http, 1);
   });
 
-  it('autoLoad=false waits for the app', () => {
+  it('autoLoad=false waits for the app', async () => {
     const s = setup({ autoLoad: false });
     s.http.expectNone(() => true);
     expect(text(s, 'itsme-sign-title')).toBe('Sign with itsme®');
     s.fixture.componentInstance.session.refresh();
-    respond(s, expectLoad(s.http), view({ status: 'created', step: 'identify', next: { action: 'wait' } }));
+    await respond(
+      s,
+      expectLoad(s.http),
+      view({ status: 'created', step: 'identify', next: { action: 'wait' } }),
+    );
     expect(text(s, 'itsme-sign-title')).toBe('Preparing your certificate');
     expectPoll(s.http, 1);
   });

@@ -12,6 +12,13 @@ import {
   PLATFORM_ID,
   viewChild,
 } from '@angular/core';
+import {
+  FINAL_STATUSES,
+  type FinalStatus,
+  type FollowerState,
+  isFinalStatus,
+  SIGNING_STEPS,
+} from '@itsme-sign/core/browser';
 import type {
   ErrorInfo,
   LanguageCode,
@@ -19,12 +26,6 @@ import type {
   SessionView,
   SigningStep,
 } from '@itsme-sign/core/contract';
-import {
-  FINAL_STATUSES,
-  type FinalStatus,
-  isFinalStatus,
-  SIGNING_STEPS,
-} from '@itsme-sign/core/contract/constants';
 import { ITSME_SIGN_CONFIG, ITSME_SIGN_MESSAGES } from '../config';
 import { type ItsmeSignMessages, messagesFor, type SigningPhase, toLanguageCode } from '../i18n';
 import { injectSigningSession, type SigningRequestError } from '../signing-session';
@@ -36,6 +37,25 @@ const ENDED: readonly string[] = FINAL_STATUSES.filter((status) => status !== 's
 const isEnded = (status: string): status is EndedStatus => ENDED.includes(status);
 
 export type StepState = 'done' | 'current' | 'upcoming' | 'failed';
+
+const RUNNING: readonly SigningPhase[] = ['identifying', 'certificate', 'signing', 'loading'];
+const RETRYABLE: readonly SigningPhase[] = ['network-error', 'server-error'];
+
+/** What the component shows for a state of the follower (the phases are the i18n keys and `data-phase`). */
+function phaseOf({ type, view, error }: FollowerState): SigningPhase {
+  if (error && view?.status !== 'signed') {
+    return error.kind === 'network'
+      ? 'network-error'
+      : error.kind === 'not-found'
+        ? 'not-found'
+        : 'server-error';
+  }
+  if (!view) return type === 'idle' ? 'idle' : 'loading';
+  if (type === 'finished' || isFinalStatus(view.status)) return view.status as FinalStatus;
+  const next = view.next;
+  if (next.action === 'redirect') return `redirect-${next.target}`;
+  return view.status === 'identifying' || view.status === 'signing' ? view.status : 'certificate';
+}
 
 /** Why the signing did not end in a signature (the `failed` output). */
 export interface SigningFailure {
@@ -215,23 +235,7 @@ export class ItsmeSignStatusComponent implements OnInit {
     messagesFor(this.language(), this.overrides[this.language()]),
   );
 
-  readonly phase = computed<SigningPhase>(() => {
-    const view = this.session.view();
-    const error = this.session.error();
-    if (error && !(view && view.status === 'signed')) {
-      if (error.kind === 'network') return 'network-error';
-      if (error.kind === 'not-found') return 'not-found';
-      return 'server-error';
-    }
-    if (!view) return this.session.busy() || this.session.following() ? 'loading' : 'idle';
-    if (isFinalStatus(view.status)) return view.status;
-    if (view.next.action === 'redirect') {
-      return view.next.target === 'identification' ? 'redirect-identification' : 'redirect-signing';
-    }
-    if (view.status === 'identifying') return 'identifying';
-    if (view.status === 'signing') return 'signing';
-    return 'certificate';
-  });
+  readonly phase = computed<SigningPhase>(() => phaseOf(this.session.state()));
 
   readonly text = computed(() => this.messages().phases[this.phase()]);
 
@@ -255,18 +259,9 @@ export class ItsmeSignStatusComponent implements OnInit {
     return view?.error && view.status !== 'signed' ? view.error : null;
   });
 
-  readonly running = computed(() => {
-    const phase = this.phase();
-    return phase === 'identifying' || phase === 'certificate' || phase === 'signing' || phase === 'loading';
-  });
-  readonly ended = computed(() => {
-    const phase = this.phase();
-    return isEnded(phase);
-  });
-  readonly canRetry = computed(() => {
-    const phase = this.phase();
-    return phase === 'network-error' || phase === 'server-error';
-  });
+  readonly running = computed(() => RUNNING.includes(this.phase()));
+  readonly ended = computed(() => isEnded(this.phase()));
+  readonly canRetry = computed(() => RETRYABLE.includes(this.phase()));
 
   ngOnInit(): void {
     // On the server (SSR) there is no session cookie to follow and no browser to redirect.
