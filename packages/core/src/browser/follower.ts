@@ -95,11 +95,11 @@ export class SessionFollower {
     return this.current;
   }
 
-  /** Calls `listener` after every change; returns the unsubscribe function. */
-  subscribe(listener: FollowerListener): () => void {
+  /** Calls `listener` after every change; returns the unsubscribe function. Bound (fits `useSyncExternalStore`). */
+  readonly subscribe = (listener: FollowerListener): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
+  };
 
   /** Starts a new session (`POST /sessions`) and follows it. Resolves to the first view, or null on error. */
   start(body: StartSessionBody): Promise<SessionView | null> {
