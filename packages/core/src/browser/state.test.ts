@@ -167,10 +167,17 @@ describe('reduce(state, event)', () => {
     });
   }
 
-  it('keeps the same view object when the version did not change (listeners see no new view)', () => {
+  it('the same version again changes nothing while following, and keeps the view object otherwise', () => {
     const state = following(identified);
-    const next = reduce(state, answer({ ...identified }));
-    expect(next.view).toBe(identified);
+    expect(reduce(state, answer({ ...identified }))).toBe(state);
+    const retrying: FollowerState = {
+      ...ctx,
+      type: 'retrying',
+      view: identified,
+      error: network,
+      attempt: 1,
+    };
+    expect(reduce(retrying, answer({ ...identified })).view).toBe(identified);
   });
 
   it('stop leaves a finished, failed or idle state as it is', () => {

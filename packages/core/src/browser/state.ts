@@ -132,6 +132,8 @@ function answered(state: FollowerState, body: unknown, autoRedirect: boolean): F
   }
   const previous = state.view;
   const unchanged = previous !== null && previous.id === body.id && previous.version === body.version;
+  // Nothing new while following: the same state, so listeners are not called.
+  if (unchanged && state.type === 'following' && state.error === null) return state;
   // The same version again keeps the same object: listeners see no new view.
   const view = unchanged ? previous : body;
   const next = view.next;
