@@ -220,9 +220,14 @@ describe('SessionFollower', () => {
       performance: { getEntriesByType: () => [{ type: 'back_forward' }] },
     };
     const back = setup({ window: win });
-    expect(back.follower.state.cameBack).toBe(true);
-    // Only the first follower of a page: a later one (the app navigating by itself) redirects.
-    expect(setup({ window: win }).follower.state.cameBack).toBe(false);
+    // Nothing is read from the page before the first request (a follower that never runs touches nothing).
+    expect(back.follower.state.cameBack).toBe(false);
+    back.follower.refresh();
+    expect(back.follower.state).toMatchObject({ type: 'busy', cameBack: true });
+    // Only the first follower that runs on the page: a later one (the app navigating by itself) redirects.
+    const later = setup({ window: win }).follower;
+    later.refresh();
+    expect(later.state.cameBack).toBe(false);
 
     const { follower, server, navigated } = setup({ autoRedirect: () => auto });
     follower.refresh();

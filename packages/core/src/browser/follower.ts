@@ -74,6 +74,8 @@ export class SessionFollower {
   /** The request in flight; a newer one (or `stop`) replaces it and its answer is dropped. */
   private request: AbortController | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Listening to the page (from the first request on: a follower that never runs touches nothing). */
+  private attached = false;
 
   constructor(options: SessionFollowerOptions) {
     const wait = options.waitSeconds ?? 25;
@@ -87,8 +89,7 @@ export class SessionFollower {
     const fetcher = options.fetch;
     this.fetcher = fetcher ? (url, init) => fetcher(url, init) : (url, init) => globalThis.fetch(url, init);
     this.window = options.window === undefined ? defaultWindow() : options.window;
-    this.current = initialState(this.window ? reachedThroughHistory(this.window) : false);
-    this.window?.addEventListener('pageshow', this.onPageShow);
+    this.current = initialState();
   }
 
   get state(): FollowerState {
@@ -103,6 +104,7 @@ export class SessionFollower {
 
   /** Starts a new session (`POST /sessions`) and follows it. Resolves to the first view, or null on error. */
   start(body: StartSessionBody): Promise<SessionView | null> {
+    this.attach();
     this.halt();
     this.dispatch({ type: 'start' });
     return this.send('POST', ROUTES.sessions, body);
@@ -110,6 +112,7 @@ export class SessionFollower {
 
   /** Loads this browser's session now (`GET /session`) and follows it. Also the "Retry" after an error. */
   refresh(): void {
+    this.attach();
     this.halt();
     this.dispatch({ type: 'load' });
     void this.poll(false);
@@ -117,6 +120,7 @@ export class SessionFollower {
 
   /** Cancels the session at the handler (`DELETE /session`). Resolves to the cancelled view, or null on error. */
   cancel(): Promise<SessionView | null> {
+    this.attach();
     this.halt();
     this.dispatch({ type: 'cancel' });
     return this.send('DELETE', ROUTES.session);
@@ -145,7 +149,8 @@ export class SessionFollower {
   /** Stops, and lets go of the page and of every listener. */
   dispose(): void {
     this.stop();
-    this.window?.removeEventListener('pageshow', this.onPageShow);
+    if (this.attached) this.window?.removeEventListener('pageshow', this.onPageShow);
+    this.attached = false;
     this.listeners.clear();
   }
 
@@ -158,6 +163,14 @@ export class SessionFollower {
     // The handler answers paths of its own host: keep them on the back end's origin when it is another one.
     if (url.startsWith('/')) return `${/^https?:\/\/[^/]+/i.exec(this.baseUrl)?.[0] ?? ''}${url}`;
     return `${this.baseUrl}/${url}`;
+  }
+
+  /** Listens for `pageshow`, and takes note when the page was reached with Back/Forward. */
+  private attach(): void {
+    if (this.attached || !this.window) return;
+    this.attached = true;
+    this.window.addEventListener('pageshow', this.onPageShow);
+    if (reachedThroughHistory(this.window)) this.dispatch({ type: 'came-back' });
   }
 
   private readonly onPageShow: PageShowListener = (event) => {
@@ -298,7 +311,7 @@ function defaultWindow(): WindowLike | null {
 const historyChecked = new WeakSet<object>();
 
 /**
- * True for the first follower of a page that the browser reached with Back/Forward (e.g. the user pressed Back
+ * True for the first follower that runs on a page the browser reached with Back/Forward (e.g. the user pressed Back
  * at itsme®): that one shows "Continue to itsme®" instead of redirecting at once. Later followers of the same
  * page (the app navigating by itself) redirect as configured.
  */
