@@ -11,7 +11,10 @@ export { type CertificateInput, checkChain, parseCertificates } from './certific
 export type { ContentInput } from './content.js';
 export { type PadesOptions, type PadesState, preparePades } from './pades.js';
 export { finalizePades, finalizePadesStream } from './pades-finalize.js';
+export type { AppearanceLanguage } from './pdf/appearance/labels.js';
+export type { AppearanceOptions, Rect, SignatureFieldChoice } from './pdf/signature-plan.js';
 export type { FinalizeOptions } from './seal.js';
+export { listSignatureFields, type SignatureFieldInfo, type SignatureFieldList } from './signature-fields.js';
 export {
   type SignatureAlgorithm,
   type VerifiedSignatureValue,
@@ -24,6 +27,7 @@ export {
   createCadesSigner,
   createPadesSigner,
   isPdf,
+  type PdfSignatureChoice,
 } from './signer.js';
 export type { Level } from './state.js';
 export { requestTimestamp, type Timestamp, type TsaOptions } from './timestamp.js';

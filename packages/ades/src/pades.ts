@@ -8,10 +8,17 @@ import { chainToPem, type Prepared, prepareChain, type SignatureOptions } from '
 import type { ParsedCertificate } from './certificates.js';
 import type { ContentInput } from './content.js';
 import { fail } from './errors.js';
-import { buildIncrementalUpdate, type IncrementalUpdate } from './pdf/incremental-update.js';
+
 import { openPdf } from './pdf/open-pdf.js';
 import { readPdfStructure } from './pdf/pdf-reader.js';
 import { checkAgainstFile } from './pdf/shadow-check.js';
+import {
+  type AppearanceOptions,
+  type PlanOptions,
+  planSignature,
+  type SignatureFieldChoice,
+} from './pdf/signature-plan.js';
+import { type IncrementalUpdate, writeUpdate } from './pdf/update-writer.js';
 import { buildSignedAttributes, type SignaturePolicy, signedAttributesDigest } from './signed-attributes.js';
 import type { Level } from './state.js';
 
@@ -26,6 +33,19 @@ export interface PadesOptions extends SignatureOptions {
   timestampReserve?: number;
   /** Overrides the computed size (bytes) reserved for the CMS in /Contents. */
   contentsBytes?: number;
+  /**
+   * Where the signature goes: an existing empty signature field by name (visible in its rectangle), or a
+   * new field on `page` (default 1), visible in `rect` or invisible without one. Default: a new invisible
+   * field `SignatureN` on page 1. `'next-empty'`: the form's first empty signature field (documents signed
+   * in turn by several people), or a new invisible field when none is left.
+   */
+  signatureField?: SignatureFieldChoice | 'next-empty';
+  /** How a visible signature looks (language, logo, font); `false` keeps it invisible. */
+  appearance?: AppearanceOptions | false;
+  /** Certify the document (DocMDP, first signature only): 1 no changes, 2 forms and signing, 3 also annotations. */
+  certify?: 1 | 2 | 3;
+  /** Lock form fields when this signature is made (FieldMDP): `'all'` or their full names. */
+  lockFields?: 'all' | string[];
 }
 
 export interface PadesState {
@@ -48,33 +68,41 @@ const DEFAULT_TIMESTAMP_RESERVE = 16_384;
 /** Room for the signed attributes, the signature value (up to RSA 8192) and the CMS structure. */
 const CMS_OVERHEAD = 6_144;
 
-interface UpdateParams {
-  signingTime: Date;
-  contentsBytes: number;
-  reason?: string | undefined;
-  location?: string | undefined;
-  contactInfo?: string | undefined;
+type UpdateParams = Omit<PlanOptions, 'signer'> & { chain: ParsedCertificate[] };
+
+/** The signer's name as the certificate states it: its CN, else given name and surname. */
+function signerName(cert: ParsedCertificate): string {
+  const name = cert.x509.subjectName;
+  const cn = name.getField('CN')[0];
+  if (cn) return cn;
+  return [
+    name.getField('GN')[0] ?? name.getField('givenName')[0],
+    name.getField('SN')[0] ?? name.getField('surname')[0],
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
-async function buildUpdate(pdf: ContentInput, params: UpdateParams): Promise<IncrementalUpdate> {
+async function buildUpdate(
+  pdf: ContentInput,
+  params: UpdateParams,
+): Promise<IncrementalUpdate & { fieldName: string }> {
   const opened = await openPdf(pdf);
   try {
     const structure = await readPdfStructure(opened.source);
-    const nextObjectNumber = await checkAgainstFile(structure, opened.scan);
+    const { chain, ...plan } = params;
+    const planned = await planSignature(structure, { ...plan, signer: signerName(chain[0]!) });
+    const first = await checkAgainstFile(structure, opened.scan);
     const last = (await opened.source.read(opened.source.size - 1, 1))[0];
-    const original = {
-      length: opened.source.size,
-      endsWithEol: last === 0x0a || last === 0x0d,
-      hash: opened.scan.hash,
-      nextObjectNumber,
-    };
-    return buildIncrementalUpdate(original, structure, {
-      signingTime: params.signingTime,
-      contentsBytes: params.contentsBytes,
-      ...(params.reason ? { reason: params.reason } : {}),
-      ...(params.location ? { location: params.location } : {}),
-      ...(params.contactInfo ? { contactInfo: params.contactInfo } : {}),
-    });
+    const { objects, next, signature } = planned.objects(first);
+    const update = writeUpdate(
+      { length: opened.source.size, endsWithEol: last === 0x0a || last === 0x0d, hash: opened.scan.hash },
+      structure,
+      objects,
+      next,
+      { num: signature, contentsBytes: params.contentsBytes, signingTime: params.signingTime },
+    );
+    return { ...update, fieldName: planned.fieldName };
   } finally {
     await opened.close();
   }
@@ -132,11 +160,17 @@ export async function preparePades(pdf: ContentInput, options: PadesOptions): Pr
       (level === 'B-T' ? (options.timestampReserve ?? DEFAULT_TIMESTAMP_RESERVE) : 0);
   checkSize(contentsBytes, 'contentsBytes');
   const params: UpdateParams = {
+    chain,
     signingTime,
     contentsBytes,
     reason: options.reason,
     location: options.location,
     contactInfo: options.contactInfo,
+    field: options.signatureField,
+    appearance: options.appearance,
+    role: options.signerRole,
+    certify: options.certify,
+    lockFields: options.lockFields,
   };
   const update = await buildUpdate(pdf, params);
   const signedAttributes = padesSignedAttributes(update.digest, chain[0]!, options);

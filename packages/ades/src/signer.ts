@@ -10,7 +10,7 @@ import { finalizeCades, prepareCades } from './cades.js';
 import type { CertificateInput } from './certificates.js';
 import { sha256Content } from './content.js';
 import { fail } from './errors.js';
-import { preparePades } from './pades.js';
+import { type PadesOptions, preparePades } from './pades.js';
 import { finalizePades } from './pades-finalize.js';
 import type { Level } from './state.js';
 import type { TsaOptions } from './timestamp.js';
@@ -30,7 +30,23 @@ export interface AdesSignerOptions {
   reason?: string;
   location?: string;
   contactInfo?: string;
+  /**
+   * Where and how a PAdES signature shows, for every document or chosen per document and session (e.g.
+   * the field of this signer). Default: invisible. The appearance's language defaults to the session's.
+   */
+  pdfSignature?:
+    | PdfSignatureChoice
+    | ((
+        document: DocumentSource,
+        context: SignerContext,
+      ) => PdfSignatureChoice | Promise<PdfSignatureChoice>);
 }
+
+/** The PAdES placement options of `preparePades`, for a `DocumentSigner`. */
+export type PdfSignatureChoice = Pick<
+  PadesOptions,
+  'signatureField' | 'appearance' | 'certify' | 'lockFields'
+>;
 
 export function isPdf(document: Pick<DocumentSource, 'name' | 'contentType'>): boolean {
   return (
@@ -76,9 +92,17 @@ export function createPadesSigner(options: AdesSignerOptions): DocumentSigner {
   return {
     accepts: isPdf,
     async prepare(document, context) {
+      const choice =
+        typeof options.pdfSignature === 'function'
+          ? await options.pdfSignature(document, context)
+          : (options.pdfSignature ?? {});
+      const appearance =
+        choice.appearance === false ? false : { lang: context.lang, ...(choice.appearance ?? {}) };
       const { digest, state } = await preparePades(document.data, {
         ...signatureOptions(context),
         ...extras,
+        ...choice,
+        appearance,
       });
       return { digest, state: state as JsonValue };
     },

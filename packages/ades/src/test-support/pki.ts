@@ -23,6 +23,7 @@ export interface TestIdentity {
 }
 
 export interface TestPki {
+  international: TestIdentity[];
   rootPem: string;
   rootFile: string;
   rsa: TestIdentity;
@@ -133,6 +134,13 @@ export async function createTestPki(name: string): Promise<TestPki> {
       notAfter: new Date(Date.now() - 2 * DAY),
     }),
     untrusted: await identity('ec', 'CN=Mallory, C=BE', { cert: other, keys: otherKeys }),
+    /** Names outside WinAnsi (Polish, Czech, Greek, Cyrillic), for visible signatures. */
+    international: [
+      await identity('ec', 'CN=Zażółć Gęślą Jaźń, C=PL', issuing),
+      await identity('ec', 'CN=Příliš Žluťoučký Kůň, C=CZ', issuing),
+      await identity('ec', 'CN=Αλέξανδρος Παπαδόπουλος, C=GR', issuing),
+      await identity('ec', 'CN=Ярослава Шевченко, C=UA', issuing),
+    ],
     tsa: await identity('ec', 'CN=Test TSA, O=itsme-sign tests, C=BE', issuing, {
       extensions: [new x509.ExtendedKeyUsageExtension(['1.3.6.1.5.5.7.3.8'], true)],
     }),

@@ -106,3 +106,31 @@ export function expectSameRendering(input: Uint8Array, output: Uint8Array, dir: 
   }
   expect(new Set(counts).size, `the renderers disagree on the page count of ${name}: ${counts}`).toBe(1);
 }
+
+/**
+ * The bounding box, in PDF points from the page's lower left corner, of the pixels that differ between two
+ * renderings of one page (undefined when none differ).
+ */
+export function changedBox(
+  a: RenderedPage,
+  b: RenderedPage,
+  dpi = RENDER_DPI,
+): [number, number, number, number] | undefined {
+  let [x1, y1, x2, y2] = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, -1, -1];
+  for (let y = 0; y < a.height; y++) {
+    for (let x = 0; x < a.width; x++) {
+      const i = (y * a.width + x) * 3;
+      if (
+        a.pixels[i] === b.pixels[i] &&
+        a.pixels[i + 1] === b.pixels[i + 1] &&
+        a.pixels[i + 2] === b.pixels[i + 2]
+      )
+        continue;
+      [x1, y1, x2, y2] = [Math.min(x1, x), Math.min(y1, y), Math.max(x2, x), Math.max(y2, y)];
+    }
+  }
+  if (x2 < 0) return undefined;
+  const pt = 72 / dpi;
+  // Pixel rows count from the top; PDF y from the bottom.
+  return [x1 * pt, (a.height - 1 - y2) * pt, (x2 + 1) * pt, (a.height - y1) * pt];
+}

@@ -57,6 +57,8 @@ export function nssDb(dir: string, rootFile: string): string {
 }
 
 export interface PdfsigSignature {
+  /** False for an empty signature field (pdfsig lists those too). */
+  signed: boolean;
   subFilter: string | undefined;
   validation: string | undefined;
   certificate: string | undefined;
@@ -70,6 +72,7 @@ export function pdfsig(file: string, nssdir: string): { signatures: PdfsigSignat
   const blocks = raw.stdout.split(/^Signature #\d+:$/m).slice(1);
   const field = (b: string, name: string) => b.match(new RegExp(`^\\s*- ${name}: (.*)$`, 'm'))?.[1]?.trim();
   const signatures = blocks.map((b) => ({
+    signed: !/The signature form field is not signed/.test(b),
     subFilter: field(b, 'Signature Type'),
     validation: field(b, 'Signature Validation'),
     certificate: field(b, 'Certificate Validation'),
