@@ -48,6 +48,7 @@ function certificateOf(text: string): X509Certificate {
 const flows = {
   /** Which flows run on which back end (the main flow and the ones that touch the adapters run on both). No test is skipped: a flow is only registered where it runs. */
   signPdf: ['express', 'nest'],
+  twoSigners: ['express'],
   hashMode: ['express'],
   wrongIcon: ['express', 'nest'],
   rejected: ['express'],
@@ -100,6 +101,28 @@ for (const backend of ['express', 'nest'] as const) {
         const report = pdfsig(file);
         expect(report).toMatch(/Signature #1/);
         expect(report).toMatch(/Signature Validation: Signature is Valid\./);
+      });
+
+    if (runs('twoSigners'))
+      it('a contract with two signature fields: client then bank sign in turn, both blocks visible and valid', async () => {
+        const shot = screenshotter(`${backend}-two-signers`);
+        const files: string[] = [];
+        for (const party of ['client', 'bank']) {
+          const page = await context.newPage();
+          await startSigning(page, demo, shot, { documentName: 'loan-agreement', signerRole: 'Director' });
+          const phone = await identify(page, context, demo, shot, nextPhoneNumber());
+          await pickIcon(phone, shot, await highlightedIcon(page));
+          await waitForPhase(page, demo, 'signed');
+          await shot(page, `signed-by-${party}`);
+          files.push(await download(page, `${backend}-loan-${party}.pdf`));
+          await page.close();
+        }
+        expect(pdfsig(files[0]!).match(/Signature is Valid\./g)).toHaveLength(1);
+        const report = pdfsig(files[1]!);
+        expect(report).toMatch(/Signature Field Name: Client/);
+        expect(report).toMatch(/Signature Field Name: Bank/);
+        expect(report.match(/Signature is Valid\./g)).toHaveLength(2);
+        expect(report).not.toMatch(/not signed/);
       });
 
     if (runs('hashMode'))

@@ -1,11 +1,11 @@
 /** What both demo back ends share: the sandbox, the documents, the itsme® options, the static front end. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createAdesSigner } from '@itsme-sign/ades';
-import type { ItsmeSignHandlerOptions, OrchestratorEvent, SessionStore } from '@itsme-sign/core';
+import { createAdesSigner, listSignatureFields } from '@itsme-sign/ades';
+import type { ItsmeSignConfig, OrchestratorEvent, SessionStore } from '@itsme-sign/core';
 import { RedisSessionStore } from '@itsme-sign/redis';
 import type { Sandbox } from '@itsme-sign/sandbox';
-import type { DocumentLibrary } from './documents.js';
+import { DEFAULT_SIGNATURE_RECT, type DocumentLibrary } from './documents.js';
 
 export const API_BASE = '/api/itsme';
 export const DOCUMENTS_BASE = '/api/demo/documents';
@@ -27,13 +27,29 @@ export interface DemoSettings {
 }
 
 /** The `@itsme-sign/core` handler options of the demo (hash and document mode, memory or Redis store). */
-export function itsmeOptions(s: DemoSettings): ItsmeSignHandlerOptions & { basePath: string } {
+export function itsmeOptions(s: DemoSettings): ItsmeSignConfig & { basePath: string } {
   const redirectUrl = `${s.origin}${API_BASE}/callback`;
   s.sandbox.addRedirectUrl(redirectUrl);
   const store: SessionStore | undefined = s.redisUrl
     ? new RedisSessionStore({ redis: s.redisUrl })
     : undefined;
   const level = s.level ?? 'B-T';
+  const signer = createAdesSigner({
+    trustAnchors: [s.sandbox.credentials.rootCaPem],
+    level,
+    ...(level === 'B-T'
+      ? { tsaUrl: s.sandbox.tsaUrl, tsa: { trustAnchors: [s.sandbox.credentials.rootCaPem] } }
+      : {}),
+    reason: 'Signed with itsme®',
+    location: 'Belgium',
+    // Visible: in the next empty signature field of the contract, else at the bottom of page 1.
+    async pdfSignature(document) {
+      const { fields } = await listSignatureFields(document.data);
+      return fields.some((f) => !f.signed && f.visible)
+        ? { signatureField: 'next-empty' }
+        : { signatureField: { page: 1, rect: DEFAULT_SIGNATURE_RECT } };
+    },
+  });
   return {
     basePath: API_BASE,
     redirectUrl,
@@ -46,15 +62,15 @@ export function itsmeOptions(s: DemoSettings): ItsmeSignHandlerOptions & { baseP
     commitmentTypeRef: '1.2.840.113549.1.9.16.6.5',
     ...(store ? { store } : {}),
     documents: {
-      documentSigner: createAdesSigner({
-        trustAnchors: [s.sandbox.credentials.rootCaPem],
-        level,
-        ...(level === 'B-T'
-          ? { tsaUrl: s.sandbox.tsaUrl, tsa: { trustAnchors: [s.sandbox.credentials.rootCaPem] } }
-          : {}),
-        reason: 'Signed with itsme®',
-        location: 'Belgium',
-      }),
+      documentSigner: {
+        ...signer,
+        // A contract signed in turn: the signed PDF is what the next party signs.
+        async finalize(state, value, document) {
+          const signed = await signer.finalize(state, value, document);
+          s.library.recordSigned(document.name, signed.bytes);
+          return signed;
+        },
+      },
       resolveDocument: async (id) => s.library.resolve(id),
     },
     onEvent: s.log ? (e: OrchestratorEvent) => s.log?.(describe(e)) : undefined,

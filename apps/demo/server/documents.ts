@@ -1,7 +1,7 @@
 /** The demo's documents: two generated sample contracts and the user's uploads, kept in memory (bounded). */
 import { randomUUID } from 'node:crypto';
 import type { DocumentSource } from '@itsme-sign/core';
-import { PDFDocument, rgb, StandardFonts } from 'pdf-lib';
+import { PDFDocument, PDFName, PDFString, rgb, StandardFonts } from 'pdf-lib';
 
 export interface StoredDocument {
   id: string;
@@ -13,7 +13,17 @@ export interface StoredDocument {
 const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 const MAX_UPLOADS = 50;
 
-async function sampleContract(title: string, lines: string[]): Promise<Uint8Array> {
+/** An empty signature field of a sample contract (widget merged with its field). */
+interface SampleField {
+  name: string;
+  rect: [number, number, number, number];
+}
+
+async function sampleContract(
+  title: string,
+  lines: string[],
+  fields: SampleField[] = [],
+): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   const font = await doc.embedFont(StandardFonts.Helvetica);
   const bold = await doc.embedFont(StandardFonts.HelveticaBold);
@@ -33,14 +43,44 @@ async function sampleContract(title: string, lines: string[]): Promise<Uint8Arra
     font,
     color: rgb(0.3, 0.3, 0.3),
   });
+  // Empty signature fields, each with its caption: the parties sign them in turn.
+  const widgets = fields.map((f) => {
+    page.drawText(f.name, {
+      x: f.rect[0],
+      y: f.rect[3] + 6,
+      size: 10,
+      font: bold,
+      color: rgb(0.3, 0.3, 0.3),
+    });
+    return doc.context.register(
+      doc.context.obj({
+        Type: 'Annot',
+        Subtype: 'Widget',
+        FT: 'Sig',
+        T: PDFString.of(f.name),
+        Rect: f.rect,
+        F: 4,
+        P: page.ref,
+      }),
+    );
+  });
+  if (widgets.length > 0) {
+    page.node.set(PDFName.of('Annots'), doc.context.obj(widgets));
+    doc.catalog.set(PDFName.of('AcroForm'), doc.context.obj({ Fields: widgets }));
+  }
   doc.setTitle(title);
   doc.setProducer('itsme-sign demo');
   return doc.save();
 }
 
+/** Where a document without an empty signature field shows its signature: page 1, bottom right. */
+export const DEFAULT_SIGNATURE_RECT: [number, number, number, number] = [330, 30, 565, 100];
+
 export class DocumentLibrary {
   readonly #docs = new Map<string, StoredDocument>();
   readonly #uploads: string[] = [];
+  /** Documents signed in turn: file name → the ids of their versions (each signature adds one). */
+  readonly #versions = new Map<string, string[]>();
 
   static async create(): Promise<DocumentLibrary> {
     const lib = new DocumentLibrary();
@@ -64,11 +104,47 @@ export class DocumentLibrary {
         'Working time: full time, 38 hours per week',
       ]),
     );
+    lib.#add(
+      'loan-agreement',
+      'loan-agreement-two-parties.pdf',
+      await sampleContract(
+        'Loan agreement (two signatures)',
+        [
+          'Lender: Example Bank NV, Brussels',
+          'Loan: EUR 25,000 at 3.1 % over 60 months',
+          'Signed first by the client, then by the bank.',
+        ],
+        [
+          { name: 'Client', rect: [40, 150, 280, 220] },
+          { name: 'Bank', rect: [315, 150, 555, 220] },
+        ],
+      ),
+    );
+    lib.#versions.set('loan-agreement-two-parties.pdf', ['loan-agreement']);
     return lib;
   }
 
+  /** The documents to offer: of a document signed in turn, only its latest version. */
   list(): { id: string; name: string; size: number }[] {
-    return [...this.#docs.values()].map((d) => ({ id: d.id, name: d.name, size: d.bytes.byteLength }));
+    const older = new Set([...this.#versions.values()].flatMap((ids) => ids.slice(0, -1)));
+    return [...this.#docs.values()]
+      .filter((d) => !older.has(d.id))
+      .map((d) => ({ id: d.id, name: d.name, size: d.bytes.byteLength }));
+  }
+
+  /**
+   * A signed PDF came out of a session: for a document signed in turn, it becomes the version the next
+   * party signs (when it extends the latest version: an incremental update of it). Earlier versions stay
+   * resolvable, so that a session still finalizing its own version is not disturbed.
+   */
+  recordSigned(name: string, bytes: Uint8Array): void {
+    const ids = this.#versions.get(name);
+    const latest = ids && this.#docs.get(ids[ids.length - 1]!);
+    if (!ids || !latest || bytes.byteLength <= latest.bytes.byteLength) return;
+    if (!Buffer.from(bytes.subarray(0, latest.bytes.byteLength)).equals(Buffer.from(latest.bytes))) return;
+    const id = `${ids[0]}-v${ids.length + 1}`;
+    this.#add(id, name, bytes);
+    ids.push(id);
   }
 
   get(id: string): StoredDocument | undefined {
