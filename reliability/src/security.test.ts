@@ -10,9 +10,9 @@ import { dirname, join } from 'node:path';
 import {
   createB2BClient,
   createItsmeSignHandler,
+  type ItsmeSignConfig,
   type ItsmeSignError,
   type ItsmeSignHandler,
-  type ItsmeSignHandlerOptions,
   isItsmeSignError,
   type SessionView,
 } from '@itsme-sign/core';
@@ -43,7 +43,7 @@ afterAll(async () => {
   summary('security', { refusals: refused.length, cases: refused.join(',') });
 });
 
-function handler(extra: Partial<ItsmeSignHandlerOptions> = {}): ItsmeSignHandler {
+function handler(extra: Partial<ItsmeSignConfig> = {}): ItsmeSignHandler {
   const h = createItsmeSignHandler({
     basePath: BASE,
     statusPageUrl: '/sign/status',

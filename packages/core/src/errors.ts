@@ -2,6 +2,7 @@
  * One error model for the whole SDK. Every error has a stable `code` (documented in the README), a
  * `category` that tells what to do about it, and never carries keys, cookies or certificate private parts.
  */
+import { codeForStatus } from './client/classify.js';
 import type { ReasonToken } from './wire/constants.js';
 
 /** What an error means for the caller. */
@@ -198,14 +199,11 @@ const isMappedReason = (token: string): token is keyof typeof REASON_CODES =>
 
 /**
  * Maps the service's reason token (identification `statusReason` or DSS `result.min`) to our code.
- * Unknown tokens map by HTTP status: 409 → UNKNOWN_SESSION, 401/403 → CLIENT_NOT_AUTHORIZED,
- * 429 → UPSTREAM_UNAVAILABLE, 5xx → UPSTREAM_ERROR, else INVALID_REQUEST.
+ * Unknown tokens map by HTTP status (`codeForStatus`): 409 → UNKNOWN_SESSION, 401/403 →
+ * CLIENT_NOT_AUTHORIZED, 429 → UPSTREAM_UNAVAILABLE, 5xx → UPSTREAM_ERROR, else INVALID_REQUEST.
  */
 export function codeForReason(reason: string | undefined, httpStatus?: number): ErrorCode {
   const token = reason?.toUpperCase();
   if (token !== undefined && isMappedReason(token)) return REASON_CODES[token];
-  if (httpStatus === 409) return 'UNKNOWN_SESSION';
-  if (httpStatus === 401 || httpStatus === 403) return 'CLIENT_NOT_AUTHORIZED';
-  if (httpStatus === 429) return 'UPSTREAM_UNAVAILABLE';
-  return httpStatus !== undefined && httpStatus >= 500 ? 'UPSTREAM_ERROR' : 'INVALID_REQUEST';
+  return codeForStatus(httpStatus);
 }

@@ -1,6 +1,7 @@
 export * from './client/b2b-client.js';
 export * from './client/discovery.js';
 export type { ClientCredentials, RetryOptions } from './client/transport.js';
+export * from './config.js';
 export * from './contract/index.js';
 export * from './digest.js';
 export * from './errors.js';
@@ -8,7 +9,10 @@ export * from './handler/cookie.js';
 export * from './handler/handler.js';
 export * from './handler/node-bridge.js';
 export * from './handler/view.js';
+export * from './itsme-sign.js';
+export * from './session/document-mode.js';
 export * from './session/document-signer.js';
+export * from './session/next-step.js';
 export * from './session/orchestrator.js';
 export * from './session/state.js';
 export * from './session/store.js';

@@ -307,8 +307,6 @@ describe('Express integration', () => {
     const mw = itsmeSign({
       basePath: BASE,
       orchestrator: app.middleware.handler.orchestrator,
-      redirectUrl: `${url}${BASE}/callback`,
-      client: { baseUrl: 'https://unused.example', partnerCode: 'x', serviceCode: 'y' },
       statusPageUrl: '/s',
       cookie: { secrets: ['another-secret-0123456789-abcdefghijkl'] },
     });

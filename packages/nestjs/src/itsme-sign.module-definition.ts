@@ -1,11 +1,12 @@
-import type { ItsmeSignHandlerOptions } from '@itsme-sign/core';
+import type { ItsmeSignConfig } from '@itsme-sign/core';
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { ITSME_SIGN_OPTIONS } from './itsme-sign.constants.js';
 
-/** Core's handler options; `basePath` (where the routes are mounted, e.g. `/api/itsme`) is required. */
-export interface ItsmeSignModuleOptions extends ItsmeSignHandlerOptions {
-  basePath: string;
-}
+/**
+ * The whole configuration of core's `createItsmeSign` (the module creates the client, store, orchestrator
+ * and handler, and closes them on shutdown); `basePath` (where the routes are mounted, e.g. `/api/itsme`) is required.
+ */
+export type ItsmeSignModuleOptions = ItsmeSignConfig & { basePath: string };
 
 export const { ConfigurableModuleClass, ASYNC_OPTIONS_TYPE } =
   new ConfigurableModuleBuilder<ItsmeSignModuleOptions>({

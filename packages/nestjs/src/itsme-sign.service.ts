@@ -10,6 +10,7 @@ import {
   type SigningSession,
   type StartInput,
   toSessionView,
+  toSignatureResult,
 } from '@itsme-sign/core';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { ITSME_SIGN_OPTIONS } from './itsme-sign.constants.js';
@@ -72,12 +73,7 @@ export class ItsmeSignService implements OnModuleDestroy, OnApplicationShutdown 
     const session = found(await this.orchestrator.get(id));
     if (session.status !== 'signed') throw new ItsmeSignError('NOT_SIGNED_YET');
     if (session.subject.mode === 'document') return this.orchestrator.signedDocument(session);
-    return {
-      signatureValue: session.signed.signatureValue,
-      digest: session.signing.digest,
-      certificate: session.signer.certificate,
-      certificateChain: session.signer.certificateChain,
-    };
+    return toSignatureResult(session);
   }
 
   /** What the browser sees of a session (the JSON the routes answer). */

@@ -4,14 +4,11 @@
  * state (not an error); user outcomes (rejected, expired) are results; everything else is an `ItsmeSignError`.
  */
 import { randomBytes } from 'node:crypto';
-import type { z } from 'zod';
 import { codeForReason, ItsmeSignError } from '../errors.js';
 import {
   B2B_PATHS,
   ITSME_ENVIRONMENTS,
-  type ItsmeEnvironment,
   LANGUAGES,
-  type Language,
   ResultMajor,
   SHA256_ALGORITHM_URI,
 } from '../wire/constants.js';
@@ -29,79 +26,22 @@ import {
   signStartRequestSchema,
   signStatusRequestSchema,
 } from '../wire/schemas.js';
-import { type ClientCredentials, type RetryOptions, Transport } from './transport.js';
+import type {
+  B2BClientOptions,
+  CallContext,
+  IdentificationStarted,
+  IdentificationStatus,
+  LocalizedText,
+  SigningStarted,
+  SigningStatus,
+  StartIdentificationInput,
+  StartSigningInput,
+} from './b2b-types.js';
+import { classifyResponse } from './classify.js';
+import { type RawResponse, Transport } from './transport.js';
+import { strict, tolerant } from './validate.js';
 
-export interface B2BClientOptions {
-  /** `'production'`, `'test'`, or any `https:` base URL (e.g. the sandbox's `b2bUrl`). */
-  baseUrl: ItsmeEnvironment | (string & {});
-  /** Your partner code and service code from the itsme® onboarding. */
-  partnerCode: string;
-  serviceCode: string;
-  /** The client certificate registered at itsme® (mutual TLS). */
-  credentials?: ClientCredentials;
-  /** CA bundle the server certificate must chain to (PEM). Default: Node's roots. */
-  ca?: string | Buffer | Array<string | Buffer>;
-  /** Send the optional `X-Partner-Code` header. Default false. */
-  sendPartnerCodeHeader?: boolean;
-  /** Per-call timeout (ms). Default 15 000. */
-  timeoutMs?: number;
-  /** Retries of the calls that are safe to repeat (the two status calls, discovery). */
-  retry?: RetryOptions;
-  /** A custom undici dispatcher (it must do mutual TLS itself); credentials are then optional. */
-  dispatcher?: import('undici').Dispatcher;
-}
-
-export interface CallContext {
-  signal?: AbortSignal;
-}
-
-export interface StartIdentificationInput {
-  lang: Language | (string & {});
-  redirectUrl: string;
-  /** Known user (skips the phone-number page). */
-  userCode?: string;
-}
-
-export interface IdentificationStarted {
-  asyncRespID: string;
-  identificationUrl: string;
-}
-
-export type IdentificationStatus =
-  | { state: 'pending' }
-  | { state: 'identified'; userCode: string; certificate: string; certificateChain: string[] }
-  | { state: 'rejected'; reason: string }
-  | { state: 'expired'; reason: string };
-
-/** A text in each of the four languages, or one text used for all. */
-export type LocalizedText = string | Partial<Record<Language, string>>;
-
-export interface StartSigningInput {
-  userCode: string;
-  /** Standard base64 SHA-256 (32 bytes) of the data to be signed. */
-  digest: string;
-  /** `docHash[].id`, echoed back as `whichDoc`. */
-  docId: string;
-  lang: Language | (string & {});
-  redirectUrl: string;
-  /** Signature policy reference (an OID from discovery); default: the generic qualified policy. */
-  signPolicyRef: string;
-  commitmentTypeRef?: string;
-  signerRole?: LocalizedText;
-  description?: LocalizedText;
-}
-
-export interface SigningStarted {
-  respID: string;
-  signingUrl: string;
-  userCode?: string;
-}
-
-export type SigningStatus =
-  | { state: 'pending' }
-  | { state: 'signed'; signatureValue: string; whichDoc: string }
-  | { state: 'rejected'; reason: string }
-  | { state: 'expired'; reason: string };
+export type * from './b2b-types.js';
 
 /** Resolves a named environment or validates a URL. */
 export function resolveBaseUrl(baseUrl: string): string {
@@ -116,37 +56,6 @@ function labels(text: LocalizedText | undefined): LocalizedLabel[] | undefined {
   if (typeof text === 'string') return LANGUAGES.map((lang) => ({ lang, value: text }));
   const out = LANGUAGES.filter((l) => text[l]).map((lang) => ({ lang, value: text[lang] as string }));
   return out.length > 0 ? out : undefined;
-}
-
-/** Validates an outbound request; the first issue names the field. */
-function strict<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const field = issue?.path.join('.') ?? '';
-  const code = field.endsWith('di.0.value') || field.endsWith('.alg') ? 'INVALID_DIGEST' : 'INVALID_REQUEST';
-  throw new ItsmeSignError(code, {
-    message: `Invalid ${what}: ${field || '(root)'} ${issue?.message ?? 'is invalid'}`,
-    field,
-  });
-}
-
-/** Validates an inbound response; a mismatch is INVALID_RESPONSE naming the field. */
-function tolerant<S extends z.ZodType>(
-  schema: S,
-  value: unknown,
-  what: string,
-  httpStatus: number,
-): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const field = issue?.path.join('.') ?? '';
-  throw new ItsmeSignError('INVALID_RESPONSE', {
-    message: `itsme® sent an invalid ${what}: ${field || '(root)'} ${issue?.message ?? 'is invalid'}`,
-    field,
-    httpStatus,
-  });
 }
 
 export class B2BClient {
@@ -198,7 +107,7 @@ export class B2BClient {
       idempotent: false,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
-    if (res.status !== 200 || !isOk(res.body)) throw identificationError(res.status, res.body);
+    if (res.status !== 200 || !isOk(res.body)) throw identificationError(res);
     const parsed = tolerant(identificationResponseSchema, res.body, 'identification response', res.status);
     return { asyncRespID: parsed.asyncRespID, identificationUrl: parsed.identificationUrl };
   }
@@ -230,7 +139,7 @@ export class B2BClient {
       if (reason === 'REJECTED') return { state: 'rejected', reason };
       if (reason === 'EXPIRED') return { state: 'expired', reason };
     }
-    throw identificationError(res.status, res.body);
+    throw identificationError(res);
   }
 
   /** `POST /sign_document` without `asyncRespID`: starts a sign session. Never retried. */
@@ -267,7 +176,7 @@ export class B2BClient {
       idempotent: false,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
-    const dss = this.#parseSign(res.status, res.body);
+    const dss = this.#parseSign(res);
     if (dss.result.maj === ResultMajor.Pending || dss.result.maj === ResultMajor.Success) {
       if (!dss.respID || !dss.signingUrl) {
         throw new ItsmeSignError('INVALID_RESPONSE', {
@@ -301,7 +210,7 @@ export class B2BClient {
       idempotent: true,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
-    const dss = this.#parseSign(res.status, res.body);
+    const dss = this.#parseSign(res);
     if (dss.result.maj === ResultMajor.Pending) return { state: 'pending' };
     if (dss.result.maj === ResultMajor.Success) {
       const sig = dss.signatures[0];
@@ -327,7 +236,8 @@ export class B2BClient {
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     if (res.status !== 200) {
-      throw new ItsmeSignError(res.status >= 500 ? 'UPSTREAM_ERROR' : 'INVALID_RESPONSE', {
+      const { fault } = classify(res);
+      throw new ItsmeSignError(fault === 'UPSTREAM_ERROR' ? fault : 'INVALID_RESPONSE', {
         message: `itsme® answered the discovery request with HTTP ${res.status}.`,
         httpStatus: res.status,
       });
@@ -339,24 +249,21 @@ export class B2BClient {
     await this.#transport.close();
   }
 
-  #parseSign(status: number, body: unknown): SignResponse {
-    if (status >= 500 || status === 401 || status === 403) {
+  #parseSign(res: RawResponse): SignResponse {
+    const { status, body } = res;
+    const kind = classify(res);
+    if (kind.fault) {
       // Whatever the body says, a server fault or a refused client is not a started or pending session.
-      const parsed = signResponseSchema.safeParse(body);
-      const reason = parsed.success ? parsed.data.result.min : undefined;
-      throw new ItsmeSignError(status >= 500 ? 'UPSTREAM_ERROR' : 'CLIENT_NOT_AUTHORIZED', {
+      throw new ItsmeSignError(kind.fault, {
         httpStatus: status,
-        ...(reason ? { reason } : {}),
+        ...(kind.reason ? { reason: kind.reason } : {}),
       });
     }
     if (body === undefined) {
-      throw new ItsmeSignError(
-        status === 409 ? 'UNKNOWN_SESSION' : status >= 500 ? 'UPSTREAM_ERROR' : 'INVALID_RESPONSE',
-        {
-          message: `itsme® answered the sign request with HTTP ${status} and no body.`,
-          httpStatus: status,
-        },
-      );
+      throw new ItsmeSignError(kind.code === 'UNKNOWN_SESSION' ? kind.code : 'INVALID_RESPONSE', {
+        message: `itsme® answered the sign request with HTTP ${status} and no body.`,
+        httpStatus: status,
+      });
     }
     return tolerant(signResponseSchema, body, 'sign response', status);
   }
@@ -368,10 +275,13 @@ const isOk = (body: unknown): boolean => {
   return typeof status !== 'string' || status.toUpperCase() === 'OK';
 };
 
-function identificationError(status: number, body: unknown): ItsmeSignError {
-  const parsed = identificationErrorSchema.safeParse(body);
-  const reason = parsed.success ? parsed.data.statusReason : undefined;
-  return new ItsmeSignError(codeForReason(reason, status), {
+const classify = (res: RawResponse) => classifyResponse(res.status, res.headers, res.body);
+
+/** A refused identification call: the reason token names the code, else the status. */
+function identificationError(res: RawResponse): ItsmeSignError {
+  const { reason, code } = classify(res);
+  const status = res.status;
+  return new ItsmeSignError(code, {
     httpStatus: status,
     ...(reason ? { reason } : {}),
     ...(reason ? { message: `itsme® refused the identification request: ${reason} (HTTP ${status}).` } : {}),
@@ -380,6 +290,7 @@ function identificationError(status: number, body: unknown): ItsmeSignError {
 
 function dssError(status: number, dss: SignResponse): ItsmeSignError {
   const min = dss.result.min;
+  // A responder error is itsme®'s fault even where the token alone would blame the request.
   let code = codeForReason(min, status);
   if (dss.result.maj === ResultMajor.ResponderError && code === 'INVALID_REQUEST') code = 'UPSTREAM_ERROR';
   return new ItsmeSignError(code, {
@@ -392,3 +303,7 @@ function dssError(status: number, dss: SignResponse): ItsmeSignError {
 }
 
 export const createB2BClient = (options: B2BClientOptions): B2BClient => new B2BClient(options);
+
+/** `true` for a ready client (anything with the client's methods), `false` for the options to create one. */
+export const isB2BClient = (value: B2BClient | B2BClientOptions): value is B2BClient =>
+  typeof (value as Partial<B2BClient>).startIdentification === 'function';

@@ -2,12 +2,13 @@
  * The discovery document (`/.well-known/configuration`), cached with a TTL, and the checks it enables:
  * is the language supported, is the signature policy known and enabled, is the commitment type known.
  */
+import { DEFAULTS } from '../config.js';
 import { ItsmeSignError } from '../errors.js';
 import type { CommitmentType, DiscoveryDocument, SignPolicyTemplate } from '../wire/schemas.js';
 import type { B2BClient, CallContext } from './b2b-client.js';
 
 export interface DiscoveryCacheOptions {
-  /** How long a loaded document is used (ms). Default one hour. */
+  /** How long a loaded document is used (ms). Default `DEFAULTS.discoveryTtlMs`. */
   ttlMs?: number;
   now?: () => number;
 }
@@ -32,7 +33,7 @@ export class DiscoveryCache {
 
   constructor(client: Pick<B2BClient, 'getDiscovery'>, options: DiscoveryCacheOptions = {}) {
     this.#client = client;
-    this.#ttlMs = options.ttlMs ?? 3_600_000;
+    this.#ttlMs = options.ttlMs ?? DEFAULTS.discoveryTtlMs;
     this.#now = options.now ?? Date.now;
   }
 

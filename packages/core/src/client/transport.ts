@@ -6,7 +6,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createSecureContext } from 'node:tls';
 import { Agent, type Dispatcher, request } from 'undici';
+import { DEFAULTS } from '../config.js';
 import { type ErrorCode, ItsmeSignError } from '../errors.js';
+import { classifyResponse, type ResponseHeaders } from './classify.js';
 
 /** Client credentials for mutual TLS: PEM certificate + key, or a PKCS#12 bundle. */
 export type ClientCredentials =
@@ -14,11 +16,11 @@ export type ClientCredentials =
   | { pfx: Buffer; passphrase?: string };
 
 export interface RetryOptions {
-  /** Extra attempts after the first one (safe calls only). Default 2. */
+  /** Extra attempts after the first one (safe calls only). Default `DEFAULTS.retries`. */
   retries?: number;
-  /** First backoff delay (ms), doubled each attempt, with jitter. Default 200. */
+  /** First backoff delay (ms), doubled each attempt, with jitter. Default `DEFAULTS.retryBaseDelayMs`. */
   baseDelayMs?: number;
-  /** Upper bound of one delay, including a `Retry-After` (ms). Default 5000. */
+  /** Upper bound of one delay, including a `Retry-After` (ms). Default `DEFAULTS.retryMaxDelayMs`. */
   maxDelayMs?: number;
 }
 
@@ -27,7 +29,7 @@ export interface TransportOptions {
   credentials?: ClientCredentials;
   /** CA certificate(s) that the server certificate must chain to (PEM). Default: Node's bundled roots. */
   ca?: string | Buffer | Array<string | Buffer>;
-  /** Per-call timeout, connect to last byte (ms). Default 15 000. */
+  /** Per-call timeout, connect to last byte (ms). Default `DEFAULTS.timeoutMs`. */
   timeoutMs?: number;
   retry?: RetryOptions;
   /** Sent as `X-Partner-Code` when set. */
@@ -44,6 +46,7 @@ export interface CallOptions {
 
 export interface RawResponse {
   status: number;
+  headers: ResponseHeaders;
   /** Parsed JSON, or `undefined` for an empty body. */
   body: unknown;
 }
@@ -79,15 +82,6 @@ export function networkErrorCode(error: unknown, userSignal?: AbortSignal): Erro
   return 'UPSTREAM_UNAVAILABLE';
 }
 
-/** `Retry-After` (seconds or HTTP date) in ms, or undefined. */
-export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (!v) return undefined;
-  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
 export class Transport {
   readonly baseUrl: string;
   readonly #dispatcher: Dispatcher;
@@ -116,10 +110,10 @@ export class Transport {
       });
     }
     this.baseUrl = url.href.replace(/\/+$/, '');
-    this.#timeoutMs = options.timeoutMs ?? 15_000;
-    this.#retries = options.retry?.retries ?? 2;
-    this.#baseDelayMs = options.retry?.baseDelayMs ?? 200;
-    this.#maxDelayMs = options.retry?.maxDelayMs ?? 5_000;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+    this.#retries = options.retry?.retries ?? DEFAULTS.retries;
+    this.#baseDelayMs = options.retry?.baseDelayMs ?? DEFAULTS.retryBaseDelayMs;
+    this.#maxDelayMs = options.retry?.maxDelayMs ?? DEFAULTS.retryMaxDelayMs;
     this.#partnerCodeHeader = options.partnerCodeHeader;
     if (options.dispatcher) {
       this.#dispatcher = options.dispatcher;
@@ -183,17 +177,11 @@ export class Transport {
       lastRetryAfter = undefined;
       try {
         const response = await this.#once(method, path, body, options.signal);
-        if (response.status >= 500 || response.status === 429) {
-          lastRetryAfter = response.retryAfter;
-          lastError = new ItsmeSignError(
-            response.status === 429 ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_ERROR',
-            {
-              httpStatus: response.status,
-              reason: reasonOf(response.body),
-            },
-          );
-          if (attempt + 1 < attempts) continue;
-          return response;
+        // A fault worth repeating is repeated while attempts remain; the last answer goes to the caller as it is.
+        const kind = classifyResponse(response.status, response.headers, response.body);
+        if (kind.retryable && attempt + 1 < attempts) {
+          lastRetryAfter = kind.retryAfterMs;
+          continue;
         }
         return response;
       } catch (error) {
@@ -209,7 +197,7 @@ export class Transport {
     path: string,
     body: unknown,
     userSignal: AbortSignal | undefined,
-  ): Promise<RawResponse & { retryAfter?: number }> {
+  ): Promise<RawResponse> {
     // Without a caller's signal, undici's connect/headers/body timeouts bound the call (no timer per call);
     // with one, a total deadline is added so the caller's abort and the timeout both end it.
     const signal = userSignal
@@ -220,7 +208,7 @@ export class Transport {
     if (this.#partnerCodeHeader) headers['x-partner-code'] = this.#partnerCodeHeader;
     let status: number;
     let text: string;
-    let retryAfter: number | undefined;
+    let resHeaders: ResponseHeaders;
     try {
       const res = await request(`${this.baseUrl}${path}`, {
         method,
@@ -232,17 +220,17 @@ export class Transport {
         bodyTimeout: this.#timeoutMs,
       });
       status = res.statusCode;
-      retryAfter = parseRetryAfter(res.headers['retry-after']);
+      resHeaders = res.headers;
       text = await res.body.text();
     } catch (cause) {
       const code = networkErrorCode(cause, userSignal);
       throw new ItsmeSignError(code, { cause: sanitizeCause(cause) });
     }
-    if (text.trim() === '') return { status, body: undefined, retryAfter };
+    if (text.trim() === '') return { status, headers: resHeaders, body: undefined };
     try {
-      return { status, body: JSON.parse(text), retryAfter };
+      return { status, headers: resHeaders, body: JSON.parse(text) };
     } catch (cause) {
-      if (status >= 500) return { status, body: undefined, retryAfter };
+      if (status >= 500) return { status, headers: resHeaders, body: undefined };
       throw new ItsmeSignError('INVALID_RESPONSE', {
         message: `itsme® answered ${path} with a body that is not JSON (HTTP ${status}).`,
         httpStatus: status,
@@ -255,12 +243,6 @@ export class Transport {
     if (this.#ownsDispatcher) await this.#dispatcher.close();
   }
 }
-
-const reasonOf = (body: unknown): string | undefined => {
-  const b = body as { statusReason?: unknown; result?: { min?: unknown } } | undefined;
-  const r = b?.statusReason ?? b?.result?.min;
-  return typeof r === 'string' ? r : undefined;
-};
 
 /** Keeps only the name, code and message of a network error (never options that may hold keys). */
 function sanitizeCause(cause: unknown): Error {

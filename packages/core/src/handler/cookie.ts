@@ -3,12 +3,13 @@
  * configured secrets verifies it (rotation: add the new secret first, drop the old one later).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { DEFAULTS } from '../config.js';
 import { ItsmeSignError } from '../errors.js';
 
 export interface CookieOptions {
   /** Secrets of at least 32 characters; the first one signs, all of them verify. */
   secrets: readonly string[];
-  /** Default `itsme_sign`. */
+  /** Default `DEFAULTS.cookieName` (`itsme_sign`). */
   name?: string;
   /** `'auto'` (default): Secure except on localhost/127.0.0.1. */
   secure?: boolean | 'auto';
@@ -34,7 +35,7 @@ export class SessionCookie {
         field: 'cookie.secrets',
       });
     }
-    this.name = options.name ?? 'itsme_sign';
+    this.name = options.name ?? DEFAULTS.cookieName;
     if (!/^[A-Za-z0-9_-]+$/.test(this.name)) {
       throw new ItsmeSignError('INVALID_CONFIG', {
         message: 'cookie.name is not a valid cookie name.',

@@ -2,22 +2,18 @@
  * The web handler: Web `Request` in, Web `Response` out. The only HTTP logic of the project — the Express
  * and NestJS adapters mount it. Routes (relative to `basePath`) are listed in `../contract/index.ts`.
  */
-import {
-  MAX_WAIT_SECONDS,
-  ROUTES,
-  type SessionView,
-  type SignatureResult,
-  startSessionBodySchema,
-} from '../contract/index.js';
+import { DEFAULTS } from '../config.js';
+import { MAX_WAIT_SECONDS, ROUTES, type SessionView, startSessionBodySchema } from '../contract/index.js';
 import { type ErrorCode, ItsmeSignError, isItsmeSignError } from '../errors.js';
-import { type OrchestratorOptions, SigningOrchestrator } from '../session/orchestrator.js';
+import type { SigningOrchestrator } from '../session/orchestrator.js';
 import { isFinalStatus, type SigningSession } from '../session/state.js';
 import { type CookieOptions, SessionCookie } from './cookie.js';
-import { toSessionView } from './view.js';
+import { toSessionView, toSignatureResult } from './view.js';
 
 export type HandlerAction = 'start' | 'read' | 'callback' | 'result' | 'cancel';
 
-export interface ItsmeSignHandlerOptions extends OrchestratorOptions {
+/** What the web handler itself needs (the orchestrator's settings are the orchestrator's). */
+export interface HandlerSettings {
   /** Where the routes are mounted, e.g. `/api/itsme`. Default `''`. */
   basePath?: string;
   /** The app page hosting the status component; the callback redirects the browser there. */
@@ -33,12 +29,15 @@ export interface ItsmeSignHandlerOptions extends OrchestratorOptions {
     request: Request,
     action: HandlerAction,
   ) => Promise<string | undefined | false> | string | undefined | false;
-  /** Longest long poll (s). Default and maximum 30. */
+  /** Longest long poll (s). Default `DEFAULTS.maxWaitSeconds`, which is also the maximum. */
   maxWaitSeconds?: number;
   /** Called with every unexpected (non-`ItsmeSignError`) failure, for logging. */
   onError?: (error: unknown, request: Request) => void;
-  /** A ready orchestrator (shared with server code); the orchestrator options above are then ignored. */
-  orchestrator?: SigningOrchestrator;
+}
+
+/** The handler around a ready orchestrator (shared with server code). */
+export interface WebHandlerOptions extends HandlerSettings {
+  orchestrator: SigningOrchestrator;
 }
 
 export interface HandleOptions {
@@ -56,6 +55,7 @@ export interface ItsmeSignHandler {
    * making `request`, so the routes and the status component can follow it.
    */
   sessionCookie(session: SigningSession, request: Request): string;
+  /** Closes what the handler was created with, if it owns it (`createItsmeSignHandler` with options). */
   close(): Promise<void>;
 }
 
@@ -79,9 +79,12 @@ async function readLimited(request: Request, max: number): Promise<string> {
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
-const MAX_BODY_BYTES = 16 * 1024;
 
-export function createItsmeSignHandler(options: ItsmeSignHandlerOptions): ItsmeSignHandler {
+/**
+ * The web handler around a ready orchestrator. Its `close()` closes nothing: the orchestrator, its client and
+ * its store belong to whoever created them (`createItsmeSign`, or the app).
+ */
+export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   if (basePath && !basePath.startsWith('/')) {
     throw new ItsmeSignError('INVALID_CONFIG', {
@@ -96,12 +99,12 @@ export function createItsmeSignHandler(options: ItsmeSignHandlerOptions): ItsmeS
     });
   }
   const cookie = new SessionCookie(options.cookie, basePath || '/');
-  const orchestrator = options.orchestrator ?? new SigningOrchestrator(options);
-  const ownsOrchestrator = !options.orchestrator;
-  const maxWait = Math.min(options.maxWaitSeconds ?? MAX_WAIT_SECONDS, MAX_WAIT_SECONDS);
+  const orchestrator = options.orchestrator;
+  const maxWait = Math.min(options.maxWaitSeconds ?? DEFAULTS.maxWaitSeconds, MAX_WAIT_SECONDS);
   const allowedOrigins = new Set((options.allowedOrigins ?? []).map((o) => new URL(o).origin));
   const resultUrl = `${basePath}${ROUTES.result}`;
-  const cookieMaxAge = (s: SigningSession) => Math.ceil((s.expiresAt - Date.now()) / 1000) + 3600;
+  // The cookie lives as long as the store keeps the session (on the orchestrator's clock).
+  const cookieMaxAge = (s: SigningSession) => Math.ceil(orchestrator.retentionMs(s) / 1000);
 
   const json = (body: unknown, status = 200, headers: Record<string, string> = {}) => {
     const text = JSON.stringify(body);
@@ -160,8 +163,8 @@ export function createItsmeSignHandler(options: ItsmeSignHandlerOptions): ItsmeS
     const type = request.headers.get('content-type') ?? '';
     if (!/^application\/json\b/i.test(type)) fail('INVALID_REQUEST', 'The body must be application/json.');
     const length = Number(request.headers.get('content-length') ?? 0);
-    if (length > MAX_BODY_BYTES) fail('INVALID_REQUEST', 'The body is too large.');
-    const text = await readLimited(request, MAX_BODY_BYTES);
+    if (length > DEFAULTS.maxBodyBytes) fail('INVALID_REQUEST', 'The body is too large.');
+    const text = await readLimited(request, DEFAULTS.maxBodyBytes);
     try {
       return JSON.parse(text);
     } catch {
@@ -250,15 +253,7 @@ export function createItsmeSignHandler(options: ItsmeSignHandlerOptions): ItsmeS
   async function result(request: Request): Promise<Response> {
     const session = await ownSession(request, 'result');
     if (session.status !== 'signed') return fail('NOT_SIGNED_YET');
-    if (session.subject.mode === 'hash') {
-      const body: SignatureResult = {
-        signatureValue: session.signed.signatureValue,
-        digest: session.signing.digest,
-        certificate: session.signer.certificate,
-        certificateChain: session.signer.certificateChain,
-      };
-      return json(body);
-    }
+    if (session.subject.mode === 'hash') return json(toSignatureResult(session));
     const doc = await orchestrator.signedDocument(session);
     const filename = doc.name.replace(/["\\\r\n]/g, '_');
     return new Response(doc.bytes as Uint8Array<ArrayBuffer>, {
@@ -318,8 +313,6 @@ export function createItsmeSignHandler(options: ItsmeSignHandlerOptions): ItsmeS
         return errorResponse(error, request);
       }
     },
-    async close() {
-      if (ownsOrchestrator) await orchestrator.close();
-    },
+    async close() {},
   };
 }

@@ -1,7 +1,7 @@
 /** Turns a session (server state) into the `SessionView` a browser sees. */
 import { X509Certificate } from 'node:crypto';
-import type { NextAction, SessionView, SigningStep } from '../contract/index.js';
-import type { SigningSession } from '../session/state.js';
+import type { NextAction, SessionView, SignatureResult, SigningStep } from '../contract/index.js';
+import type { SignedSession, SigningSession } from '../session/state.js';
 
 /** Signer names by certificate: views are built on every poll, certificates are parsed once. */
 const names = new Map<string, string | undefined>();
@@ -85,3 +85,11 @@ export function toSessionView(session: SigningSession, resultUrl: string): Sessi
 
 const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
   (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+
+/** What a signed hash-mode session hands back: the value, the digest it signs and the signer's certificates. */
+export const toSignatureResult = (session: SignedSession): SignatureResult => ({
+  signatureValue: session.signed.signatureValue,
+  digest: session.signing.digest,
+  certificate: session.signer.certificate,
+  certificateChain: session.signer.certificateChain,
+});

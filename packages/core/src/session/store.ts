@@ -3,6 +3,7 @@
  * tabs can never overwrite each other's change. The in-memory store is the default for a single process;
  * `@itsme-sign/redis` implements the same interface for several instances.
  */
+import { DEFAULTS } from '../config.js';
 import type { SigningSession } from './state.js';
 
 export interface SessionStore {
@@ -77,7 +78,7 @@ interface Entry {
 export interface MemorySessionStoreOptions {
   /** Clock in ms (tests). */
   now?: () => number;
-  /** How often expired entries are swept (ms). Default 60 s. */
+  /** How often expired entries are swept (ms). Default `DEFAULTS.sweepIntervalMs`. */
   sweepIntervalMs?: number;
 }
 
@@ -95,7 +96,7 @@ export class MemorySessionStore implements SessionStore {
 
   constructor(options: MemorySessionStoreOptions = {}) {
     this.#now = options.now ?? Date.now;
-    this.#sweeper = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 60_000);
+    this.#sweeper = setInterval(() => this.sweep(), options.sweepIntervalMs ?? DEFAULTS.sweepIntervalMs);
     this.#sweeper.unref();
   }
 

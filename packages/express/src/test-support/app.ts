@@ -1,6 +1,6 @@
 /** An Express app with the itsme® Sign middleware, wired to a running sandbox, on a free port. */
 import type { AddressInfo } from 'node:net';
-import type { ItsmeSignHandlerOptions, SessionStore } from '@itsme-sign/core';
+import type { ItsmeSignConfig, ItsmeSignHandlerOptions, SigningOrchestrator } from '@itsme-sign/core';
 import type { Sandbox } from '@itsme-sign/sandbox';
 import express from 'express';
 import { type ItsmeSignMiddleware, itsmeSign } from '../index.js';
@@ -18,8 +18,6 @@ export interface TestApp {
 export function itsmeOptionsFor(app: TestApp): ItsmeSignHandlerOptions {
   return {
     orchestrator: app.middleware.handler.orchestrator,
-    redirectUrl: `${app.url}${BASE}/callback`,
-    client: { baseUrl: 'https://unused.example', partnerCode: 'x', serviceCode: 'y' },
     statusPageUrl: '/sign/status',
     cookie: { secrets: [COOKIE_SECRET] },
   };
@@ -31,7 +29,7 @@ export function itsmeOptionsFor(app: TestApp): ItsmeSignHandlerOptions {
  */
 export async function startApp(
   sandbox: Sandbox,
-  extra: Partial<ItsmeSignHandlerOptions> & { store?: SessionStore; redirectOrigin?: string } = {},
+  extra: Partial<ItsmeSignConfig> & { orchestrator?: SigningOrchestrator; redirectOrigin?: string } = {},
 ): Promise<TestApp> {
   const app = express();
   const server = app.listen(0, '127.0.0.1');
@@ -39,15 +37,18 @@ export async function startApp(
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const redirectUrl = `${extra.redirectOrigin ?? url}${BASE}/callback`;
   sandbox.addRedirectUrl(redirectUrl);
-  const middleware = itsmeSign({
+  const { redirectOrigin: _, orchestrator, ...config } = extra;
+  const handlerSettings = {
     basePath: BASE,
-    client: sandbox.clientOptions(),
-    redirectUrl,
     statusPageUrl: '/sign/status',
     cookie: { secrets: [COOKIE_SECRET] },
-    pollIntervalMs: 200,
-    ...extra,
-  });
+  };
+  // A ready orchestrator comes with the handler's settings only; otherwise the whole configuration.
+  const middleware = itsmeSign(
+    orchestrator
+      ? ({ ...handlerSettings, ...config, orchestrator } as ItsmeSignHandlerOptions)
+      : { ...handlerSettings, client: sandbox.clientOptions(), redirectUrl, pollIntervalMs: 200, ...config },
+  );
   app.use(BASE, middleware);
   app.get('/sign/status', (_req, res) => {
     res.type('text/plain').send('status page');

@@ -1,0 +1,59 @@
+/**
+ * Every default of the SDK, documented once and read everywhere. An option left out takes its value here;
+ * nothing else in the code writes a default down. Frozen: a default never changes at run time.
+ */
+import { MAX_WAIT_SECONDS } from './contract/constants.js';
+import { GENERIC_QUALIFIED_POLICY, type Language } from './wire/constants.js';
+
+export const DEFAULTS = Object.freeze({
+  // ---- sessions (orchestrator) -------------------------------------------------------------------------
+  /** Language of a session when the browser names none. */
+  lang: 'EN' as Language,
+  /** Signature policy reference sent with every sign request: the generic qualified policy. */
+  signPolicyRef: GENERIC_QUALIFIED_POLICY,
+  /** How long a session may take from start to signature (ms): 15 minutes. */
+  sessionTtlMs: 15 * 60_000,
+  /**
+   * How long a finished session is kept to show its result (ms): 1 hour. The store keeps a session (and the
+   * browser its cookie) until `expiresAt + finishedTtlMs`, both on the orchestrator's clock.
+   */
+  finishedTtlMs: 60 * 60_000,
+  /** Minimum interval between two upstream status calls of one session, across instances (ms). */
+  pollIntervalMs: 1_000,
+  /** Check language, policy and commitment type against the discovery document. */
+  useDiscovery: true,
+  /** How long the discovery document is cached (ms): 1 hour. */
+  discoveryTtlMs: 60 * 60_000,
+  /** Verify a hash-mode signature value against the signer's certificate before accepting it. */
+  verifySignatures: true,
+  /** How many times a compare-and-set is retried after a concurrent change before SESSION_CONFLICT. */
+  casAttempts: 5,
+  /** Shortest lease that guards a sign start (ms); it otherwise lasts as long as the session. */
+  signStartLeaseMs: 60_000,
+  /** Shortest time a live session is kept in the store (ms). */
+  minStoreTtlMs: 1_000,
+
+  // ---- B2B client (transport) --------------------------------------------------------------------------
+  /** Per-call timeout of a B2B call, connect to last byte (ms). */
+  timeoutMs: 15_000,
+  /** Extra attempts after the first one, for calls that are safe to repeat (status calls, discovery). */
+  retries: 2,
+  /** First backoff delay before a retry (ms), doubled each attempt, with jitter. */
+  retryBaseDelayMs: 200,
+  /** Upper bound of one retry delay, a `Retry-After` included (ms). */
+  retryMaxDelayMs: 5_000,
+
+  // ---- web handler -------------------------------------------------------------------------------------
+  /** Longest long poll of `GET {mount}/session?wait=` (s); also the most a handler may be configured with. */
+  maxWaitSeconds: MAX_WAIT_SECONDS,
+  /** Largest request body the handler reads (bytes). */
+  maxBodyBytes: 16 * 1024,
+  /** Name of the session cookie. */
+  cookieName: 'itsme_sign',
+
+  // ---- in-memory store ---------------------------------------------------------------------------------
+  /** How often the in-memory store sweeps expired entries (ms). */
+  sweepIntervalMs: 60_000,
+});
+
+export type Defaults = typeof DEFAULTS;

@@ -1,0 +1,81 @@
+/**
+ * The orchestrator's settings: what an app may set, and the same with every default filled in from
+ * `DEFAULTS` (frozen once, at construction).
+ */
+import { DEFAULTS } from '../config.js';
+import { ItsmeSignError } from '../errors.js';
+import type { Language } from '../wire/constants.js';
+import type { DocumentHooks } from './document-mode.js';
+import type { OrchestratorEvent } from './telemetry.js';
+
+/** How the orchestrator behaves; every default is in `DEFAULTS`. */
+export interface OrchestratorSettings {
+  /** The redirect URL registered at itsme® for this service (the handler's callback route). */
+  redirectUrl: string;
+  /** Signature policy reference (discovery `ref`/`oid`). Default `DEFAULTS.signPolicyRef`. */
+  signPolicyRef?: string;
+  commitmentTypeRef?: string;
+  /** Document mode. Without it only hash mode is available. */
+  documents?: DocumentHooks;
+  /** Default `DEFAULTS.lang`. */
+  defaultLang?: Language;
+  /** Default `DEFAULTS.sessionTtlMs`. */
+  sessionTtlMs?: number;
+  /** Default `DEFAULTS.finishedTtlMs`. */
+  finishedTtlMs?: number;
+  /** Default `DEFAULTS.pollIntervalMs`. */
+  pollIntervalMs?: number;
+  /** Default `DEFAULTS.useDiscovery`. */
+  useDiscovery?: boolean;
+  /** Default `DEFAULTS.discoveryTtlMs`. */
+  discoveryTtlMs?: number;
+  /** Default `DEFAULTS.verifySignatures`. */
+  verifySignatures?: boolean;
+  onEvent?: (event: OrchestratorEvent) => void;
+  /** Clock (ms), for tests. */
+  now?: () => number;
+}
+
+/** The names of every orchestrator setting (a handler given a ready orchestrator refuses them). */
+export const ORCHESTRATOR_SETTING_KEYS = [
+  'redirectUrl',
+  'signPolicyRef',
+  'commitmentTypeRef',
+  'documents',
+  'defaultLang',
+  'sessionTtlMs',
+  'finishedTtlMs',
+  'pollIntervalMs',
+  'useDiscovery',
+  'discoveryTtlMs',
+  'verifySignatures',
+  'onEvent',
+  'now',
+] as const satisfies readonly (keyof OrchestratorSettings)[];
+
+export type ResolvedSettings = Readonly<
+  Required<Omit<OrchestratorSettings, 'commitmentTypeRef' | 'documents' | 'onEvent'>> &
+    Pick<OrchestratorSettings, 'commitmentTypeRef'>
+>;
+
+export function resolveSettings(s: OrchestratorSettings): ResolvedSettings {
+  if (!s.redirectUrl || !URL.canParse(s.redirectUrl)) {
+    throw new ItsmeSignError('INVALID_CONFIG', {
+      message: 'redirectUrl must be an absolute URL.',
+      field: 'redirectUrl',
+    });
+  }
+  return Object.freeze({
+    redirectUrl: s.redirectUrl,
+    signPolicyRef: s.signPolicyRef ?? DEFAULTS.signPolicyRef,
+    commitmentTypeRef: s.commitmentTypeRef,
+    defaultLang: s.defaultLang ?? DEFAULTS.lang,
+    sessionTtlMs: s.sessionTtlMs ?? DEFAULTS.sessionTtlMs,
+    finishedTtlMs: s.finishedTtlMs ?? DEFAULTS.finishedTtlMs,
+    pollIntervalMs: s.pollIntervalMs ?? DEFAULTS.pollIntervalMs,
+    useDiscovery: s.useDiscovery ?? DEFAULTS.useDiscovery,
+    discoveryTtlMs: s.discoveryTtlMs || DEFAULTS.discoveryTtlMs,
+    verifySignatures: s.verifySignatures ?? DEFAULTS.verifySignatures,
+    now: s.now ?? Date.now,
+  });
+}
