@@ -3,10 +3,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Sandbox, startSandbox } from '@itsme-sign/sandbox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlowBrowser, signThroughApp } from '../../../test-support/web-flow.js';
-import { type ItsmeSignPlugin, itsmeSign } from './index.js';
+import { getFastifyRequest, type ItsmeSignHandlerOptions, type ItsmeSignPlugin, itsmeSign } from './index.js';
 
 const BASE = '/api/itsme';
 const COOKIE_SECRET = 'fastify-test-secret-0123456789-abcdefgh';
@@ -31,7 +31,10 @@ async function reservePort(): Promise<number> {
 }
 
 /** A Fastify app with its own JSON route and a status page; `mount` registers the plugin. */
-async function startApp(mount: (app: FastifyInstance, plugin: ItsmeSignPlugin) => PromiseLike<unknown>) {
+async function startApp(
+  mount: (app: FastifyInstance, plugin: ItsmeSignPlugin) => PromiseLike<unknown>,
+  extra: Partial<ItsmeSignHandlerOptions> = {},
+) {
   const origin = `http://127.0.0.1:${await reservePort()}`;
   sandbox.addRedirectUrl(`${origin}${BASE}/callback`);
   const plugin = itsmeSign({
@@ -41,8 +44,14 @@ async function startApp(mount: (app: FastifyInstance, plugin: ItsmeSignPlugin) =
     client: sandbox.clientOptions(),
     cookie: { secrets: [COOKIE_SECRET] },
     pollIntervalMs: 200,
-  });
+    ...extra,
+  } as ItsmeSignHandlerOptions);
   const app = Fastify();
+  // Stands for the app's auth hook: puts the user on the Fastify request.
+  app.decorateRequest('user', undefined);
+  app.addHook('onRequest', async (request) => {
+    (request as { user?: unknown }).user = request.headers['x-test-user'];
+  });
   apps.push(app);
   app.post('/api/echo', async (request) => ({ echoed: request.body }));
   app.get('/sign/status', async () => 'status page');
@@ -77,16 +86,32 @@ describe('Fastify 5 plugin against the sandbox', () => {
     expect(plugin.handler.basePath).toBe(BASE);
   });
 
-  it('under a registration prefix: cancel works, and the handler closes with the app', async () => {
-    const { app, origin, plugin } = await startApp((app, plugin) =>
-      app.register(async (scope) => scope.register(plugin), { prefix: '/api' }),
+  it('under a registration prefix: authorize sees the Fastify request, cancel works, closes with the app', async () => {
+    const { app, origin, plugin } = await startApp(
+      (app, plugin) => app.register(async (scope) => scope.register(plugin), { prefix: '/api' }),
+      {
+        authorize: (request) => getFastifyRequest<FastifyRequest & { user?: string }>(request)?.user ?? false,
+      },
     );
     const browser = new FlowBrowser(origin);
-    const started = await browser.post(`${BASE}/sessions`, { digest: 'a'.repeat(64) });
+    expect((await browser.post(`${BASE}/sessions`, { digest: 'a'.repeat(64) })).status).toBe(403);
+    const started = await browser.json(`${BASE}/sessions`, {
+      method: 'POST',
+      body: JSON.stringify({ digest: 'a'.repeat(64) }),
+      headers: { 'content-type': 'application/json', 'x-test-user': 'alice' },
+    });
     expect(started.status).toBe(201);
-    const cancelled = await browser.json(`${BASE}/session`, { method: 'DELETE' });
+    const other = await browser.json(`${BASE}/session`, { headers: { 'x-test-user': 'bob' } });
+    expect(other.status).toBe(404);
+    const cancelled = await browser.json(`${BASE}/session`, {
+      method: 'DELETE',
+      headers: { 'x-test-user': 'alice' },
+    });
     expect(cancelled.body).toMatchObject({ status: 'cancelled' });
-    const head = await browser.fetch(`${BASE}/session`, { method: 'HEAD' });
+    const head = await browser.fetch(`${BASE}/session`, {
+      method: 'HEAD',
+      headers: { 'x-test-user': 'alice' },
+    });
     expect(head.status).toBe(200);
     await app.close();
     // Closed with the app: its B2B client makes no new call.

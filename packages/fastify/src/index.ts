@@ -12,7 +12,19 @@ import {
   ROUTES,
   toWebRequest,
 } from '@itsme-sign/core';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+const fastifyRequests = new WeakMap<Request, FastifyRequest>();
+
+/**
+ * The Fastify request behind a Web `Request` the plugin's routes handed to a hook (e.g. `authorize`), to read
+ * what the app's hooks put on it (`request.user`, `request.session`).
+ */
+export function getFastifyRequest<T extends FastifyRequest = FastifyRequest>(
+  request: Request,
+): T | undefined {
+  return fastifyRequests.get(request) as T | undefined;
+}
 
 export type ItsmeSignPlugin = ((fastify: FastifyInstance) => Promise<void>) & {
   /** The core handler (its `orchestrator` drives sessions from server code). */
@@ -59,10 +71,10 @@ export function itsmeSign(options: ItsmeSignHandlerOptions | ItsmeSignHandler): 
         handler: async (request, reply) => {
           const raw = request.raw as NodeRequestLike;
           raw.protocol ??= request.protocol; // honours Fastify's trustProxy, like Express's req.protocol
+          const web = toWebRequest(raw, reply.raw);
+          fastifyRequests.set(web, request);
           // Every route registered here is one of core's: it always answers (405 for another method).
-          return (
-            (await handler.handle(toWebRequest(raw, reply.raw), { path: route })) ?? reply.callNotFound()
-          );
+          return (await handler.handle(web, { path: route })) ?? reply.callNotFound();
         },
       });
     }
