@@ -17,5 +17,6 @@ export const sourceAliases = [
   { find: /^@itsme-sign\/ades$/, replacement: `${root}packages/ades/src/index.ts` },
   { find: /^@itsme-sign\/redis$/, replacement: `${root}packages/redis/src/index.ts` },
   { find: /^@itsme-sign\/express$/, replacement: `${root}packages/express/src/index.ts` },
+  { find: /^@itsme-sign\/fastify$/, replacement: `${root}packages/fastify/src/index.ts` },
   { find: /^@itsme-sign\/nestjs$/, replacement: `${root}packages/nestjs/src/index.ts` },
 ];
