@@ -5,6 +5,7 @@
  * (Fastify, Nest on Fastify, Hono, Next.js) so each of them proves the same thing.
  */
 import { createHash, verify, X509Certificate } from 'node:crypto';
+import { createServer } from 'node:net';
 import { expect } from 'vitest';
 
 /** What the flow needs of the sandbox (structurally `Sandbox` from `@itsme-sign/sandbox`). */
@@ -13,6 +14,36 @@ export interface FlowSandbox {
   control: {
     identify(input: { url: string }): Promise<{ redirectUrl: string }>;
     sign(input: { url: string }): Promise<{ redirectUrl: string }>;
+  };
+}
+
+/** Binds port 0, reads the port the OS gave, releases it: for apps that must know their URL before they listen. */
+export async function reservePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** What `sandboxEnv` reads of the sandbox (structurally `Sandbox` from `@itsme-sign/sandbox`). */
+export interface EnvSandbox {
+  b2bUrl: string;
+  partner: { partnerCode: string; serviceCode: string };
+  credentials: { clientCertPem: string; clientKeyPem: string; caCertPem: string };
+}
+
+/** The environment variables an app (and `itsme-sign doctor`) reads, pointing at a running sandbox. */
+export function sandboxEnv(sandbox: EnvSandbox, redirectUrl: string) {
+  return {
+    ITSME_B2B_URL: sandbox.b2bUrl,
+    ITSME_PARTNER_CODE: sandbox.partner.partnerCode,
+    ITSME_SERVICE_CODE: sandbox.partner.serviceCode,
+    ITSME_CLIENT_CERT: sandbox.credentials.clientCertPem,
+    ITSME_CLIENT_KEY: sandbox.credentials.clientKeyPem,
+    ITSME_CA: sandbox.credentials.caCertPem,
+    ITSME_REDIRECT_URL: redirectUrl,
+    ITSME_COOKIE_SECRET: 'runtime-test-secret-0123456789-abcdefgh',
   };
 }
 

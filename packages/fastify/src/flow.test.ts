@@ -1,11 +1,10 @@
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Sandbox, startSandbox } from '@itsme-sign/sandbox';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlowBrowser, signThroughApp } from '../../../test-support/web-flow.js';
+import { FlowBrowser, reservePort, signThroughApp } from '../../../test-support/web-flow.js';
 import { getFastifyRequest, type ItsmeSignHandlerOptions, type ItsmeSignPlugin, itsmeSign } from './index.js';
 
 const BASE = '/api/itsme';
@@ -21,20 +20,12 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-/** A free port: Fastify registers its routes before it listens, and the callback URL needs the port. */
-async function reservePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /** A Fastify app with its own JSON route and a status page; `mount` registers the plugin. */
 async function startApp(
   mount: (app: FastifyInstance, plugin: ItsmeSignPlugin) => PromiseLike<unknown>,
   extra: Partial<ItsmeSignHandlerOptions> = {},
 ) {
+  // Fastify registers its routes before it listens, and the callback URL needs the port.
   const origin = `http://127.0.0.1:${await reservePort()}`;
   sandbox.addRedirectUrl(`${origin}${BASE}/callback`);
   const plugin = itsmeSign({

@@ -1,33 +1,17 @@
 /** Module options wired to a running sandbox, and a free port to listen on (known before the app boots). */
-import { createServer } from 'node:net';
 import type { Sandbox } from '@itsme-sign/sandbox';
+import { sandboxEnv } from '../../../../test-support/web-flow.js';
 import type { ItsmeSignModuleOptions } from '../index.js';
 
 export const BASE = '/api/itsme';
 export const COOKIE_SECRET = 'nest-test-secret-0123456789-abcdefghijkl';
 
-/** Binds port 0, reads the port the OS gave, releases it: the app listens there next. */
-export async function reservePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { reservePort } from '../../../../test-support/web-flow.js';
 
 /** Flat values as an app would keep them in its configuration (env vars, config files). */
 export function sandboxConfig(sandbox: Sandbox, port: number) {
   const origin = `http://127.0.0.1:${port}`;
-  return {
-    ITSME_B2B_URL: sandbox.b2bUrl,
-    ITSME_PARTNER_CODE: sandbox.partner.partnerCode,
-    ITSME_SERVICE_CODE: sandbox.partner.serviceCode,
-    ITSME_CLIENT_CERT: sandbox.credentials.clientCertPem,
-    ITSME_CLIENT_KEY: sandbox.credentials.clientKeyPem,
-    ITSME_CA: sandbox.credentials.caCertPem,
-    ITSME_REDIRECT_URL: `${origin}${BASE}/callback`,
-    ITSME_COOKIE_SECRET: COOKIE_SECRET,
-  };
+  return { ...sandboxEnv(sandbox, `${origin}${BASE}/callback`), ITSME_COOKIE_SECRET: COOKIE_SECRET };
 }
 
 /** The module options built from `sandboxConfig` values. */
