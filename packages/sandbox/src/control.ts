@@ -3,6 +3,8 @@
  * (in-process) and `POST/GET {frontUrl}/control/*` (JSON over HTTP).
  */
 import type { Fault, FaultEndpoint } from './options.js';
+import type { RevocationService, RevokedCertificate, RevokeRequest } from './revocation/service.js';
+import type { Revocation } from './revocation/store.js';
 import { type SandboxStats, SimulationError, type Simulator, type UserAction } from './simulator.js';
 
 export interface IdentifyControl {
@@ -36,6 +38,14 @@ export interface SandboxControl {
   stats(): SandboxStats;
   setFault(endpoint: FaultEndpoint, fault: Fault | null): void;
   addRedirectUrl(url: string, partnerCode?: string): void;
+  /**
+   * Revokes a certificate: a user's (`userCode` or `phone`), the TSA's (`certificate: 'tsa'`), the qualified CA's, or
+   * any the sandbox CAs issued (`serial`), with an RFC 5280 `reason` and a `time` (default now). From then on the
+   * CA's OCSP responder says `revoked` and its CRL lists it. Persisted in the data directory.
+   */
+  revoke(r: RevokeRequest): Promise<RevokedCertificate>;
+  /** Every revocation of both CAs. */
+  revocations(): Promise<Revocation[]>;
 }
 
 export const DEFAULT_PHONE = '+32470000001';
@@ -50,7 +60,7 @@ function tokenOf(url: string): string {
 
 const USER_ACTIONS = ['approve', 'reject', 'expire'];
 
-export function createControl(sim: Simulator): SandboxControl {
+export function createControl(sim: Simulator, revocation: RevocationService): SandboxControl {
   return {
     async identify({ url, phone = DEFAULT_PHONE, action = 'approve' }) {
       if (!USER_ACTIONS.includes(action))
@@ -84,5 +94,7 @@ export function createControl(sim: Simulator): SandboxControl {
     stats: () => sim.stats(),
     setFault: (endpoint, fault) => sim.faults.set(endpoint, fault),
     addRedirectUrl: (url, partnerCode) => sim.partners.addRedirectUrl(url, partnerCode),
+    revoke: (r) => revocation.revoke(r),
+    revocations: () => revocation.store.list(),
   };
 }

@@ -1,4 +1,8 @@
-/** Fault injection per B2B endpoint (latency, HTTP status, malformed JSON, connection reset, no answer). */
+/**
+ * Fault injection per endpoint (latency, HTTP status, malformed body, connection reset, no answer; for OCSP and CRL
+ * also unknown status, stale and untrusted data).
+ */
+import type { IncomingMessage } from 'node:http';
 import { FAULT_ENDPOINTS, type Fault, type FaultConfig, type FaultEndpoint } from './options.js';
 
 export function isFaultEndpoint(v: unknown): v is FaultEndpoint {
@@ -28,9 +32,46 @@ export function parseFault(v: unknown): Fault | null {
     case 'malformed':
     case 'reset':
     case 'hang':
+    case 'unknown':
+    case 'stale':
+    case 'untrusted':
       return { kind: f.kind, ...extra };
     default:
-      throw new Error('kind must be latency, status, malformed, reset or hang');
+      throw new Error('kind must be latency, status, malformed, reset, hang, unknown, stale or untrusted');
+  }
+}
+
+/** Faults that change the revocation data itself, and where each applies. */
+const DATA_FAULTS: Partial<Record<FaultEndpoint, readonly string[]>> = {
+  ocsp: ['unknown', 'stale', 'untrusted'],
+  crl: ['stale', 'untrusted'],
+};
+export type DataFault = Extract<Fault, { kind: 'unknown' | 'stale' | 'untrusted' }>;
+export function isDataFault(f: Fault | undefined): f is DataFault {
+  return f?.kind === 'unknown' || f?.kind === 'stale' || f?.kind === 'untrusted';
+}
+
+/**
+ * The faults every endpoint applies the same way: `latency` waits (then answers normally: false), `reset` destroys
+ * the connection and `hang` never answers (handled: true). Others are the endpoint's to apply (undefined).
+ */
+export async function applyTransportFault(fault: Fault, req: IncomingMessage): Promise<boolean | undefined> {
+  switch (fault.kind) {
+    case 'latency':
+      await new Promise((r) => setTimeout(r, fault.ms));
+      return false;
+    case 'reset':
+      // A TCP RST where the socket supports it (plain TCP); a TLS socket is destroyed without close_notify.
+      try {
+        req.socket.resetAndDestroy();
+      } catch {
+        req.socket.destroy();
+      }
+      return true;
+    case 'hang':
+      return true; // never answer; close() ends the connection
+    default:
+      return undefined;
   }
 }
 
@@ -45,8 +86,15 @@ export class FaultTable {
 
   set(endpoint: FaultEndpoint, fault: Fault | null): void {
     if (!isFaultEndpoint(endpoint)) throw new Error(`unknown endpoint ${String(endpoint)}`);
-    if (fault === null) this.faults.delete(endpoint);
-    else this.faults.set(endpoint, { ...parseFault(fault) } as Fault);
+    const parsed = parseFault(fault);
+    if (parsed === null) return void this.faults.delete(endpoint);
+    const allowed = DATA_FAULTS[endpoint];
+    if (isDataFault(parsed) && !allowed?.includes(parsed.kind)) {
+      throw new Error(
+        `${parsed.kind} applies to ${Object.keys(DATA_FAULTS).join(' and ')} only (unknown: ocsp only)`,
+      );
+    }
+    this.faults.set(endpoint, parsed);
   }
 
   /** The fault to apply to this call (consuming one of its `times`), if any. */

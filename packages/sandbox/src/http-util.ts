@@ -33,7 +33,7 @@ export function send(
   const headers: Record<string, string | number> = { 'cache-control': 'no-store' };
   if (body !== undefined) {
     headers['content-type'] =
-      contentType.includes('charset') || contentType.startsWith('application/timestamp')
+      contentType.includes('charset') || /^application\/(timestamp|ocsp|pkix)/.test(contentType)
         ? contentType
         : `${contentType}; charset=utf-8`;
     headers['content-length'] = Buffer.byteLength(body);

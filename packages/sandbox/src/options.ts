@@ -14,23 +14,32 @@ export interface PartnerConfig {
   clientCertificate?: string;
 }
 
-/** The B2B endpoints a fault can be attached to. */
+/** The endpoints a fault can be attached to: the B2B API's, and the CAs' OCSP responders and CRLs (both CAs). */
 export const FAULT_ENDPOINTS = [
   'identification',
   'identificationStatus',
   'sign',
   'signStatus',
   'discovery',
+  'ocsp',
+  'crl',
 ] as const;
 export type FaultEndpoint = (typeof FAULT_ENDPOINTS)[number];
 
-/** A fault injected into one B2B endpoint; `times` applies it N times and then clears it (default: until cleared). */
+/**
+ * A fault injected into one endpoint; `times` applies it N times and then clears it (default: until cleared).
+ * `unknown` (OCSP only), `stale` and `untrusted` apply to `ocsp` and `crl` only: every status `unknown`; `nextUpdate`
+ * in the past; signed by a responder (CRL: a key) of a CA nobody trusts.
+ */
 export type Fault = (
   | { kind: 'latency'; ms: number }
   | { kind: 'status'; status: number }
   | { kind: 'malformed' }
   | { kind: 'reset' }
   | { kind: 'hang' }
+  | { kind: 'unknown' }
+  | { kind: 'stale' }
+  | { kind: 'untrusted' }
 ) & { times?: number };
 
 export type FaultConfig = Partial<Record<FaultEndpoint, Fault>>;
@@ -62,6 +71,8 @@ export interface SandboxOptions {
   retentionMs?: number;
   /** At most this many sessions are kept (oldest finished ones are evicted first). Default 10 000. */
   maxSessions?: number;
+  /** Validity of revocation data: `nextUpdate − thisUpdate`. Defaults: OCSP 1 hour, CRL 24 hours. */
+  revocation?: { ocspValidityMs?: number; crlValidityMs?: number };
   /** One line per event (no secrets). Default: silent. */
   log?: (line: string) => void;
 }

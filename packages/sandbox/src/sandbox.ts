@@ -1,16 +1,19 @@
 /** `startSandbox()`: the PKI, the simulator, the B2B server (mTLS), the front server; one `close()`. */
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { discoveryDocument } from './b2b/discovery.js';
 import { createB2BServer } from './b2b/server.js';
 import { createControl, type SandboxControl } from './control.js';
 import { FaultTable } from './faults.js';
-import { createFrontServer, type TsaHandler } from './front/server.js';
+import { frontRequestListener, type TsaHandler } from './front/server.js';
 import { listen, urlHost } from './http-util.js';
 import type { Fault, FaultEndpoint, SandboxOptions } from './options.js';
 import { PartnerRegistry } from './partners.js';
 import { loadOrCreatePki, type PkiFiles } from './pki/authority.js';
+import { type CaId, caUrls } from './pki/revocation-urls.js';
 import { UserRegistry } from './pki/users.js';
+import { RevocationService } from './revocation/service.js';
 import { type SandboxStats, Simulator } from './simulator.js';
 
 export interface SandboxCredentials {
@@ -27,6 +30,20 @@ export interface SandboxCredentials {
   files: PkiFiles;
 }
 
+/** Where a CA publishes revocation data (all on the front server, plain HTTP). */
+export interface SandboxCaRevocation {
+  /** RFC 6960 OCSP responder: POST `application/ocsp-request`, or GET `${ocspUrl}/<url-encoded base64 request>`. */
+  ocspUrl: string;
+  /** The CRL (DER). */
+  crlUrl: string;
+  /** The CA's certificate (DER), the AIA caIssuers URL of what it issues. */
+  caIssuersUrl: string;
+  /** The delegated OCSP signing certificate (EKU OCSPSigning, ocsp-nocheck) that signs the responder's answers. */
+  ocspResponderCertPem: string;
+  /** The CA's certificate (PEM). */
+  caCertPem: string;
+}
+
 export interface Sandbox {
   /** `https://127.0.0.1:PORT`: the B2B API base (`${b2bUrl}/user_identification`, …). Mutual TLS required. */
   b2bUrl: string;
@@ -36,6 +53,11 @@ export interface Sandbox {
   tsaUrl: string;
   /** `${frontUrl}/control`. */
   controlUrl: string;
+  /**
+   * The revocation data of the two CAs: `rootCa` (issuer of the qualified CA and of the TSA) and `issuingCa` (the
+   * qualified CA, issuer of the users' certificates). The certificates' AIA and CRL distribution points name these.
+   */
+  revocation: { rootCa: SandboxCaRevocation; issuingCa: SandboxCaRevocation };
   dataDir: string;
   credentials: SandboxCredentials;
   /** The default (first) partner. */
@@ -90,9 +112,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const dataDir = options.dataDir ?? join(tmpdir(), 'itsme-sandbox');
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => undefined);
-  const pki = await loadOrCreatePki(dataDir);
+  // The front server listens first: the certificates' AIA and CRL distribution points name its (maybe random) port.
+  const front = createServer();
+  const frontSockets = trackSockets(front);
+  const urlHostName = urlHost(host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host);
+  let frontUrl: string;
+  try {
+    frontUrl = `http://${urlHostName}:${await listen(front, options.frontPort ?? 0, host)}`;
+  } catch (e) {
+    await closeServer(front, frontSockets);
+    throw e;
+  }
+  const pki = await loadOrCreatePki(dataDir, { baseUrl: frontUrl }).catch(async (e: unknown) => {
+    await closeServer(front, frontSockets);
+    throw e;
+  });
   const users = new UserRegistry(pki);
   await users.load();
+  const revocation = new RevocationService(pki, users, {
+    ocspValidityMs: options.revocation?.ocspValidityMs ?? 3_600_000,
+    crlValidityMs: options.revocation?.crlValidityMs ?? 86_400_000,
+  });
   const partners = new PartnerRegistry(
     options.partners ?? [{ ...DEFAULT_PARTNER, redirectUrls: [] }],
     pki.partner.certPem,
@@ -114,7 +154,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     partners,
     new FaultTable(options.faults),
   );
-  const control = createControl(sim);
+  const control = createControl(sim, revocation);
   let tsa: Promise<TsaHandler> | undefined;
 
   const b2b = createB2BServer({
@@ -127,39 +167,48 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ca: [pki.root.certPem, ...partners.certificatePems()],
     },
   });
-  const front = createFrontServer({
-    sim,
-    control,
-    tsa: (query) => {
-      // pkijs is loaded on the first time-stamp request only: it is not on the start-up path.
-      tsa ??= import('./tsa.js').then((m) => m.createTsa(pki.tsa));
-      return tsa.then((handle) => handle(query));
-    },
-    policyText: (ref, lang) => {
-      const p = discovery.sign_policy_templates_supported.find((x) => x.ref === ref);
-      return p ? ((p.text as Record<string, string>)[lang] ?? p.text.EN) : undefined;
-    },
-  });
+  front.on(
+    'request',
+    frontRequestListener({
+      sim,
+      control,
+      revocation,
+      tsa: (query) => {
+        // pkijs is loaded on the first time-stamp request only: it is not on the start-up path.
+        tsa ??= import('./tsa.js').then((m) => m.createTsa(pki.tsa));
+        return tsa.then((handle) => handle(query));
+      },
+      policyText: (ref, lang) => {
+        const p = discovery.sign_policy_templates_supported.find((x) => x.ref === ref);
+        return p ? ((p.text as Record<string, string>)[lang] ?? p.text.EN) : undefined;
+      },
+    }),
+  );
 
   let b2bPort: number;
-  let frontPort: number;
   const b2bSockets = trackSockets(b2b);
-  const frontSockets = trackSockets(front);
   try {
     b2bPort = await listen(b2b, options.b2bPort ?? 0, host);
-    frontPort = await listen(front, options.frontPort ?? 0, host);
   } catch (e) {
     await Promise.all([closeServer(b2b, b2bSockets), closeServer(front, frontSockets)]);
     sim.close();
     throw e;
   }
-  const urlHostName = urlHost(host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host);
   const b2bUrl = `https://${urlHostName}:${b2bPort}`;
-  const frontUrl = `http://${urlHostName}:${frontPort}`;
   sim.frontUrl = frontUrl;
   const first = partners.first();
   log(`sandbox ready: B2B ${b2bUrl}, front ${frontUrl}`);
 
+  const caRevocation = (ca: CaId): SandboxCaRevocation => {
+    const urls = caUrls(frontUrl, ca);
+    return {
+      ocspUrl: urls.ocsp,
+      crlUrl: urls.crl,
+      caIssuersUrl: urls.caIssuers,
+      ocspResponderCertPem: pki.responders[ca].certPem,
+      caCertPem: revocation.ca(ca).certPem,
+    };
+  };
   let closed: Promise<void> | undefined;
   const partner = { partnerCode: first.partnerCode, serviceCode: first.serviceCodes[0] as string };
   return {
@@ -167,6 +216,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     frontUrl,
     tsaUrl: `${frontUrl}/tsa`,
     controlUrl: `${frontUrl}/control`,
+    revocation: { rootCa: caRevocation('root-ca'), issuingCa: caRevocation('issuing-ca') },
     dataDir,
     credentials: {
       caCertPem: pki.root.certPem,

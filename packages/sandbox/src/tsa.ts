@@ -3,11 +3,12 @@
  * `application/timestamp-query` → `application/timestamp-reply`. The token is a CMS SignedData over a TSTInfo, signed
  * by the sandbox TSA certificate (EKU timeStamping, critical), with the ESS signing-certificate-v2 attribute.
  */
-import { createHash, randomBytes, webcrypto } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { IssuedCertificate } from './pki/authority.js';
 import { importSigningKey } from './pki/keys.js';
+import { ensurePkijsEngine } from './pkijs-engine.js';
 
 /** The sandbox TSA's (made-up) policy OID. */
 export const TSA_POLICY_OID = '1.3.6.1.4.1.49274.99.2';
@@ -26,13 +27,6 @@ const HASHES: Record<string, number> = {
   '2.16.840.1.101.3.4.2.2': 48, // SHA-384
   '2.16.840.1.101.3.4.2.3': 64, // SHA-512
 };
-
-let engineSet = false;
-function ensureEngine(): void {
-  if (engineSet) return;
-  pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as Crypto }));
-  engineSet = true;
-}
 
 const REPLY = 'application/timestamp-reply';
 
@@ -62,7 +56,7 @@ function signingCertificateV2(cert: pkijs.Certificate, der: ArrayBuffer): asn1js
 }
 
 export function createTsa(tsa: IssuedCertificate) {
-  ensureEngine();
+  ensurePkijsEngine();
   const certDer = tsa.cert.rawData;
   const cert = pkijs.Certificate.fromBER(certDer);
   const keyPromise = importSigningKey(tsa.keyPem);

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { ResultMajor } from '@itsme-sign/core';
+import { applyTransportFault } from '../faults.js';
 import { BodyTooLargeError, parseJson, readBody, send, sendJson } from '../http-util.js';
 import type { Fault, FaultEndpoint } from '../options.js';
 import { fingerprint } from '../partners.js';
@@ -57,25 +58,14 @@ export function createB2BServer(deps: B2BServerDeps): Server {
 
   async function applyFault(fault: Fault, endpoint: Endpoint, req: IncomingMessage, res: ServerResponse) {
     switch (fault.kind) {
-      case 'latency':
-        await new Promise((r) => setTimeout(r, fault.ms));
-        return false;
       case 'status':
         sendJson(res, fault.status, faultBody(endpoint));
         return true;
       case 'malformed':
         send(res, 200, '{"status":"OK","asyncRespId":"trunc');
         return true;
-      case 'reset':
-        // A TCP RST where the socket supports it (plain TCP); a TLS socket is destroyed without close_notify.
-        try {
-          req.socket.resetAndDestroy();
-        } catch {
-          req.socket.destroy();
-        }
-        return true;
-      case 'hang':
-        return true; // never answer; close() ends the connection
+      default:
+        return (await applyTransportFault(fault, req)) ?? false;
     }
   }
 

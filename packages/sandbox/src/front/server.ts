@@ -1,11 +1,15 @@
 /**
  * The front server (plain HTTP): the user's identification and signing pages, the simulated app (`/phone`),
- * the control API (`/control/*`) and the RFC 3161 TSA (`/tsa`).
+ * the control API (`/control/*`), the RFC 3161 TSA (`/tsa`) and the CAs' OCSP responders, CRLs and certificates
+ * (`/pki/*`).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { SandboxControl } from '../control.js';
 import { isFaultEndpoint, parseFault } from '../faults.js';
 import { BodyTooLargeError, parseJson, readBody, redirect, send, sendJson } from '../http-util.js';
+import { handleRevocationRequest } from '../revocation/http.js';
+import type { RevocationService } from '../revocation/service.js';
+import { isRevocationReason } from '../revocation/store.js';
 import type { Session } from '../sessions.js';
 import { SimulationError, type Simulator } from '../simulator.js';
 import { pageLang, texts } from './i18n.js';
@@ -25,6 +29,7 @@ export interface FrontDeps {
   sim: Simulator;
   control: SandboxControl;
   tsa: TsaHandler;
+  revocation: RevocationService;
   policyText: (ref: string, lang: string) => string | undefined;
 }
 
@@ -32,10 +37,13 @@ function isEnded(s: Session): boolean {
   return s.endedAt !== undefined;
 }
 
-export function createFrontServer(deps: FrontDeps): Server {
+/** The front server's request listener (the server is listening before its deps exist: certificates name its port). */
+export function frontRequestListener(deps: FrontDeps): RequestListener {
   const { sim, control } = deps;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.url?.startsWith('/pki/') && (await handleRevocationRequest(req, res, sim, deps.revocation)))
+      return;
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
     const lang = pageLang(url.searchParams.get('language'));
     const t = texts(lang);
@@ -150,6 +158,26 @@ export function createFrontServer(deps: FrontDeps): Server {
     const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     if (method === 'GET' && sub === '/sessions') return sendJson(res, 200, control.sessions());
     if (method === 'GET' && sub === '/stats') return sendJson(res, 200, control.stats());
+    if (method === 'GET' && sub === '/revocations') return sendJson(res, 200, await control.revocations());
+    if (method === 'POST' && sub === '/revoke') {
+      const str = (k: string) => (typeof b[k] === 'string' ? { [k]: b[k] as string } : {});
+      if (b.reason !== undefined && !isRevocationReason(b.reason))
+        throw new SimulationError(400, 'reason must be an RFC 5280 CRLReason name');
+      return sendJson(
+        res,
+        200,
+        await control.revoke({
+          ...str('userCode'),
+          ...str('phone'),
+          ...str('serial'),
+          ...str('time'),
+          ...(b.certificate === 'tsa' || b.certificate === 'issuing-ca'
+            ? { certificate: b.certificate }
+            : {}),
+          ...(isRevocationReason(b.reason) ? { reason: b.reason } : {}),
+        }),
+      );
+    }
     if (method === 'POST' && sub === '/identify') {
       return sendJson(
         res,
@@ -173,13 +201,11 @@ export function createFrontServer(deps: FrontDeps): Server {
     }
     if (method === 'POST' && sub === '/faults') {
       if (!isFaultEndpoint(b.endpoint)) throw new SimulationError(400, 'unknown endpoint');
-      let fault: ReturnType<typeof parseFault>;
       try {
-        fault = parseFault(b.fault);
+        control.setFault(b.endpoint, parseFault(b.fault));
       } catch (e) {
         throw new SimulationError(400, (e as Error).message);
       }
-      control.setFault(b.endpoint, fault);
       return sendJson(res, 200, { faults: sim.faults.snapshot() });
     }
     if (method === 'POST' && sub === '/redirect-urls') {
@@ -196,7 +222,7 @@ export function createFrontServer(deps: FrontDeps): Server {
     sendJson(res, 404, { error: 'unknown control endpoint' });
   }
 
-  return createServer((req, res) => {
+  return (req, res) => {
     handle(req, res).catch((e: unknown) => {
       if (res.headersSent) return res.destroy();
       if (e instanceof SimulationError) return sendJson(res, e.status, { error: e.message });
@@ -204,5 +230,5 @@ export function createFrontServer(deps: FrontDeps): Server {
       sim.config.log(`front error: ${(e as Error).message}`);
       sendJson(res, 500, { error: 'internal error' });
     });
-  });
+  };
 }

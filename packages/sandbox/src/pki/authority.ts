@@ -8,13 +8,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { x509 } from '../crypto-provider.js';
-import { generateKeyPairPem, importSigningKey } from './keys.js';
+import { writeFileAtomic } from './fs.js';
+import { DAY, type IssuedCertificate, issue, keyIds, selfSignedCa } from './issue.js';
+import { loadOrIssueResponder, responderFile } from './responders.js';
+import { type CaId, caUrls, pointAt } from './revocation-urls.js';
 
-export interface IssuedCertificate {
-  certPem: string;
-  keyPem: string;
-  cert: x509.X509Certificate;
-}
+export { type IssuedCertificate, serialHex } from './issue.js';
 
 export interface Pki {
   dir: string;
@@ -23,6 +22,10 @@ export interface Pki {
   server: IssuedCertificate;
   partner: IssuedCertificate;
   tsa: IssuedCertificate;
+  /** The delegated OCSP signing certificate of each CA. */
+  responders: Record<CaId, IssuedCertificate>;
+  /** The front server the certificates' AIA and CRL distribution points name (absent: not pointed anywhere yet). */
+  baseUrl?: string;
   files: PkiFiles;
 }
 
@@ -34,64 +37,19 @@ export interface PkiFiles {
   rootCa: string;
   issuingCa: string;
   tsaCert: string;
+  /** The OCSP responder certificates (`openssl ocsp -VAfile`). */
+  rootCaOcsp: string;
+  issuingCaOcsp: string;
 }
 
 const NAMES = ['root-ca', 'issuing-ca', 'server', 'partner', 'tsa'] as const;
 type PkiName = (typeof NAMES)[number];
 
-const DAY = 86_400_000;
-const SIGNING_ALGORITHM = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
-
-export function serialHex(): string {
-  const bytes = randomBytes(16);
-  bytes[0] = (bytes[0] as number) & 0x7f; // positive INTEGER
-  return bytes.toString('hex');
-}
-
-async function issue(opts: {
-  subject: string;
-  issuer?: IssuedCertificate;
-  days: number;
-  extensions: (publicKeyDer: Uint8Array<ArrayBuffer>) => Promise<x509.Extension[]>;
-}): Promise<IssuedCertificate> {
-  const keys = await generateKeyPairPem('rsa');
-  const signingKeyPem = opts.issuer?.keyPem ?? keys.privateKeyPem;
-  const notBefore = new Date(Date.now() - DAY);
-  const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: serialHex(),
-    subject: opts.subject,
-    issuer: opts.issuer ? opts.issuer.cert.subject : opts.subject,
-    notBefore,
-    notAfter: new Date(notBefore.getTime() + opts.days * DAY),
-    publicKey: keys.publicKeyDer,
-    signingKey: await importSigningKey(signingKeyPem),
-    signingAlgorithm: SIGNING_ALGORITHM,
-    extensions: await opts.extensions(keys.publicKeyDer),
-  });
-  return { cert, certPem: cert.toString('pem'), keyPem: keys.privateKeyPem };
-}
-
-async function keyIds(
-  publicKeyDer: Uint8Array<ArrayBuffer>,
-  issuer?: IssuedCertificate,
-): Promise<x509.Extension[]> {
-  const ski = await x509.SubjectKeyIdentifierExtension.create(publicKeyDer);
-  const aki = issuer
-    ? await x509.AuthorityKeyIdentifierExtension.create(issuer.cert)
-    : new x509.AuthorityKeyIdentifierExtension(ski.keyId);
-  return [ski, aki];
-}
-
 async function generatePki(): Promise<Record<PkiName, IssuedCertificate>> {
-  const root = await issue({
-    subject: 'CN=itsme Sandbox Root CA, O=itsme-sign sandbox (not a real CA), C=BE',
-    days: 3650,
-    extensions: async (pub) => [
-      new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      ...(await keyIds(pub)),
-    ],
-  });
+  const root = await selfSignedCa(
+    'CN=itsme Sandbox Root CA, O=itsme-sign sandbox (not a real CA), C=BE',
+    3650,
+  );
   const issuing = await issue({
     subject: 'CN=itsme Sandbox Qualified CA, O=itsme-sign sandbox (not a real CA), C=BE',
     issuer: root,
@@ -163,8 +121,13 @@ async function load(dir: string): Promise<Record<PkiName, IssuedCertificate> | u
   return out;
 }
 
-/** Loads the PKI from `<dataDir>/pki`, generating (or regenerating, when expired) it first if needed. */
-export async function loadOrCreatePki(dataDir: string): Promise<Pki> {
+/**
+ * Loads the PKI from `<dataDir>/pki`, generating (or regenerating, when expired) it first if needed, and adding the
+ * OCSP responder certificates to a directory made before they existed. With `baseUrl`, the qualified CA and the TSA
+ * certificates are made to point at that front server (AIA, CRL distribution points): re-issued with the same key
+ * and serial, and stored, when they point elsewhere or nowhere (an older data directory).
+ */
+export async function loadOrCreatePki(dataDir: string, opts: { baseUrl?: string } = {}): Promise<Pki> {
   const dir = join(dataDir, 'pki');
   let certs = await load(dir);
   if (!certs) {
@@ -187,13 +150,26 @@ export async function loadOrCreatePki(dataDir: string): Promise<Pki> {
     certs = await load(dir);
     if (!certs) throw new Error(`itsme sandbox: could not load the PKI from ${dir}`);
   }
+  const root = certs['root-ca'];
+  let issuing = certs['issuing-ca'];
+  let tsa = certs.tsa;
+  if (opts.baseUrl) {
+    const urls = caUrls(opts.baseUrl, 'root-ca');
+    issuing = await repointed(dir, 'issuing-ca', issuing, root, urls);
+    tsa = await repointed(dir, 'tsa', tsa, root, urls);
+  }
   return {
     dir,
-    root: certs['root-ca'],
-    issuing: certs['issuing-ca'],
+    root,
+    issuing,
     server: certs.server,
     partner: certs.partner,
-    tsa: certs.tsa,
+    tsa,
+    responders: {
+      'root-ca': await loadOrIssueResponder(dir, 'root-ca', root),
+      'issuing-ca': await loadOrIssueResponder(dir, 'issuing-ca', issuing),
+    },
+    ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}),
     files: {
       ca: join(dir, 'ca.pem'),
       clientCert: join(dir, 'partner.pem'),
@@ -201,6 +177,22 @@ export async function loadOrCreatePki(dataDir: string): Promise<Pki> {
       rootCa: join(dir, 'root-ca.pem'),
       issuingCa: join(dir, 'issuing-ca.pem'),
       tsaCert: join(dir, 'tsa.pem'),
+      rootCaOcsp: responderFile(dir, 'root-ca'),
+      issuingCaOcsp: responderFile(dir, 'issuing-ca'),
     },
   };
+}
+
+async function repointed(
+  dir: string,
+  name: PkiName,
+  current: IssuedCertificate,
+  issuer: IssuedCertificate,
+  urls: ReturnType<typeof caUrls>,
+): Promise<IssuedCertificate> {
+  const cert = await pointAt(current.cert, issuer, urls);
+  if (cert === current.cert) return current;
+  const certPem = cert.toString('pem');
+  await writeFileAtomic(join(dir, `${name}.pem`), certPem);
+  return { cert, certPem, keyPem: current.keyPem };
 }

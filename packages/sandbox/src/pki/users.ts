@@ -10,9 +10,11 @@ import { join } from 'node:path';
 import { LIMITS } from '@itsme-sign/core';
 import { x509 } from '../crypto-provider.js';
 import type { Pki } from './authority.js';
-import { serialHex } from './authority.js';
+import { writeFileAtomic } from './fs.js';
+import { serialHex } from './issue.js';
 import { generateKeyPairPem, importSigningKey, type KeyType } from './keys.js';
 import { qcStatementsExtension, qualifiedPoliciesExtension } from './qualified.js';
+import { type CaUrls, caUrls, pointAt, revocationExtensions } from './revocation-urls.js';
 
 export interface SandboxUser {
   phone: string;
@@ -48,6 +50,11 @@ export function normalizePhone(phone: string): string {
   return trimmed.startsWith('+') ? `+${digits}` : digits;
 }
 
+/** A serial number as lowercase hex without leading zeros (how revocation data is keyed). */
+export function normalizeSerial(hex: string): string {
+  return BigInt(`0x${hex.replace(/[^0-9a-fA-F]/g, '') || '0'}`).toString(16);
+}
+
 export function isPlausiblePhone(phone: string): boolean {
   return /^\+?\d{8,15}$/.test(normalizePhone(phone));
 }
@@ -62,10 +69,14 @@ export class UserRegistry {
   private readonly dir: string;
   private readonly byPhone = new Map<string, SandboxUser>();
   private readonly byCode = new Map<string, SandboxUser>();
+  private readonly bySerialNumber = new Map<string, SandboxUser>();
   private readonly creating = new Map<string, Promise<SandboxUser>>();
+  /** Where the users' certificates point (AIA, CRL distribution points): the qualified CA at `pki.baseUrl`. */
+  private readonly urls: CaUrls | undefined;
 
   constructor(private readonly pki: Pki) {
     this.dir = join(pki.dir, 'users');
+    this.urls = pki.baseUrl ? caUrls(pki.baseUrl, 'issuing-ca') : undefined;
   }
 
   async load(): Promise<void> {
@@ -73,7 +84,8 @@ export class UserRegistry {
     for (const f of await readdir(this.dir)) {
       if (!f.endsWith('.json')) continue;
       try {
-        this.remember(JSON.parse(await readFile(join(this.dir, f), 'utf8')) as SandboxUser);
+        const u = JSON.parse(await readFile(join(this.dir, f), 'utf8')) as SandboxUser;
+        if (!this.byPhone.has(u.phone)) await this.adopt(u);
       } catch {
         // a half-written file of another process: ignored, re-read on demand
       }
@@ -83,7 +95,19 @@ export class UserRegistry {
   private remember(u: SandboxUser): SandboxUser {
     this.byPhone.set(u.phone, u);
     this.byCode.set(u.userCode, u);
+    this.bySerialNumber.set(normalizeSerial(new x509.X509Certificate(u.certPem).serialNumber), u);
     return u;
+  }
+
+  /** Remembers a stored user, first re-issuing its certificate (same key and serial) to point at this sandbox. */
+  private async adopt(u: SandboxUser): Promise<SandboxUser> {
+    if (!this.urls) return this.remember(u);
+    const cert = new x509.X509Certificate(u.certPem);
+    const pointed = await pointAt(cert, this.pki.issuing, this.urls);
+    if (pointed === cert) return this.remember(u);
+    const updated = { ...u, certPem: pointed.toString('pem') };
+    await writeFileAtomic(this.file(u.phone), JSON.stringify(updated), 0o600);
+    return this.remember(updated);
   }
 
   private file(phone: string): string {
@@ -98,6 +122,13 @@ export class UserRegistry {
     return this.byCode.get(userCode);
   }
 
+  /** The user whose certificate has this serial (hex); users created by another process are read from disk. */
+  async bySerial(serial: string): Promise<SandboxUser | undefined> {
+    const key = normalizeSerial(serial);
+    if (!this.bySerialNumber.has(key)) await this.load();
+    return this.bySerialNumber.get(key);
+  }
+
   /** Whether the user already has a certificate (otherwise identification asks for CREATE_CERT). */
   async hasCertificate(phone: string): Promise<boolean> {
     const p = normalizePhone(phone);
@@ -108,7 +139,7 @@ export class UserRegistry {
   private async readFromDisk(phone: string): Promise<SandboxUser | undefined> {
     const f = this.file(phone);
     if (!existsSync(f)) return undefined;
-    return this.remember(JSON.parse(await readFile(f, 'utf8')) as SandboxUser);
+    return this.adopt(JSON.parse(await readFile(f, 'utf8')) as SandboxUser);
   }
 
   /** Returns the user of this phone number, creating the key pair and certificate on first use. */
@@ -144,7 +175,7 @@ export class UserRegistry {
         { '2.5.4.42': [givenName] },
         { '2.5.4.5': [serial] },
       ],
-      issuer: issuer.cert.subject,
+      issuer: issuer.cert.subjectName,
       notBefore,
       notAfter,
       publicKey: keys.publicKeyDer,
@@ -157,6 +188,7 @@ export class UserRegistry {
         qualifiedPoliciesExtension(),
         await x509.AuthorityKeyIdentifierExtension.create(issuer.cert),
         await x509.SubjectKeyIdentifierExtension.create(keys.publicKeyDer),
+        ...(this.urls ? revocationExtensions(this.urls) : []),
       ],
     });
     const user: SandboxUser = {
