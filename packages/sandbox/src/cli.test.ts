@@ -70,12 +70,31 @@ describe('itsme-sandbox CLI', () => {
         'rootCaFile',
         'serviceCode',
         'tsaUrl',
+        'issuingCaFile',
+        'tsaCertFile',
+        'issuingCaOcspUrl',
+        'issuingCaCrlUrl',
+        'issuingCaOcspCertFile',
+        'rootCaOcspUrl',
+        'rootCaCrlUrl',
+        'rootCaOcspCertFile',
       ].sort(),
     );
     expect(ready.b2bUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(ready.controlUrl).toBe(`${ready.frontUrl}/control`);
     expect(ready).toMatchObject({ partnerCode: 'DEMO', serviceCode: 'DEMO_SIGN' });
-    for (const f of [ready.caFile, ready.clientCertFile, ready.clientKeyFile, ready.rootCaFile]) {
+    expect(ready.issuingCaOcspUrl).toBe(`${ready.frontUrl}/pki/ocsp/issuing-ca`);
+    expect(ready.rootCaCrlUrl).toBe(`${ready.frontUrl}/pki/crl/root-ca.crl`);
+    for (const f of [
+      ready.caFile,
+      ready.clientCertFile,
+      ready.clientKeyFile,
+      ready.rootCaFile,
+      ready.issuingCaFile,
+      ready.tsaCertFile,
+      ready.issuingCaOcspCertFile,
+      ready.rootCaOcspCertFile,
+    ]) {
       expect(existsSync(f as string)).toBe(true);
     }
   });
@@ -97,6 +116,8 @@ describe('itsme-sandbox CLI', () => {
       identificationResponseSchema.parse(started.json).identificationUrl.startsWith(ready.frontUrl as string),
     ).toBe(true);
     expect((await fetch(`${ready.controlUrl}/stats`)).status).toBe(200);
+    const crl = await fetch(ready.issuingCaCrlUrl as string);
+    expect(crl.headers.get('content-type')).toBe('application/pkix-crl');
   });
 
   it('stops on SIGTERM with exit code 0', async () => {

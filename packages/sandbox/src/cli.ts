@@ -22,7 +22,10 @@ const HELP = `Usage: itsme-sandbox [options]
   --help
 
 When ready, prints one JSON line:
-  {"b2bUrl","frontUrl","tsaUrl","controlUrl","partnerCode","serviceCode","caFile","clientCertFile","clientKeyFile","rootCaFile"}`;
+  {"b2bUrl","frontUrl","tsaUrl","controlUrl","partnerCode","serviceCode","caFile","clientCertFile","clientKeyFile",
+   "rootCaFile","issuingCaFile","tsaCertFile","issuingCaOcspUrl","issuingCaCrlUrl","issuingCaOcspCertFile",
+   "rootCaOcspUrl","rootCaCrlUrl","rootCaOcspCertFile"}
+  (OCSP and CRL URLs: revocation data of the qualified CA, issuer of the users, and of the root, issuer of the TSA)`;
 
 function int(v: string | undefined, name: string): number | undefined {
   if (v === undefined || v === '') return undefined;
@@ -116,6 +119,14 @@ async function main(): Promise<void> {
       clientCertFile: sb.credentials.files.clientCert,
       clientKeyFile: sb.credentials.files.clientKey,
       rootCaFile: sb.credentials.files.rootCa,
+      issuingCaFile: sb.credentials.files.issuingCa,
+      tsaCertFile: sb.credentials.files.tsaCert,
+      issuingCaOcspUrl: sb.revocation.issuingCa.ocspUrl,
+      issuingCaCrlUrl: sb.revocation.issuingCa.crlUrl,
+      issuingCaOcspCertFile: sb.credentials.files.issuingCaOcsp,
+      rootCaOcspUrl: sb.revocation.rootCa.ocspUrl,
+      rootCaCrlUrl: sb.revocation.rootCa.crlUrl,
+      rootCaOcspCertFile: sb.credentials.files.rootCaOcsp,
     })}\n`,
   );
 }
