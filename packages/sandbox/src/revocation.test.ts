@@ -207,7 +207,9 @@ describe('OCSP and CRL', () => {
     const cert = file('u3.pem', user.certificate);
     await openssl('ocsp', '-issuer', file('issuing.pem'), '-cert', cert, '-reqout', file('req.der'));
     const b64 = readFileSync(file('req.der')).toString('base64');
+    const calls = sb.stats().calls.ocsp ?? 0;
     const res = await fetch(`${sb.revocation.issuingCa.ocspUrl}/${encodeURIComponent(b64)}`);
+    expect(sb.stats().calls.ocsp).toBe(calls + 1); // counted, for tests of a client's cache
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/ocsp-response');
     const resp = file('get.der', Buffer.from(await res.arrayBuffer()));
