@@ -2,7 +2,7 @@
  * The whole flow through the real UI, the real back ends and the sandbox's real pages, in Debian's Chromium.
  * Screenshots of every step land in apps/demo/test-output/screenshots/<backend>-<flow>/.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash, verify, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,11 +23,17 @@ import {
 
 const PDFSIG = '/usr/bin/pdfsig';
 
-/** Runs pdfsig; fails (never skips) when it is not installed. */
-function pdfsig(file: string): string {
+/**
+ * Runs pdfsig; fails (never skips) when it is not installed. Asynchronously: the certificate's OCSP responder
+ * is the sandbox in this process, which a synchronous spawn would keep from answering.
+ */
+async function pdfsig(file: string): Promise<string> {
   if (!existsSync(PDFSIG)) throw new Error(`${PDFSIG} is missing: apt-get install poppler-utils`);
-  const run = spawnSync(PDFSIG, [file], { encoding: 'utf8' });
-  return `${run.stdout}\n${run.stderr}`;
+  return new Promise((resolve) => {
+    execFile(PDFSIG, [file], { encoding: 'utf8' }, (_error, stdout, stderr) =>
+      resolve(`${stdout}\n${stderr}`),
+    );
+  });
 }
 
 async function download(page: Page, name: string): Promise<string> {
@@ -98,7 +104,7 @@ for (const backend of ['express', 'nest'] as const) {
 
         const file = await download(page, `${backend}-signed.pdf`);
         expect(readFileSync(file).subarray(0, 5).toString('latin1')).toBe('%PDF-');
-        const report = pdfsig(file);
+        const report = await pdfsig(file);
         expect(report).toMatch(/Signature #1/);
         expect(report).toMatch(/Signature Validation: Signature is Valid\./);
       });
@@ -117,8 +123,8 @@ for (const backend of ['express', 'nest'] as const) {
           files.push(await download(page, `${backend}-loan-${party}.pdf`));
           await page.close();
         }
-        expect(pdfsig(files[0]!).match(/Signature is Valid\./g)).toHaveLength(1);
-        const report = pdfsig(files[1]!);
+        expect((await pdfsig(files[0]!)).match(/Signature is Valid\./g)).toHaveLength(1);
+        const report = await pdfsig(files[1]!);
         expect(report).toMatch(/Signature Field Name: Client/);
         expect(report).toMatch(/Signature Field Name: Bank/);
         expect(report.match(/Signature is Valid\./g)).toHaveLength(2);

@@ -47,6 +47,19 @@ export interface CadesState {
   contentDigest: string;
 }
 
+/** CAdES is produced at B-B and B-T; its B-LT (certificate and revocation values attributes) is not yet. */
+function cadesLevel(level: Level | undefined): Level {
+  if (level === 'B-LT' || level === 'B-LTA')
+    fail(
+      'INVALID_REQUEST',
+      'CAdES is produced at levels B-B and B-T; B-LT and B-LTA are PAdES only for now.',
+      {
+        field: 'level',
+      },
+    );
+  return level ?? 'B-B';
+}
+
 export function chainToPem(chain: readonly ParsedCertificate[]): string[] {
   return chain.map((c) => c.x509.toString('pem'));
 }
@@ -85,7 +98,7 @@ export async function prepareCades(
     digest,
     state: {
       format: 'CAdES',
-      level: options.level ?? 'B-B',
+      level: cadesLevel(options.level),
       signingTime: signingTime.toISOString(),
       certificateChain: chainToPem(chain),
       signedAttributes: Buffer.from(signedAttributes).toString('base64'),
@@ -104,7 +117,7 @@ export async function finalizeCades(
   if (!isRecord(state) || state.format !== 'CAdES') badState('not a CAdES state');
   const signedAttributes = new Uint8Array(Buffer.from(stringField(state, 'signedAttributes'), 'base64'));
   if (signedAttributesDigest(signedAttributes) !== stringField(state, 'digest')) badState('digest');
-  return seal(
+  const { cms } = await seal(
     {
       chain: parseChain(stringArray(state, 'certificateChain')),
       signedAttributes,
@@ -114,4 +127,5 @@ export async function finalizeCades(
     },
     options,
   );
+  return cms;
 }

@@ -11,8 +11,7 @@ import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdesSigner } from './signer.js';
 import { cookieBrowser } from './test-support/cookie-browser.js';
-import { expectValidPdf } from './test-support/pades-helpers.js';
-import type { TestPki } from './test-support/pki.js';
+import { expectValidPdfOnline } from './test-support/pades-helpers.js';
 import { nssDb } from './test-support/tools.js';
 
 const APP = 'http://127.0.0.1:8080';
@@ -123,10 +122,10 @@ describe('document mode through the handler and the sandbox', () => {
         const signed = new Uint8Array(await result.arrayBuffer());
         expect(Buffer.from(signed.subarray(0, contract.length)).equals(Buffer.from(contract))).toBe(true);
         const nss = sb === sandbox ? nssdir : nssDb(join(out, `nss-${keyType}`), sb.credentials.files.rootCa);
-        const printed = expectValidPdf(
+        const printed = await expectValidPdfOnline(
           join(out, `handler-${keyType}.pdf`),
           signed,
-          { rootFile: sb.credentials.files.rootCa } as TestPki,
+          { rootFile: sb.credentials.files.rootCa },
           nss,
         );
         expect(printed).toContain('signingCertificateV2');

@@ -9,10 +9,13 @@ export {
 } from './cades.js';
 export { type CertificateInput, checkChain, parseCertificates } from './certificates.js';
 export type { ContentInput } from './content.js';
+export { type ExtendOptions, extendPades } from './ltv.js';
 export { type PadesOptions, type PadesState, preparePades } from './pades.js';
 export { finalizePades, finalizePadesStream } from './pades-finalize.js';
 export type { AppearanceLanguage } from './pdf/appearance/labels.js';
+export type { ValidationData } from './pdf/dss.js';
 export type { AppearanceOptions, Rect, SignatureFieldChoice } from './pdf/signature-plan.js';
+export { checkRevocation, type RevocationData, type RevocationOptions } from './revocation.js';
 export type { FinalizeOptions } from './seal.js';
 export { listSignatureFields, type SignatureFieldInfo, type SignatureFieldList } from './signature-fields.js';
 export {

@@ -9,12 +9,15 @@ import { inflateRawSync } from 'node:zlib';
 import { parseChain } from './certificates.js';
 import { type ContentInput, readContent } from './content.js';
 import { fail } from './errors.js';
+import { extendPades } from './ltv.js';
 import { padesSignedAttributes } from './pades.js';
+import type { RevocationData } from './revocation.js';
 import { type FinalizeOptions, seal } from './seal.js';
 import { type SignaturePolicy, signedAttributesDigest } from './signed-attributes.js';
 import {
   badState,
   dateField,
+  isLongTerm,
   isRecord,
   levelField,
   optionalString,
@@ -106,12 +109,15 @@ function checkDigest(u: StoredUpdate, original: Hash): void {
   if (digest !== stringField(u.state, 'byteRangeDigest')) changed('byte-range digest differs');
 }
 
-/** Checks the value and the certificate, builds the CMS and returns the section with it in /Contents. */
+/**
+ * Checks the value and the certificate (revocation included), builds the CMS and returns the section with it
+ * in /Contents, and what the revocation check fetched.
+ */
 async function sealedSection(
   u: StoredUpdate,
   signatureValue: string | Uint8Array,
   options: FinalizeOptions,
-): Promise<Buffer> {
+): Promise<{ section: Buffer; revocation: RevocationData }> {
   const { state } = u;
   const chain = parseChain(stringArray(state, 'certificateChain'));
   const byteRangeDigest = Buffer.from(stringField(state, 'byteRangeDigest'), 'hex');
@@ -122,7 +128,7 @@ async function sealedSection(
     signerRole: optionalString(state, 'signerRole'),
   });
   if (signedAttributesDigest(signedAttributes) !== stringField(state, 'digest')) badState('digest');
-  const cms = await seal(
+  const { cms, revocation } = await seal(
     {
       chain,
       signedAttributes,
@@ -141,7 +147,7 @@ async function sealedSection(
   }
   const section = Buffer.from(u.section);
   section.write(hex, u.byteRange[1] - u.originalSize + 1, 'latin1');
-  return section;
+  return { section, revocation };
 }
 
 /**
@@ -158,9 +164,18 @@ export async function finalizePades(
   const bytes = await readContent(pdf);
   if (bytes.length !== update.originalSize) changed('its size differs');
   checkDigest(update, createHash('sha256').update(bytes));
-  const section = await sealedSection(update, signatureValue, options);
+  const { section, revocation } = await sealedSection(update, signatureValue, options);
   // One copy: Buffer is a Uint8Array (wrapping it again would copy 100 MB twice).
-  return Buffer.concat([bytes, section]);
+  const signed = Buffer.concat([bytes, section]);
+  const level = levelField(update.state);
+  if (!isLongTerm(level)) return signed;
+  return extendPades(signed, {
+    level: level as 'B-LT' | 'B-LTA',
+    trustAnchors: options.trustAnchors,
+    ...(options.tsa ? { tsa: options.tsa } : {}),
+    ...(options.revocation ? { revocation: options.revocation } : {}),
+    validationData: revocation,
+  });
 }
 
 /**
@@ -176,7 +191,11 @@ export async function finalizePadesStream(
   options: FinalizeOptions,
 ): Promise<AsyncIterable<Uint8Array>> {
   const update = readStoredUpdate(state);
-  const section = await sealedSection(update, signatureValue, options);
+  if (isLongTerm(levelField(update.state)))
+    fail('INVALID_CONFIG', 'B-LT and B-LTA are written by finalizePades (or extendPades), not streamed.', {
+      field: 'level',
+    });
+  const { section } = await sealedSection(update, signatureValue, options);
   const source = typeof pdf === 'function' ? pdf() : pdf;
   return (async function* () {
     const hash = createHash('sha256');

@@ -20,7 +20,7 @@ import {
 } from './pdf/signature-plan.js';
 import { type IncrementalUpdate, writeUpdate } from './pdf/update-writer.js';
 import { buildSignedAttributes, type SignaturePolicy, signedAttributesDigest } from './signed-attributes.js';
-import type { Level } from './state.js';
+import { hasTimestamp, LEVELS, type Level } from './state.js';
 
 export interface PadesOptions extends SignatureOptions {
   /** /Reason of the signature dictionary. */
@@ -100,7 +100,8 @@ async function buildUpdate(
       structure,
       objects,
       next,
-      { num: signature, contentsBytes: params.contentsBytes, signingTime: params.signingTime },
+      { num: signature, contentsBytes: params.contentsBytes },
+      params.signingTime.toISOString(),
     );
     return { ...update, fieldName: planned.fieldName };
   } finally {
@@ -148,6 +149,8 @@ export async function preparePades(pdf: ContentInput, options: PadesOptions): Pr
   if (Number.isNaN(signingTime.getTime()))
     fail('INVALID_REQUEST', 'The signing time is invalid.', { field: 'signingTime' });
   const level = options.level ?? 'B-B';
+  if (!LEVELS.includes(level))
+    fail('INVALID_REQUEST', `level must be one of ${LEVELS.join(', ')}.`, { field: 'level' });
   checkSize(options.contentsBytes, 'contentsBytes');
   checkSize(options.timestampReserve, 'timestampReserve');
   const chain = await prepareChain(options, signingTime);
@@ -157,7 +160,7 @@ export async function preparePades(pdf: ContentInput, options: PadesOptions): Pr
       CMS_OVERHEAD +
       (options.signaturePolicy?.url?.length ?? 0) +
       (options.signerRole?.length ?? 0) * 4 +
-      (level === 'B-T' ? (options.timestampReserve ?? DEFAULT_TIMESTAMP_RESERVE) : 0);
+      (hasTimestamp(level) ? (options.timestampReserve ?? DEFAULT_TIMESTAMP_RESERVE) : 0);
   checkSize(contentsBytes, 'contentsBytes');
   const params: UpdateParams = {
     chain,

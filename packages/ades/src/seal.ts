@@ -2,18 +2,30 @@
  * The common second step of PAdES and CAdES: check the certificate, check the signature value, fetch
  * the timestamp (B-T), and assemble the CMS. Nothing is returned unless every check passed.
  */
-import { type CertificateInput, checkChain, type ParsedCertificate } from './certificates.js';
+import {
+  type CertificateInput,
+  checkChain,
+  type ParsedCertificate,
+  parseCertificates,
+} from './certificates.js';
 import { buildCms } from './cms.js';
 import { fail } from './errors.js';
+import { checkRevocation, type RevocationData, type RevocationOptions } from './revocation.js';
 import { verifySignatureValue } from './signature-value.js';
-import type { Level } from './state.js';
+import { hasTimestamp, isLongTerm, type Level } from './state.js';
 import { requestTimestamp, type TsaOptions } from './timestamp.js';
 
 export interface FinalizeOptions {
   /** CA certificates (PEM or DER) the signer's chain must lead to: the sandbox CA in development, itsme®'s in production. */
   trustAnchors: CertificateInput[];
-  /** Required for level B-T. */
+  /** Required for levels B-T, B-LT and B-LTA. */
   tsa?: TsaOptions;
+  /**
+   * Revocation checking of the signer's chain before anything is embedded. Default mode: `require` at B-LT
+   * and B-LTA, `prefer` below (checked where the certificate names an OCSP responder or a CRL; a revoked
+   * certificate is always refused).
+   */
+  revocation?: RevocationOptions;
 }
 
 export interface SealInput {
@@ -24,23 +36,41 @@ export interface SealInput {
   signatureValue: string | Uint8Array;
 }
 
-export async function seal(input: SealInput, options: FinalizeOptions): Promise<Uint8Array> {
-  if (input.level === 'B-T' && !options.tsa) {
-    fail('INVALID_CONFIG', 'Level B-T needs a time-stamping authority (tsa.url).', { field: 'tsa' });
+export interface Sealed {
+  cms: Uint8Array;
+  /** What the revocation check fetched (to embed at B-LT). */
+  revocation: RevocationData;
+}
+
+export async function seal(input: SealInput, options: FinalizeOptions): Promise<Sealed> {
+  if (hasTimestamp(input.level) && !options.tsa) {
+    fail('INVALID_CONFIG', `Level ${input.level} needs a time-stamping authority (tsa.url).`, {
+      field: 'tsa',
+    });
   }
   await checkChain(input.chain, options.trustAnchors, input.signingTime);
+  const revocation = await checkRevocation(
+    input.chain,
+    parseCertificates(options.trustAnchors),
+    input.signingTime,
+    {
+      mode: isLongTerm(input.level) ? 'require' : 'prefer',
+      ...options.revocation,
+    },
+  );
   const { signature, algorithm } = verifySignatureValue(
     input.signedAttributes,
     input.signatureValue,
     input.chain[0]!,
   );
   const timestamp =
-    input.level === 'B-T' && options.tsa ? await requestTimestamp(signature, options.tsa) : undefined;
-  return buildCms({
+    hasTimestamp(input.level) && options.tsa ? await requestTimestamp(signature, options.tsa) : undefined;
+  const cms = buildCms({
     chain: input.chain,
     signedAttributes: input.signedAttributes,
     signature,
     algorithm,
     ...(timestamp ? { timestampToken: timestamp.token } : {}),
   });
+  return { cms, revocation };
 }

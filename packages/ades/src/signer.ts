@@ -12,13 +12,13 @@ import { sha256Content } from './content.js';
 import { fail } from './errors.js';
 import { type PadesOptions, preparePades } from './pades.js';
 import { finalizePades } from './pades-finalize.js';
-import type { Level } from './state.js';
+import { hasTimestamp, type Level } from './state.js';
 import type { TsaOptions } from './timestamp.js';
 
 export interface AdesSignerOptions {
   /** CA certificates the signer's chain must lead to (PEM or DER); checked in prepare and finalize. */
   trustAnchors: CertificateInput[];
-  /** Default `B-B`. `B-T` needs `tsaUrl` and `tsa.trustAnchors`. */
+  /** Default `B-B`. `B-T`, `B-LT` and `B-LTA` need `tsaUrl` and `tsa.trustAnchors` (CAdES: B-B and B-T only). */
   level?: Level;
   /** RFC 3161 time-stamping authority for B-T. */
   tsaUrl?: string;
@@ -57,8 +57,8 @@ export function isPdf(document: Pick<DocumentSource, 'name' | 'contentType'>): b
 
 function common(options: AdesSignerOptions) {
   const level = options.level ?? 'B-B';
-  if (level === 'B-T' && !options.tsaUrl)
-    fail('INVALID_CONFIG', 'Level B-T needs tsaUrl.', { field: 'tsaUrl' });
+  if (hasTimestamp(level) && !options.tsaUrl)
+    fail('INVALID_CONFIG', `Level ${level} needs tsaUrl.`, { field: 'tsaUrl' });
   if (options.tsaUrl && !options.tsa?.trustAnchors?.length) {
     fail('INVALID_CONFIG', 'A timestamp is only accepted from a trusted TSA: give tsa.trustAnchors.', {
       field: 'tsa.trustAnchors',

@@ -1,7 +1,14 @@
 /** The JSON state kept between `prepare` and `finalize`, and its validation when it comes back. */
 import { fail } from './errors.js';
 
-export type Level = 'B-B' | 'B-T';
+/** PAdES/CAdES baseline levels: B-T adds a signature timestamp, B-LT validation data, B-LTA a document timestamp. */
+export const LEVELS = ['B-B', 'B-T', 'B-LT', 'B-LTA'] as const;
+export type Level = (typeof LEVELS)[number];
+
+/** Levels with a signature timestamp (every one above B-B). */
+export const hasTimestamp = (level: Level) => level !== 'B-B';
+/** Levels that embed validation data (revocation checked as `require` by default). */
+export const isLongTerm = (level: Level) => level === 'B-LT' || level === 'B-LTA';
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -32,8 +39,8 @@ export function stringArray(s: Record<string, unknown>, key: string): string[] {
 
 export function levelField(s: Record<string, unknown>): Level {
   const v = s.level;
-  if (v !== 'B-B' && v !== 'B-T') badState('level');
-  return v;
+  if (!LEVELS.includes(v as Level)) badState('level');
+  return v as Level;
 }
 
 export function dateField(s: Record<string, unknown>, key: string): Date {

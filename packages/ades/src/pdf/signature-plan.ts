@@ -45,6 +45,8 @@ export interface AppearanceOptions {
 }
 
 export interface PlanOptions {
+  /** A signature (default) or a document timestamp (RFC 3161 token, B-LTA; invisible, nothing else). */
+  kind?: 'signature' | 'timestamp';
   signingTime: Date;
   contentsBytes: number;
   reason?: string | undefined;
@@ -90,7 +92,9 @@ async function topLevelNames(s: PdfStructure): Promise<Set<string>> {
 
 /** Reads and checks what the signature needs; the objects are numbered later. */
 export async function planSignature(s: PdfStructure, o: PlanOptions): Promise<SignaturePlan> {
-  if (s.certification === 1)
+  // A document timestamp (with the /DSS) is allowed in certified documents at every level (ISO 32000-2 §12.8.2.2).
+  const timestamp = o.kind === 'timestamp';
+  if (s.certification === 1 && !timestamp)
     refuse('The document is certified with no changes allowed (DocMDP P=1): it cannot be signed again.');
   if (o.certify !== undefined && s.signatureFields.some((f) => f.signature))
     refuse('Only the first signature of a document can certify it; this one is already signed.', 'certify');
@@ -103,7 +107,7 @@ export async function planSignature(s: PdfStructure, o: PlanOptions): Promise<Si
       : undefined;
   if (chosen?.signature)
     refuse(`The signature field "${chosen.name}" is already signed.`, 'signatureField.name');
-  if (!chosen && s.certification === 2)
+  if (!chosen && s.certification === 2 && !timestamp)
     refuse(
       'The document is certified for form filling and signing only (DocMDP P=2): sign one of its empty signature fields.',
       'signatureField.name',
@@ -160,13 +164,15 @@ export async function planSignature(s: PdfStructure, o: PlanOptions): Promise<Si
         );
       write(
         sig,
-        signatureDictionary(o.contentsBytes, [
-          `/M ${pdfTextString(pdfDate(o.signingTime))}`,
-          ...(o.reason ? [`/Reason ${pdfTextString(o.reason)}`] : []),
-          ...(o.location ? [`/Location ${pdfTextString(o.location)}`] : []),
-          ...(o.contactInfo ? [`/ContactInfo ${pdfTextString(o.contactInfo)}`] : []),
-          ...(references.length > 0 ? [`/Reference [${references.join(' ')}]`] : []),
-        ]),
+        o.kind === 'timestamp'
+          ? signatureDictionary(o.contentsBytes, [], 'timestamp')
+          : signatureDictionary(o.contentsBytes, [
+              `/M ${pdfTextString(pdfDate(o.signingTime))}`,
+              ...(o.reason ? [`/Reason ${pdfTextString(o.reason)}`] : []),
+              ...(o.location ? [`/Location ${pdfTextString(o.location)}`] : []),
+              ...(o.contactInfo ? [`/ContactInfo ${pdfTextString(o.contactInfo)}`] : []),
+              ...(references.length > 0 ? [`/Reference [${references.join(' ')}]`] : []),
+            ]),
       );
       const sigRef = new PdfRef(sig, 0);
       const ap = apNum !== undefined ? new PdfDict(new Map([['N', new PdfRef(apNum, 0)]])) : undefined;

@@ -39,8 +39,16 @@ export const BYTE_RANGE_WIDTH = 2 + 1 + 3 * 13;
 const BYTE_RANGE_SLOT = `/ByteRange ${' '.repeat(BYTE_RANGE_WIDTH)}`;
 
 /** The signature dictionary with its placeholders: a blank /ByteRange slot and a zero-filled /Contents. */
-export function signatureDictionary(contentsBytes: number, entries: string[]): string {
-  return `<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached ${BYTE_RANGE_SLOT} /Contents <${'0'.repeat(contentsBytes * 2)}> ${entries.join(' ')}>>`;
+export function signatureDictionary(
+  contentsBytes: number,
+  entries: string[],
+  kind: 'signature' | 'timestamp' = 'signature',
+): string {
+  const type =
+    kind === 'signature'
+      ? '/Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached'
+      : '/Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161';
+  return `<<${type} ${BYTE_RANGE_SLOT} /Contents <${'0'.repeat(contentsBytes * 2)}>${entries.length ? ` ${entries.join(' ')}` : ''}>>`;
 }
 
 export function writeUpdate(
@@ -48,7 +56,9 @@ export function writeUpdate(
   structure: Pick<PdfStructure, 'startxref' | 'xrefKind' | 'rootRef' | 'info' | 'id'>,
   objects: UpdateObject[],
   next: number,
-  signature: { num: number; contentsBytes: number; signingTime: Date },
+  signature: { num: number; contentsBytes: number } | undefined,
+  /** Seeds the new second /ID string (the signing time: deterministic). */
+  idSeed: string,
 ): IncrementalUpdate {
   const base = original.length;
   let text = original.endsWithEol ? '' : '\n';
@@ -60,7 +70,7 @@ export function writeUpdate(
   const firstId = structure.id ? serialize(structure.id[0]) : undefined;
   const seed = createHash('md5')
     .update(firstId ?? '')
-    .update(`${original.length}/${structure.startxref}/${signature.signingTime.toISOString()}`)
+    .update(`${original.length}/${structure.startxref}/${idSeed}`)
     .digest('hex')
     .toUpperCase();
   const trailerEntries = (size: number) =>
@@ -108,6 +118,16 @@ export function writeUpdate(
   }
   text += `startxref\n${xrefOffset}\n%%EOF\n`;
 
+  if (!signature) {
+    // An update without a signature (validation data): nothing to fill, the whole file is "signed".
+    const section = Buffer.from(text, 'latin1');
+    const total = base + section.length;
+    return {
+      section,
+      byteRange: [0, total, total, 0],
+      digest: original.hash.copy().update(section).digest(),
+    };
+  }
   // Fill the /ByteRange slot now that every offset is known.
   const sigStart = offsets.get(signature.num)!.offset - base;
   const slot = text.indexOf(BYTE_RANGE_SLOT, sigStart) + '/ByteRange '.length;

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { type PadesOptions, preparePades } from '../pades.js';
 import { finalizePades } from '../pades-finalize.js';
+import type { RevocationOptions } from '../revocation.js';
 import type { TsaOptions } from '../timestamp.js';
 import { extractLastSignature } from './pdf-checks.js';
 import { signDigest, type TestIdentity, type TestPki } from './pki.js';
-import { opensslCmsPrint, opensslCmsVerify, pdfsig, qpdfCheck } from './tools.js';
+import { opensslCmsPrint, opensslCmsVerify, pdfsig, pdfsigAsync, qpdfCheck } from './tools.js';
 
 export const POLICY = {
   oid: '1.3.6.1.4.1.49274.1.1.7.1.0',
@@ -22,9 +23,13 @@ export async function signPdf(
   pdf: Uint8Array,
   pki: TestPki,
   id: TestIdentity,
-  extra: Partial<PadesOptions> & { tsa?: TsaOptions; ecFormat?: 'der' | 'raw' } = {},
+  extra: Partial<PadesOptions> & {
+    tsa?: TsaOptions;
+    ecFormat?: 'der' | 'raw';
+    revocation?: RevocationOptions;
+  } = {},
 ): Promise<Uint8Array> {
-  const { tsa, ecFormat, ...options } = extra;
+  const { tsa, ecFormat, revocation, ...options } = extra;
   const { digest, state } = await preparePades(pdf, {
     certificateChain: id.chain,
     signaturePolicy: POLICY,
@@ -38,6 +43,7 @@ export async function signPdf(
   return finalizePades(pdf, stored, signDigest(id, digest, ecFormat), {
     trustAnchors: [pki.rootPem],
     ...(tsa ? { tsa } : {}),
+    ...(revocation ? { revocation } : {}),
   });
 }
 
@@ -50,7 +56,29 @@ export function expectValidPdf(
   count = 1,
 ): string {
   writeFileSync(file, signed);
-  const { signatures: all, raw } = pdfsig(file, nssdir);
+  return checkValidPdf(file, signed, pki, pdfsig(file, nssdir), count);
+}
+
+/** The same, with pdfsig run asynchronously: its OCSP check can reach a sandbox running in this process. */
+export async function expectValidPdfOnline(
+  file: string,
+  signed: Uint8Array,
+  pki: Pick<TestPki, 'rootFile'>,
+  nssdir: string,
+  count = 1,
+): Promise<string> {
+  writeFileSync(file, signed);
+  return checkValidPdf(file, signed, pki, await pdfsigAsync(file, nssdir), count);
+}
+
+function checkValidPdf(
+  file: string,
+  signed: Uint8Array,
+  pki: Pick<TestPki, 'rootFile'>,
+  result: ReturnType<typeof pdfsig>,
+  count: number,
+): string {
+  const { signatures: all, raw } = result;
   const signatures = all.filter((s) => s.signed);
   expect(signatures, raw.stdout + raw.stderr).toHaveLength(count);
   for (const s of signatures) {

@@ -1,5 +1,5 @@
 /** Runs the external validators (openssl, pdfsig, qpdf, certutil) the tests trust instead of our code. */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -68,7 +68,32 @@ export interface PdfsigSignature {
 
 /** Parses `pdfsig` output: one entry per signature (pdfsig exits 0 even when a digest is wrong). */
 export function pdfsig(file: string, nssdir: string): { signatures: PdfsigSignature[]; raw: RunResult } {
-  const raw = run('pdfsig', ['-nssdir', nssdir, file]);
+  return parsePdfsig(run('pdfsig', ['-nssdir', nssdir, file]));
+}
+
+/**
+ * pdfsig without blocking this process: for certificates whose OCSP responder (AIA) is a sandbox running
+ * in this very process (a synchronous spawn would keep it from answering pdfsig's revocation check).
+ */
+export async function pdfsigAsync(
+  file: string,
+  nssdir: string,
+): Promise<{ signatures: PdfsigSignature[]; raw: RunResult }> {
+  const r = await new Promise<RunResult>((resolve, reject) => {
+    execFile(
+      'pdfsig',
+      ['-nssdir', nssdir, file],
+      { encoding: 'latin1', maxBuffer: 1 << 24 },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number') reject(new Error(`cannot run pdfsig: ${error.message}`));
+        else resolve({ status: error ? Number(error.code) : 0, stdout, stderr });
+      },
+    );
+  });
+  return parsePdfsig(r);
+}
+
+function parsePdfsig(raw: RunResult): { signatures: PdfsigSignature[]; raw: RunResult } {
   const blocks = raw.stdout.split(/^Signature #\d+:$/m).slice(1);
   const field = (b: string, name: string) => b.match(new RegExp(`^\\s*- ${name}: (.*)$`, 'm'))?.[1]?.trim();
   const signatures = blocks.map((b) => ({

@@ -1,0 +1,224 @@
+/**
+ * The revocation status of a certificate chain at a time, as a validator will later establish it: OCSP
+ * (RFC 6960, from the certificate's AIA; the responder's signature and authorisation checked by pkijs —
+ * the CA itself or a delegated responder with id-kp-OCSPSigning), else the CRL (from its distribution
+ * points; signed by the issuer). Responses must be current (thisUpdate/nextUpdate). What was fetched is
+ * returned, to be embedded (B-LT). Every request has a timeout and a size cap.
+ */
+import { randomBytes } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import type { ParsedCertificate } from './certificates.js';
+import { fail } from './errors.js';
+
+export interface RevocationOptions {
+  /**
+   * `require` (the default at B-LT and B-LTA): every certificate of the chain below the trust anchor must be
+   * shown not revoked by OCSP or a CRL. `prefer`: checked where the certificate says where (a revoked
+   * certificate is always refused). `off`: not checked.
+   */
+  mode?: 'require' | 'prefer' | 'off';
+  /** Replaces `globalThis.fetch` (proxies, tests). */
+  fetch?: typeof fetch;
+  /** Per request. Default 10 s. */
+  timeoutMs?: number;
+}
+
+/** What was fetched, DER, to embed in the document (PAdES /DSS) or the signature. */
+export interface RevocationData {
+  ocsps: Uint8Array[];
+  crls: Uint8Array[];
+  /** Certificates the responses need (OCSP responders, issuers). */
+  certs: Uint8Array[];
+}
+
+const OCSP_MAX_BYTES = 1 << 20;
+const CRL_MAX_BYTES = 16 << 20;
+/** Clock skew tolerated between us and a responder. */
+const SKEW_MS = 5 * 60_000;
+const OCSP_NONCE = '1.3.6.1.5.5.7.48.1.2';
+
+const invalid = (message: string): never =>
+  fail('CERTIFICATE_INVALID', message, { field: 'certificateChain' });
+
+async function fetchBounded(
+  url: string,
+  init: RequestInit,
+  max: number,
+  opts: RevocationOptions,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const doFetch = opts.fetch ?? globalThis.fetch;
+  const response = await doFetch(url, { ...init, signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000) });
+  if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.length;
+    if (size > max) throw new Error(`more than ${max} bytes`);
+    chunks.push(chunk);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+const httpUrls = (names: { type: string; value: string }[] | undefined) =>
+  (names ?? []).filter((n) => n.type === 'url' && /^https?:\/\//i.test(n.value)).map((n) => n.value);
+
+function ocspUrls(cert: ParsedCertificate): string[] {
+  const aia = cert.x509.getExtension(x509.AuthorityInfoAccessExtension);
+  return httpUrls(aia?.ocsp.map((g) => g.toJSON() as { type: string; value: string }));
+}
+
+function crlUrls(cert: ParsedCertificate): string[] {
+  const cdp = cert.x509.getExtension(x509.CRLDistributionPointsExtension);
+  const out: string[] = [];
+  for (const dp of cdp?.distributionPoints ?? [])
+    for (const name of dp.distributionPoint?.fullName ?? [])
+      if (name.uniformResourceIdentifier && /^https?:\/\//i.test(name.uniformResourceIdentifier))
+        out.push(name.uniformResourceIdentifier);
+  return out;
+}
+
+function current(thisUpdate: Date, nextUpdate: Date | undefined, now: Date, what: string): void {
+  if (thisUpdate.getTime() > now.getTime() + SKEW_MS) invalid(`The ${what} is dated in the future.`);
+  if (nextUpdate && nextUpdate.getTime() < now.getTime() - SKEW_MS)
+    invalid(`The ${what} is stale (its nextUpdate has passed).`);
+}
+
+type Status = { status: 'good' } | { status: 'revoked'; at: Date } | { status: 'unknown' };
+
+async function viaOcsp(
+  cert: ParsedCertificate,
+  issuer: ParsedCertificate,
+  url: string,
+  o: RevocationOptions,
+) {
+  const request = new pkijs.OCSPRequest();
+  await request.createForCertificate(cert.pkijs, { hashAlgorithm: 'SHA-1', issuerCertificate: issuer.pkijs });
+  const nonce = randomBytes(16);
+  request.tbsRequest.requestExtensions = [
+    new pkijs.Extension({
+      extnID: OCSP_NONCE,
+      extnValue: new asn1js.OctetString({ valueHex: nonce }).toBER(),
+    }),
+  ];
+  const der = await fetchBounded(
+    url,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/ocsp-request', accept: 'application/ocsp-response' },
+      body: new Uint8Array(request.toSchema(true).toBER()),
+    },
+    OCSP_MAX_BYTES,
+    o,
+  );
+  const response = pkijs.OCSPResponse.fromBER(der);
+  if (response.responseStatus.valueBlock.valueDec !== 0 || !response.responseBytes)
+    throw new Error(`OCSP status ${response.responseStatus.valueBlock.valueDec}`);
+  const basic = pkijs.BasicOCSPResponse.fromBER(
+    Uint8Array.from(response.responseBytes.response.valueBlock.valueHexView),
+  );
+  // Signature, chain to the issuer and responder authorisation (RFC 6960 §4.2.2.2).
+  if (!(await basic.verify({ trustedCerts: [issuer.pkijs] })))
+    return invalid('An OCSP response does not verify.');
+  const echoed = basic.tbsResponseData.responseExtensions?.find((e) => e.extnID === OCSP_NONCE);
+  if (echoed) {
+    const value = asn1js.fromBER(echoed.extnValue.valueBlock.valueHexView).result as asn1js.OctetString;
+    if (!Buffer.from(value.valueBlock.valueHexView).equals(nonce))
+      invalid('An OCSP response is not for our request (nonce).');
+  }
+  const single = basic.tbsResponseData.responses.find((r) =>
+    r.certID.serialNumber.isEqual(cert.pkijs.serialNumber),
+  );
+  if (!single) return invalid('An OCSP response does not cover the certificate.');
+  current(single.thisUpdate, single.nextUpdate, new Date(), 'OCSP response');
+  const { status } = await basic.getCertificateStatus(cert.pkijs, issuer.pkijs);
+  const certStatus = single.certStatus as {
+    idBlock?: { tagNumber: number };
+    valueBlock?: { value?: asn1js.GeneralizedTime[] };
+  };
+  const result: Status =
+    status === 0
+      ? { status: 'good' }
+      : status === 1
+        ? { status: 'revoked', at: revokedAt(certStatus) }
+        : { status: 'unknown' };
+  const certs = (basic.certs ?? []).map((c) => new Uint8Array(c.toSchema().toBER()));
+  return { kind: 'ocsp' as const, result, der, certs };
+}
+
+function revokedAt(certStatus: { valueBlock?: { value?: unknown[] } }): Date {
+  const first = certStatus.valueBlock?.value?.[0] as { toDate?: () => Date } | undefined;
+  return first?.toDate?.() ?? new Date(0);
+}
+
+async function viaCrl(cert: ParsedCertificate, issuer: ParsedCertificate, url: string, o: RevocationOptions) {
+  const der = await fetchBounded(
+    url,
+    { method: 'GET', headers: { accept: 'application/pkix-crl' } },
+    CRL_MAX_BYTES,
+    o,
+  );
+  const crl = pkijs.CertificateRevocationList.fromBER(der);
+  if (!(await crl.verify({ issuerCertificate: issuer.pkijs })))
+    return invalid('A CRL does not verify against its issuer.');
+  current(crl.thisUpdate.value, crl.nextUpdate?.value, new Date(), 'CRL');
+  const entry = crl.revokedCertificates?.find((r) => r.userCertificate.isEqual(cert.pkijs.serialNumber));
+  const result: Status = entry ? { status: 'revoked', at: entry.revocationDate.value } : { status: 'good' };
+  return { kind: 'crl' as const, result, der, certs: [] as Uint8Array[] };
+}
+
+/**
+ * Checks every certificate of `chain` whose issuer is known (in the chain or among `anchors`) at `at`.
+ * Refuses a certificate revoked at or before `at` (CERTIFICATE_INVALID), and in `require` mode one whose
+ * status cannot be established.
+ */
+export async function checkRevocation(
+  chain: readonly ParsedCertificate[],
+  anchors: readonly ParsedCertificate[],
+  at: Date,
+  o: RevocationOptions = {},
+): Promise<RevocationData> {
+  const data: RevocationData = { ocsps: [], crls: [], certs: [] };
+  if (o.mode === 'off') return data;
+  const pool = [...chain, ...anchors];
+  for (const cert of chain) {
+    if (anchors.some((a) => Buffer.from(a.der).equals(Buffer.from(cert.der)))) continue;
+    const issuer = pool.find((c) => c !== cert && c.x509.subject === cert.x509.issuer);
+    if (!issuer) continue;
+    const subject = cert.x509.subjectName.getField('CN')[0] ?? cert.x509.subject;
+    let outcome: Awaited<ReturnType<typeof viaOcsp | typeof viaCrl>> | undefined;
+    const tried: string[] = [];
+    for (const [url, how] of [
+      ...ocspUrls(cert).map((u) => [u, viaOcsp] as const),
+      ...crlUrls(cert).map((u) => [u, viaCrl] as const),
+    ]) {
+      try {
+        outcome = await how(cert, issuer, url, o);
+        if (outcome.result.status !== 'unknown') break;
+        tried.push(`${url}: unknown`);
+      } catch (e) {
+        if (e instanceof Error && e.name === 'ItsmeSignError') throw e;
+        tried.push(`${url}: ${e instanceof Error ? e.message : 'failed'}`);
+      }
+    }
+    const result = outcome?.result;
+    if (result?.status === 'revoked' && result.at.getTime() <= at.getTime())
+      invalid(`The certificate of ${subject} was revoked on ${result.at.toISOString()}.`);
+    if (result?.status !== 'good' && result?.status !== 'revoked' && o.mode !== 'prefer')
+      invalid(
+        `The revocation status of the certificate of ${subject} could not be established${tried.length ? ` (${tried.join('; ')})` : ' (it names no OCSP responder and no CRL)'}.`,
+      );
+    if (outcome && result?.status !== 'unknown') {
+      (outcome.kind === 'ocsp' ? data.ocsps : data.crls).push(outcome.der);
+      data.certs.push(...outcome.certs);
+    }
+  }
+  return data;
+}
