@@ -1,0 +1,137 @@
+/**
+ * Revocation and long-term validation against the sandbox's real OCSP responders and CRLs, through core's
+ * handler in document mode: B-LTA embeds OCSP responses that `openssl ocsp` accepts as "good"; a user whose
+ * certificate was revoked before signing gets no signature (CERTIFICATE_INVALID).
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createItsmeSignHandler, type ItsmeSignHandler, type SessionView } from '@itsme-sign/core';
+import { type Sandbox, startSandbox } from '@itsme-sign/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PdfDict, PdfRef, PdfStream } from './pdf/objects.js';
+import { openPdf } from './pdf/open-pdf.js';
+import { readPdfStructure } from './pdf/pdf-reader.js';
+import { decodeStream } from './pdf/stream-data.js';
+import { createAdesSigner } from './signer.js';
+import { cookieBrowser } from './test-support/cookie-browser.js';
+import { contractWithFields } from './test-support/form-template.js';
+import { nssDb, pdfsigAsync, run } from './test-support/tools.js';
+
+const APP = 'http://127.0.0.1:8080';
+const BASE = '/api/itsme';
+const out = join(import.meta.dirname, '..', 'test-output', 'ltv-sandbox');
+let sandbox: Sandbox;
+let handler: ItsmeSignHandler;
+let contract: Uint8Array;
+
+beforeAll(async () => {
+  mkdirSync(out, { recursive: true });
+  sandbox = await startSandbox({ dataDir: mkdtempSync(join(tmpdir(), 'itsme-ades-ltv-')) });
+  sandbox.addRedirectUrl(`${APP}${BASE}/callback`);
+  contract = await contractWithFields();
+  const root = sandbox.credentials.rootCaPem;
+  handler = createItsmeSignHandler({
+    basePath: BASE,
+    statusPageUrl: '/sign/status',
+    cookie: { secrets: ['ltv-sandbox-secret-0123456789-abcdefghij'] },
+    redirectUrl: `${APP}${BASE}/callback`,
+    client: sandbox.clientOptions(),
+    documents: {
+      documentSigner: createAdesSigner({
+        trustAnchors: [root],
+        level: 'B-LTA',
+        tsaUrl: sandbox.tsaUrl,
+        tsa: { trustAnchors: [root] },
+        pdfSignature: { signatureField: 'next-empty' },
+      }),
+      resolveDocument: async () => ({ name: 'loan.pdf', contentType: 'application/pdf', data: contract }),
+    },
+  });
+});
+afterAll(async () => {
+  await handler?.close();
+  await sandbox?.close();
+});
+
+/** Runs the document-mode flow for `phone`; `beforeSigning` runs once the user is identified. */
+async function sign(
+  phone: string,
+  beforeSigning?: () => Promise<void>,
+): Promise<{ view: SessionView; pdf?: Uint8Array }> {
+  const go = cookieBrowser(APP, async (request) => (await handler.handle(request)) as Response);
+  const started = (await (
+    await go(`${BASE}/sessions`, { method: 'POST', body: JSON.stringify({ documentId: 'loan', lang: 'EN' }) })
+  ).json()) as SessionView;
+  await sandbox.control.identify({ url: (started.next as { url: string }).url, phone });
+  await beforeSigning?.();
+  await go(`${BASE}/callback`);
+  const signing = (await (await go(`${BASE}/session`)).json()) as SessionView;
+  if (signing.status !== 'signing') return { view: signing };
+  await sandbox.control.sign({ url: (signing.next as { url: string }).url });
+  await go(`${BASE}/callback`);
+  const view = (await (await go(`${BASE}/session`)).json()) as SessionView;
+  if (view.status !== 'signed') return { view };
+  return { view, pdf: new Uint8Array(await (await go(`${BASE}/session/result`)).arrayBuffer()) };
+}
+
+/** The DER items of the /DSS array `key`. */
+async function dssItems(pdf: Uint8Array, key: 'OCSPs' | 'CRLs' | 'Certs'): Promise<Uint8Array[]> {
+  const s = await readPdfStructure((await openPdf(pdf)).source);
+  const dss = await s.file.deref(s.catalog.get('DSS'));
+  const refs = dss instanceof PdfDict ? await s.file.deref(dss.get(key)) : [];
+  const items: Uint8Array[] = [];
+  for (const ref of Array.isArray(refs) ? refs : []) {
+    const stream = ref instanceof PdfRef ? await s.file.resolve(ref) : undefined;
+    if (!(stream instanceof PdfStream)) continue;
+    const length = await s.file.deref(stream.dict.get('Length'));
+    items.push(
+      await decodeStream(
+        s.file.source,
+        stream,
+        (length as { value: number }).value,
+        { decoded: 0, limit: 1 << 24 },
+        'a DSS stream',
+      ),
+    );
+  }
+  return items;
+}
+
+describe('revocation and B-LTA against the sandbox', () => {
+  it('B-LTA: the OCSP responses embedded in /DSS say "good" to openssl; the signature validates online', async () => {
+    const { view, pdf } = await sign('+32470555001');
+    expect(view.status, JSON.stringify(view.error)).toBe('signed');
+    const nss = nssDb(join(out, 'nss'), sandbox.credentials.files.rootCa);
+    const file = join(out, 'b-lta.pdf');
+    writeFileSync(file, pdf!);
+    // pdfsig: the signature (its OCSP check reaches the sandbox) and the document timestamp after it.
+    const { signatures } = await pdfsigAsync(file, nss);
+    const made = signatures.filter((s) => s.signed);
+    expect(made).toHaveLength(2);
+    expect(made[0]).toMatchObject({
+      validation: 'Signature is Valid.',
+      certificate: 'Certificate is Trusted.',
+    });
+    const ocsps = await dssItems(pdf!, 'OCSPs');
+    expect(ocsps.length).toBeGreaterThanOrEqual(2);
+    for (const [i, der] of ocsps.entries()) {
+      const respFile = join(out, `ocsp-${i}.der`);
+      writeFileSync(respFile, der);
+      const r = run('openssl', ['ocsp', '-respin', respFile, '-resp_text', '-noverify']);
+      expect(r.stdout).toContain('Cert Status: good');
+    }
+    expect((await dssItems(pdf!, 'Certs')).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('a certificate revoked before signing: no signature, CERTIFICATE_INVALID names the revocation', async () => {
+    const phone = '+32470555002';
+    const { view, pdf } = await sign(phone, () =>
+      sandbox.control.revoke({ phone, reason: 'keyCompromise' }).then(() => undefined),
+    );
+    expect(pdf).toBeUndefined();
+    expect(view.status).toBe('failed');
+    expect(view.error?.code).toBe('CERTIFICATE_INVALID');
+    expect(view.error?.message).toMatch(/revoked/);
+  });
+});
