@@ -2,13 +2,13 @@
  * The whole flow through the real UI, the real back ends and the sandbox's real pages, in Debian's Chromium.
  * Screenshots of every step land in apps/demo/test-output/screenshots/<backend>-<flow>/.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createHash, verify, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DOWNLOADS, launchChromium, screenshotter } from './support/browser.js';
+import { DOWNLOADS, launchChromium, SCREENSHOTS, screenshotter } from './support/browser.js';
 import { type Backend, type DemoHandle, startDemo } from './support/demo.js';
 import {
   highlightedIcon,
@@ -129,6 +129,30 @@ for (const backend of ['express', 'nest'] as const) {
         expect(report).toMatch(/Signature Field Name: Bank/);
         expect(report.match(/Signature is Valid\./g)).toHaveLength(2);
         expect(report).not.toMatch(/not signed/);
+        // The two signature blocks as a viewer draws them (kept next to the screenshots; the README shows one).
+        const blocks = join(SCREENSHOTS, `${backend}-two-signers`, 'signature-blocks');
+        const render = spawnSync('pdftoppm', [
+          '-r',
+          '110',
+          '-png',
+          '-singlefile',
+          '-f',
+          '1',
+          '-l',
+          '1',
+          '-x',
+          '46',
+          '-y',
+          '920',
+          '-W',
+          '817',
+          '-H',
+          '153',
+          files[1]!,
+          blocks,
+        ]);
+        expect(render.status, String(render.stderr)).toBe(0);
+        expect(existsSync(`${blocks}.png`)).toBe(true);
       });
 
     if (runs('hashMode'))

@@ -31,6 +31,8 @@ describe('PAdES B-B on PDFs from different writers', () => {
       it(`${name} / ${kind}: pdfsig, openssl and qpdf accept it`, async () => {
         const input = corpus[name]!;
         const signed = await signPdf(input, pki, pki[kind]);
+        // PAdES baseline: no /Reason next to a commitment type (signPdf gives both).
+        expect(Buffer.from(signed.subarray(input.length)).toString('latin1')).not.toContain('/Reason');
         // An incremental update: the original bytes are untouched.
         expect(Buffer.compare(Buffer.from(signed.subarray(0, input.length)), Buffer.from(input))).toBe(0);
         const printed = expectValidPdf(join(DIR, `${name}.${kind}.signed.pdf`), signed, pki, nss);

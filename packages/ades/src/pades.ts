@@ -23,7 +23,10 @@ import { buildSignedAttributes, type SignaturePolicy, signedAttributesDigest } f
 import { hasTimestamp, LEVELS, type Level } from './state.js';
 
 export interface PadesOptions extends SignatureOptions {
-  /** /Reason of the signature dictionary. */
+  /**
+   * /Reason of the signature dictionary. Not written when `commitmentTypeOid` is given: PAdES baseline
+   * (EN 319 142-1 §5.3) forbids /Reason together with a commitment-type-indication.
+   */
   reason?: string;
   /** /Location of the signature dictionary. */
   location?: string;
@@ -166,7 +169,7 @@ export async function preparePades(pdf: ContentInput, options: PadesOptions): Pr
     chain,
     signingTime,
     contentsBytes,
-    reason: options.reason,
+    reason: options.commitmentTypeOid ? undefined : options.reason,
     location: options.location,
     contactInfo: options.contactInfo,
     field: options.signatureField,

@@ -7,7 +7,19 @@ export function extractLastSignature(
   base: string,
 ): { sigFile: string; contentFile: string } {
   const text = Buffer.from(pdf).toString('latin1');
-  const at = text.lastIndexOf('/ByteRange');
+  return extractAt(pdf, text, text.lastIndexOf('/ByteRange'), base);
+}
+
+/** Every signature of the PDF (in file order), each written out as by `extractLastSignature`. */
+export function extractSignatures(pdf: Uint8Array, base: string): { sigFile: string; contentFile: string }[] {
+  const text = Buffer.from(pdf).toString('latin1');
+  const out: { sigFile: string; contentFile: string }[] = [];
+  for (let at = text.indexOf('/ByteRange ['); at !== -1; at = text.indexOf('/ByteRange [', at + 1))
+    out.push(extractAt(pdf, text, at, `${base}.${out.length + 1}`));
+  return out;
+}
+
+function extractAt(pdf: Uint8Array, text: string, at: number, base: string): { sigFile: string; contentFile: string } {
   const m = /\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/.exec(text.slice(at));
   if (!m) throw new Error('no /ByteRange');
   const [a, b, c, d] = m.slice(1).map(Number) as [number, number, number, number];
