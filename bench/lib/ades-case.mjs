@@ -50,7 +50,13 @@ if (kind === 'pades-warm') {
     hashes++;
   }
   const hashMs = (performance.now() - h0) / hashes;
-  result = { coldMs, warmMs: busy / n, signaturesPerSecond: (1000 * n) / busy, hashMs, fileBytes: bytes.length };
+  result = {
+    coldMs,
+    warmMs: busy / n,
+    signaturesPerSecond: (1000 * n) / busy,
+    hashMs,
+    fileBytes: bytes.length,
+  };
 } else {
   let prepareMs = 0;
   let finalizeMs = 0;
@@ -70,4 +76,6 @@ if (kind === 'pades-warm') {
   }
   result = { prepareMs, finalizeMs, outputBytes };
 }
-process.stdout.write(`${JSON.stringify({ ...result, maxRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ ...result, maxRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`,
+);

@@ -19,7 +19,12 @@ export function extractSignatures(pdf: Uint8Array, base: string): { sigFile: str
   return out;
 }
 
-function extractAt(pdf: Uint8Array, text: string, at: number, base: string): { sigFile: string; contentFile: string } {
+function extractAt(
+  pdf: Uint8Array,
+  text: string,
+  at: number,
+  base: string,
+): { sigFile: string; contentFile: string } {
   const m = /\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/.exec(text.slice(at));
   if (!m) throw new Error('no /ByteRange');
   const [a, b, c, d] = m.slice(1).map(Number) as [number, number, number, number];
