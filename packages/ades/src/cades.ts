@@ -4,13 +4,24 @@ import {
   checkChain,
   keyTypeOf,
   type ParsedCertificate,
+  parseCertificates,
   parseChain,
 } from './certificates.js';
 import { type ContentInput, sha256Content } from './content.js';
 import { fail } from './errors.js';
+import { checkRevocation, type RevocationOptions } from './revocation.js';
 import { type FinalizeOptions, seal } from './seal.js';
 import { buildSignedAttributes, type SignaturePolicy, signedAttributesDigest } from './signed-attributes.js';
-import { badState, dateField, isRecord, type Level, levelField, stringArray, stringField } from './state.js';
+import {
+  badState,
+  dateField,
+  isLongTerm,
+  isRecord,
+  type Level,
+  levelField,
+  stringArray,
+  stringField,
+} from './state.js';
 
 export interface SignatureOptions {
   /** The signer's certificates, leaf first (PEM strings from the identification step, or DER). */
@@ -23,8 +34,13 @@ export interface SignatureOptions {
   commitmentTypeOid?: string;
   /** Claimed role, written as signer-attributes-v2. */
   signerRole?: string;
-  /** When given, the chain is checked already in `prepare` (fail before the user is asked to sign). */
+  /**
+   * When given, the chain — and its revocation — is checked already in `prepare` (fail before the user is
+   * asked to sign).
+   */
   trustAnchors?: CertificateInput[];
+  /** Revocation checking in prepare (see `FinalizeOptions.revocation`; same defaults). */
+  revocation?: RevocationOptions;
 }
 
 /** What `prepare*` returns: the digest for itsme® and a small JSON state for `finalize*`. */
@@ -64,14 +80,23 @@ export function chainToPem(chain: readonly ParsedCertificate[]): string[] {
   return chain.map((c) => c.x509.toString('pem'));
 }
 
-/** Parses the chain and, when trust anchors are given, checks it at `signingTime`. */
+/**
+ * Parses the chain and, when trust anchors are given, checks it at `signingTime` — revocation included, so
+ * that a revoked signer is refused before being asked to sign (finalize checks again).
+ */
 export async function prepareChain(
   options: SignatureOptions,
   signingTime: Date,
 ): Promise<ParsedCertificate[]> {
   const chain = parseChain(options.certificateChain);
   keyTypeOf(chain[0]!);
-  if (options.trustAnchors) await checkChain(chain, options.trustAnchors, signingTime);
+  if (options.trustAnchors) {
+    await checkChain(chain, options.trustAnchors, signingTime);
+    await checkRevocation(chain, parseCertificates(options.trustAnchors), signingTime, {
+      mode: isLongTerm(options.level ?? 'B-B') ? 'require' : 'prefer',
+      ...options.revocation,
+    });
+  }
   return chain;
 }
 

@@ -100,8 +100,10 @@ async function dssItems(pdf: Uint8Array, key: 'OCSPs' | 'CRLs' | 'Certs'): Promi
 
 describe('revocation and B-LTA against the sandbox', () => {
   it('B-LTA: the OCSP responses embedded in /DSS say "good" to openssl; the signature validates online', async () => {
+    const before = sandbox.stats().calls.sign ?? 0;
     const { view, pdf } = await sign('+32470555001');
     expect(view.status, JSON.stringify(view.error)).toBe('signed');
+    expect(sandbox.stats().calls.sign).toBeGreaterThan(before);
     const nss = nssDb(join(out, 'nss'), sandbox.credentials.files.rootCa);
     const file = join(out, 'b-lta.pdf');
     writeFileSync(file, pdf!);
@@ -124,12 +126,15 @@ describe('revocation and B-LTA against the sandbox', () => {
     expect((await dssItems(pdf!, 'Certs')).length).toBeGreaterThanOrEqual(4);
   });
 
-  it('a certificate revoked before signing: no signature, CERTIFICATE_INVALID names the revocation', async () => {
+  it('a certificate revoked before signing: refused in prepare, no sign call reaches itsme®', async () => {
     const phone = '+32470555002';
+    const signCalls = () => sandbox.stats().calls.sign ?? 0;
+    const before = signCalls();
     const { view, pdf } = await sign(phone, () =>
       sandbox.control.revoke({ phone, reason: 'keyCompromise' }).then(() => undefined),
     );
     expect(pdf).toBeUndefined();
+    expect(signCalls()).toBe(before);
     expect(view.status).toBe('failed');
     expect(view.error?.code).toBe('CERTIFICATE_INVALID');
     expect(view.error?.message).toMatch(/revoked/);

@@ -12,6 +12,7 @@ import { sha256Content } from './content.js';
 import { fail } from './errors.js';
 import { type PadesOptions, preparePades } from './pades.js';
 import { finalizePades } from './pades-finalize.js';
+import type { RevocationOptions } from './revocation.js';
 import { hasTimestamp, type Level } from './state.js';
 import type { TsaOptions } from './timestamp.js';
 
@@ -26,6 +27,11 @@ export interface AdesSignerOptions {
   tsaFetch?: typeof fetch;
   /** Further TSA settings (headers, trust anchors of the TSA certificate, timeout). */
   tsa?: Omit<TsaOptions, 'url' | 'fetch'>;
+  /**
+   * Revocation of the signer's chain, checked in prepare (before the user is asked) and again in finalize.
+   * Default mode `require` at B-LT/B-LTA, `prefer` below.
+   */
+  revocation?: RevocationOptions;
   /** PAdES /Reason, /Location, /ContactInfo. */
   reason?: string;
   location?: string;
@@ -68,12 +74,14 @@ function common(options: AdesSignerOptions) {
     options.tsaUrl && options.tsa
       ? { ...options.tsa, url: options.tsaUrl, ...(options.tsaFetch ? { fetch: options.tsaFetch } : {}) }
       : undefined;
-  const finalizeOptions = { trustAnchors: options.trustAnchors, ...(tsa ? { tsa } : {}) };
+  const revocation = options.revocation ? { revocation: options.revocation } : {};
+  const finalizeOptions = { trustAnchors: options.trustAnchors, ...(tsa ? { tsa } : {}), ...revocation };
   const signatureOptions = (context: SignerContext) => ({
     certificateChain: context.certificateChain,
     signingTime: context.signingTime,
     level,
     trustAnchors: options.trustAnchors,
+    ...revocation,
     ...(context.signaturePolicy ? { signaturePolicy: context.signaturePolicy } : {}),
     ...(context.commitmentTypeOid ? { commitmentTypeOid: context.commitmentTypeOid } : {}),
     ...(context.signerRole ? { signerRole: context.signerRole } : {}),
