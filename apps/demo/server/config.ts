@@ -21,8 +21,11 @@ export interface DemoSettings {
   origin: string;
   library: DocumentLibrary;
   redisUrl?: string | undefined;
-  /** PAdES level: B-T uses the sandbox's time-stamping authority. */
-  level?: 'B-B' | 'B-T';
+  /**
+   * PAdES level (default B-LTA: timestamps from the sandbox's TSA, revocation from its OCSP responders, a
+   * /DSS and a document timestamp — a signature that stays verifiable after the certificates expire).
+   */
+  level?: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
   log?: (line: string) => void;
 }
 
@@ -33,11 +36,11 @@ export function itsmeOptions(s: DemoSettings): ItsmeSignConfig & { basePath: str
   const store: SessionStore | undefined = s.redisUrl
     ? new RedisSessionStore({ redis: s.redisUrl })
     : undefined;
-  const level = s.level ?? 'B-T';
+  const level = s.level ?? 'B-LTA';
   const signer = createAdesSigner({
     trustAnchors: [s.sandbox.credentials.rootCaPem],
     level,
-    ...(level === 'B-T'
+    ...(level !== 'B-B'
       ? { tsaUrl: s.sandbox.tsaUrl, tsa: { trustAnchors: [s.sandbox.credentials.rootCaPem] } }
       : {}),
     reason: 'Signed with itsme®',

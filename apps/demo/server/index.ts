@@ -24,7 +24,7 @@ export interface DemoOptions {
   redisUrl?: string;
   /** Time the sandbox user has to act in the app (ms). */
   actionTimeoutMs?: number;
-  level?: 'B-B' | 'B-T';
+  level?: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
   log?: (line: string) => void;
 }
 
