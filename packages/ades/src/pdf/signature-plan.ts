@@ -6,7 +6,6 @@
  * rewrite), then numbers the new objects (`objects(first)`) once the first free number is known.
  */
 import { fail } from '../errors.js';
-import { buildAppearance } from './appearance/appearance.js';
 import type { AppearanceLanguage } from './appearance/labels.js';
 import type { SignatureFieldNode } from './fields.js';
 import {
@@ -116,9 +115,10 @@ export async function planSignature(s: PdfStructure, o: PlanOptions): Promise<Si
   const existing = chosen ? await existingField(s, chosen) : undefined;
   const rect = existing ? existing.rect : choice?.rect;
   const visible = o.appearance !== false && rect !== undefined && rect[2] > rect[0] && rect[3] > rect[1];
+  // Loaded on first use: fontkit and pngjs are only needed for visible signatures.
   const appearance =
     visible && rect
-      ? buildAppearance({
+      ? (await import('./appearance/appearance.js')).buildAppearance({
           width: rect[2] - rect[0],
           height: rect[3] - rect[1],
           signer: o.signer,
