@@ -15,7 +15,12 @@ export { finalizePades, finalizePadesStream } from './pades-finalize.js';
 export type { AppearanceLanguage } from './pdf/appearance/labels.js';
 export type { ValidationData } from './pdf/dss.js';
 export type { AppearanceOptions, Rect, SignatureFieldChoice } from './pdf/signature-plan.js';
-export { checkRevocation, type RevocationData, type RevocationOptions } from './revocation.js';
+export {
+  checkRevocation,
+  RevocationCache,
+  type RevocationData,
+  type RevocationOptions,
+} from './revocation.js';
 export type { FinalizeOptions } from './seal.js';
 export { listSignatureFields, type SignatureFieldInfo, type SignatureFieldList } from './signature-fields.js';
 export {

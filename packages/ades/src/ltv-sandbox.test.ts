@@ -126,6 +126,15 @@ describe('revocation and B-LTA against the sandbox', () => {
     expect((await dssItems(pdf!, 'Certs')).length).toBeGreaterThanOrEqual(4);
   });
 
+  it('a second signature by the same user fetches nothing: the OCSP answers are kept until their nextUpdate', async () => {
+    const ocspCalls = () => sandbox.stats().calls.ocsp ?? 0;
+    await sign('+32470555003');
+    const before = ocspCalls();
+    const { view } = await sign('+32470555003');
+    expect(view.status, JSON.stringify(view.error)).toBe('signed');
+    expect(ocspCalls()).toBe(before);
+  });
+
   it('a certificate revoked before signing: refused in prepare, no sign call reaches itsme®', async () => {
     const phone = '+32470555002';
     const signCalls = () => sandbox.stats().calls.sign ?? 0;

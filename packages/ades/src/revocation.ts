@@ -5,7 +5,7 @@
  * points; signed by the issuer). Responses must be current (thisUpdate/nextUpdate). What was fetched is
  * returned, to be embedded (B-LT). Every request has a timeout and a size cap.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
@@ -23,7 +23,40 @@ export interface RevocationOptions {
   fetch?: typeof fetch;
   /** Per request. Default 10 s. */
   timeoutMs?: number;
+  /**
+   * Where verified answers are kept until their `nextUpdate` (one fetch per certificate and OCSP responder,
+   * one per CRL, per validity window, however many signatures need it). Default: one cache per process;
+   * `false`: fetch every time.
+   */
+  cache?: RevocationCache | false;
 }
+
+/** Verified OCSP answers and CRLs until their `nextUpdate`; the oldest entry goes first when full. */
+export class RevocationCache {
+  readonly #entries = new Map<string, { until: number; value: unknown }>();
+  constructor(readonly maxEntries = 1024) {}
+
+  get<T>(key: string): T | undefined {
+    const e = this.#entries.get(key);
+    if (!e) return undefined;
+    if (e.until <= Date.now()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return e.value as T;
+  }
+
+  set(key: string, value: unknown, until: Date | undefined): void {
+    if (!until || until.getTime() <= Date.now()) return;
+    this.#entries.delete(key);
+    this.#entries.set(key, { until: until.getTime(), value });
+    while (this.#entries.size > this.maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
+  }
+}
+
+const processCache = new RevocationCache();
+const fingerprint = (c: ParsedCertificate) => createHash('sha256').update(c.der).digest('hex');
+const cacheOf = (o: RevocationOptions) => (o.cache === false ? undefined : (o.cache ?? processCache));
 
 /** What was fetched, DER, to embed in the document (PAdES /DSS) or the signature. */
 export interface RevocationData {
@@ -98,6 +131,28 @@ async function viaOcsp(
   issuer: ParsedCertificate,
   url: string,
   o: RevocationOptions,
+): Promise<Outcome> {
+  const cache = cacheOf(o);
+  const key = `ocsp|${url}|${fingerprint(issuer)}|${Buffer.from(cert.pkijs.serialNumber.valueBlock.valueHexView).toString('hex')}`;
+  const cached = cache?.get<Outcome>(key);
+  if (cached) return cached;
+  const { outcome, until } = await fetchOcsp(cert, issuer, url, o);
+  cache?.set(key, outcome, until);
+  return outcome;
+}
+
+interface Outcome {
+  kind: 'ocsp' | 'crl';
+  result: Status;
+  der: Uint8Array;
+  certs: Uint8Array[];
+}
+
+async function fetchOcsp(
+  cert: ParsedCertificate,
+  issuer: ParsedCertificate,
+  url: string,
+  o: RevocationOptions,
 ) {
   const request = new pkijs.OCSPRequest();
   await request.createForCertificate(cert.pkijs, { hashAlgorithm: 'SHA-1', issuerCertificate: issuer.pkijs });
@@ -150,7 +205,7 @@ async function viaOcsp(
         ? { status: 'revoked', at: revokedAt(certStatus) }
         : { status: 'unknown' };
   const certs = (basic.certs ?? []).map((c) => new Uint8Array(c.toSchema().toBER()));
-  return { kind: 'ocsp' as const, result, der, certs };
+  return { outcome: { kind: 'ocsp' as const, result, der, certs }, until: single.nextUpdate };
 }
 
 function revokedAt(certStatus: { valueBlock?: { value?: unknown[] } }): Date {
@@ -158,16 +213,30 @@ function revokedAt(certStatus: { valueBlock?: { value?: unknown[] } }): Date {
   return first?.toDate?.() ?? new Date(0);
 }
 
-async function viaCrl(cert: ParsedCertificate, issuer: ParsedCertificate, url: string, o: RevocationOptions) {
-  const der = await fetchBounded(
-    url,
-    { method: 'GET', headers: { accept: 'application/pkix-crl' } },
-    CRL_MAX_BYTES,
-    o,
-  );
-  const crl = pkijs.CertificateRevocationList.fromBER(der);
-  if (!(await crl.verify({ issuerCertificate: issuer.pkijs })))
-    return invalid('A CRL does not verify against its issuer.');
+async function viaCrl(
+  cert: ParsedCertificate,
+  issuer: ParsedCertificate,
+  url: string,
+  o: RevocationOptions,
+): Promise<Outcome> {
+  // One CRL answers for every certificate of its issuer: kept (verified) until its nextUpdate.
+  const cache = cacheOf(o);
+  const key = `crl|${url}|${fingerprint(issuer)}`;
+  let fetched = cache?.get<{ crl: pkijs.CertificateRevocationList; der: Uint8Array }>(key);
+  if (!fetched) {
+    const der = await fetchBounded(
+      url,
+      { method: 'GET', headers: { accept: 'application/pkix-crl' } },
+      CRL_MAX_BYTES,
+      o,
+    );
+    const crl = pkijs.CertificateRevocationList.fromBER(der);
+    if (!(await crl.verify({ issuerCertificate: issuer.pkijs })))
+      return invalid('A CRL does not verify against its issuer.');
+    fetched = { crl, der };
+    cache?.set(key, fetched, crl.nextUpdate?.value);
+  }
+  const { crl, der } = fetched;
   current(crl.thisUpdate.value, crl.nextUpdate?.value, new Date(), 'CRL');
   const entry = crl.revokedCertificates?.find((r) => r.userCertificate.isEqual(cert.pkijs.serialNumber));
   const result: Status = entry ? { status: 'revoked', at: entry.revocationDate.value } : { status: 'good' };
@@ -193,7 +262,7 @@ export async function checkRevocation(
     const issuer = pool.find((c) => c !== cert && c.x509.subject === cert.x509.issuer);
     if (!issuer) continue;
     const subject = cert.x509.subjectName.getField('CN')[0] ?? cert.x509.subject;
-    let outcome: Awaited<ReturnType<typeof viaOcsp | typeof viaCrl>> | undefined;
+    let outcome: Outcome | undefined;
     const tried: string[] = [];
     for (const [url, how] of [
       ...ocspUrls(cert).map((u) => [u, viaOcsp] as const),
