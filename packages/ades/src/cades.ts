@@ -63,12 +63,15 @@ export interface CadesState {
   contentDigest: string;
 }
 
-/** CAdES is produced at B-B and B-T; its B-LT (certificate and revocation values attributes) is not yet. */
+/**
+ * CAdES is produced at B-B, B-T and B-LT (validation data in the SignedData). B-LTA needs an
+ * archive-time-stamp-v3 (EN 319 122-1 §5.5.3), not written yet.
+ */
 function cadesLevel(level: Level | undefined): Level {
-  if (level === 'B-LT' || level === 'B-LTA')
+  if (level === 'B-LTA')
     fail(
       'INVALID_REQUEST',
-      'CAdES is produced at levels B-B and B-T; B-LT and B-LTA are PAdES only for now.',
+      'CAdES is produced at levels B-B, B-T and B-LT; B-LTA (archive-time-stamp-v3) is not yet.',
       {
         field: 'level',
       },
@@ -149,6 +152,7 @@ export async function finalizeCades(
       signingTime: dateField(state, 'signingTime'),
       level: levelField(state),
       signatureValue,
+      embedValidation: true,
     },
     options,
   );

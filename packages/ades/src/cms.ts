@@ -15,6 +15,43 @@ export interface CmsInput {
   algorithm: SignatureAlgorithm;
   /** DER `ContentInfo` of an RFC 3161 TimeStampToken over `signature` (B-T). */
   timestampToken?: Uint8Array;
+  /**
+   * CAdES B-LT: certificates and revocation values in the SignedData itself (`certificates`, and `crls` as
+   * RevocationInfoChoices: CRLs, OCSP responses as other revocation info `id-ri-ocsp-response`).
+   */
+  validation?: { certs: Uint8Array[]; ocsps: Uint8Array[]; crls: Uint8Array[] };
+}
+
+/** id-ri-ocsp-response (RFC 5940): an OCSPResponse as other revocation information. */
+const ID_RI_OCSP_RESPONSE = '1.3.6.1.5.5.7.16.2';
+
+function validationFields(
+  input: CmsInput,
+): Pick<pkijs.SignedDataParameters, 'certificates' | 'crls' | 'version'> {
+  const seen = new Set(input.chain.map((c) => Buffer.from(c.der).toString('base64')));
+  const extra: pkijs.Certificate[] = [];
+  for (const der of input.validation?.certs ?? []) {
+    const key = Buffer.from(der).toString('base64');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    extra.push(pkijs.Certificate.fromBER(Uint8Array.from(der)));
+  }
+  const crls = (input.validation?.crls ?? []).map((d) =>
+    pkijs.CertificateRevocationList.fromBER(Uint8Array.from(d)),
+  );
+  const ocsps = (input.validation?.ocsps ?? []).map(
+    (d) =>
+      new pkijs.OtherRevocationInfoFormat({
+        otherRevInfoFormat: ID_RI_OCSP_RESPONSE,
+        otherRevInfo: parseDer(d),
+      }),
+  );
+  return {
+    certificates: [...input.chain.map((c) => c.pkijs), ...extra],
+    ...(crls.length + ocsps.length > 0 ? { crls: [...crls, ...ocsps] } : {}),
+    // RFC 5652 §5.1: version 5 when other revocation information is present.
+    version: ocsps.length > 0 ? 5 : 1,
+  };
 }
 
 function algorithmId(oid: string, params?: asn1js.AsnType): pkijs.AlgorithmIdentifier {
@@ -87,10 +124,9 @@ export function buildCms(input: CmsInput): Uint8Array {
     });
   }
   const signedData = new pkijs.SignedData({
-    version: 1,
     digestAlgorithms: [algorithmId(OID.sha256)],
     encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID.data }),
-    certificates: input.chain.map((c) => c.pkijs),
+    ...validationFields(input),
     signerInfos: [signerInfo],
   });
   const contentInfo = new pkijs.ContentInfo({

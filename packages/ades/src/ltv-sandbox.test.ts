@@ -98,6 +98,63 @@ async function dssItems(pdf: Uint8Array, key: 'OCSPs' | 'CRLs' | 'Certs'): Promi
   return items;
 }
 
+describe('CAdES B-LT against the sandbox', () => {
+  it('the .p7s carries the chains and the OCSP responses (id-ri-ocsp-response); openssl verifies it', async () => {
+    const root = sandbox.credentials.rootCaPem;
+    const text = Buffer.from('Annex 3: tariffs 2027\n');
+    const cades = createItsmeSignHandler({
+      basePath: BASE,
+      statusPageUrl: '/sign/status',
+      cookie: { secrets: ['ltv-sandbox-secret-0123456789-abcdefghij'] },
+      redirectUrl: `${APP}${BASE}/callback`,
+      client: sandbox.clientOptions(),
+      documents: {
+        documentSigner: createAdesSigner({
+          trustAnchors: [root],
+          level: 'B-LT',
+          tsaUrl: sandbox.tsaUrl,
+          tsa: { trustAnchors: [root] },
+        }),
+        resolveDocument: async () => ({ name: 'annex.txt', contentType: 'text/plain', data: text }),
+      },
+    });
+    const saved = handler;
+    handler = cades;
+    try {
+      const { view, pdf: p7s } = await sign('+32470555004');
+      expect(view.status, JSON.stringify(view.error)).toBe('signed');
+      const sigFile = join(out, 'annex.txt.p7s');
+      const contentFile = join(out, 'annex.txt');
+      writeFileSync(sigFile, p7s!);
+      writeFileSync(contentFile, text);
+      const verified = run('openssl', [
+        'cms',
+        '-verify',
+        '-binary',
+        '-inform',
+        'DER',
+        '-in',
+        sigFile,
+        '-content',
+        contentFile,
+        '-CAfile',
+        sandbox.credentials.files.rootCa,
+        '-purpose',
+        'any',
+        '-out',
+        '/dev/null',
+      ]);
+      expect(verified.stderr).toContain('Verification successful');
+      const printed = run('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', sigFile]).stdout;
+      expect(printed).toContain('1.3.6.1.5.5.7.16.2');
+      expect(printed).toContain('id-smime-aa-timeStampToken');
+    } finally {
+      handler = saved;
+      await cades.close();
+    }
+  });
+});
+
 describe('revocation and B-LTA against the sandbox', () => {
   it('B-LTA: the OCSP responses embedded in /DSS say "good" to openssl; the signature validates online', async () => {
     const before = sandbox.stats().calls.sign ?? 0;

@@ -4,12 +4,10 @@
  * and checked now); B-LTA adds, on top, a document timestamp (RFC 3161, /SubFilter /ETSI.RFC3161) covering
  * everything. `extendPades` also augments PDFs signed earlier (by us or anyone else).
  */
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
-import { type CertificateInput, type ParsedCertificate, parseCertificates } from './certificates.js';
+import { type CertificateInput, parseCertificates } from './certificates.js';
+import { chainOf, cmsCertificates } from './cms-read.js';
 import { type ContentInput, readContent } from './content.js';
 import { fail } from './errors.js';
-import { OID } from './oids.js';
 import { planDss, type ValidationData } from './pdf/dss.js';
 import { PdfString } from './pdf/objects.js';
 import { openPdf } from './pdf/open-pdf.js';
@@ -34,41 +32,6 @@ export interface ExtendOptions {
 
 /** Room for the document timestamp token (the TSA's certificates included). */
 const DOC_TIMESTAMP_BYTES = 16_384;
-
-const der = (c: pkijs.Certificate) => new Uint8Array(c.toSchema().toBER());
-
-/** The certificates of a CMS SignedData (DER) and of the timestamp tokens in its unsigned attributes. */
-function cmsCertificates(cms: Uint8Array): { signer: ParsedCertificate[]; tsa: ParsedCertificate[] } {
-  const signed = new pkijs.SignedData({
-    schema: new pkijs.ContentInfo({ schema: asn1js.fromBER(Uint8Array.from(cms)).result }).content,
-  });
-  const certs = (signed.certificates ?? []).filter(
-    (c): c is pkijs.Certificate => c instanceof pkijs.Certificate,
-  );
-  const tsa: ParsedCertificate[] = [];
-  for (const attr of signed.signerInfos[0]?.unsignedAttrs?.attributes ?? []) {
-    if (attr.type !== OID.signatureTimeStampToken) continue;
-    for (const value of attr.values) {
-      const token = new pkijs.SignedData({ schema: new pkijs.ContentInfo({ schema: value }).content });
-      for (const c of token.certificates ?? [])
-        if (c instanceof pkijs.Certificate) tsa.push(...parseCertificates([der(c)]));
-    }
-  }
-  return { signer: parseCertificates(certs.map(der)), tsa };
-}
-
-/** Orders `certs` leaf first from the certificate that issued none of the others. */
-function chainOf(certs: ParsedCertificate[]): ParsedCertificate[] {
-  const leaf = certs.find((c) => !certs.some((o) => o !== c && o.x509.issuer === c.x509.subject)) ?? certs[0];
-  const chain: ParsedCertificate[] = [];
-  let c: ParsedCertificate | undefined = leaf;
-  while (c && !chain.includes(c)) {
-    chain.push(c);
-    const child: ParsedCertificate = c;
-    c = certs.find((o) => o !== child && o.x509.subject === child.x509.issuer);
-  }
-  return chain;
-}
 
 /** Appends the DSS update (B-LT) and, for B-LTA, the document timestamp. */
 export async function extendPades(pdf: ContentInput, options: ExtendOptions): Promise<Uint8Array> {

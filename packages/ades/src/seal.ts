@@ -9,6 +9,7 @@ import {
   parseCertificates,
 } from './certificates.js';
 import { buildCms } from './cms.js';
+import { chainOf, tokenCertificates } from './cms-read.js';
 import { fail } from './errors.js';
 import { checkRevocation, type RevocationData, type RevocationOptions } from './revocation.js';
 import { verifySignatureValue } from './signature-value.js';
@@ -34,6 +35,8 @@ export interface SealInput {
   signingTime: Date;
   level: Level;
   signatureValue: string | Uint8Array;
+  /** CAdES B-LT: the validation data goes into the SignedData (PAdES puts it in the document's /DSS). */
+  embedValidation?: boolean;
 }
 
 export interface Sealed {
@@ -65,12 +68,29 @@ export async function seal(input: SealInput, options: FinalizeOptions): Promise<
   );
   const timestamp =
     hasTimestamp(input.level) && options.tsa ? await requestTimestamp(signature, options.tsa) : undefined;
+  let validation: RevocationData | undefined;
+  if (input.embedValidation && isLongTerm(input.level) && timestamp && options.tsa) {
+    // The TSA's chain needs its validation data too.
+    const tsaAnchors = parseCertificates(options.tsa.trustAnchors);
+    const tsaChain = chainOf(tokenCertificates(timestamp.token));
+    const tsaRevocation = await checkRevocation(tsaChain, tsaAnchors, new Date(), {
+      mode: 'require',
+      ...options.revocation,
+    });
+    const anchors = [...parseCertificates(options.trustAnchors), ...tsaAnchors].map((c) => c.der);
+    validation = {
+      certs: [...anchors, ...revocation.certs, ...tsaRevocation.certs],
+      ocsps: [...revocation.ocsps, ...tsaRevocation.ocsps],
+      crls: [...revocation.crls, ...tsaRevocation.crls],
+    };
+  }
   const cms = buildCms({
     chain: input.chain,
     signedAttributes: input.signedAttributes,
     signature,
     algorithm,
     ...(timestamp ? { timestampToken: timestamp.token } : {}),
+    ...(validation ? { validation } : {}),
   });
   return { cms, revocation };
 }
