@@ -12,6 +12,7 @@ for (const url of redirectUrls) sandbox.addRedirectUrl(url);
 announce({
   b2bUrl: sandbox.b2bUrl,
   frontUrl: sandbox.frontUrl,
+  tsaUrl: sandbox.tsaUrl,
   controlUrl: sandbox.controlUrl,
   dataDir: sandbox.dataDir,
   partner: sandbox.partner,
