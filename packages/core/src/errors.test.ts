@@ -22,8 +22,11 @@ describe('codeForReason', () => {
       expect(codeForReason(reason, 403)).toBe('CLIENT_NOT_AUTHORIZED');
       expect(codeForReason(reason, 429)).toBe('UPSTREAM_UNAVAILABLE');
       expect(codeForReason(reason, 503)).toBe('UPSTREAM_ERROR');
-      expect(codeForReason(reason, 400)).toBe('INVALID_REQUEST');
-      expect(codeForReason(reason)).toBe('INVALID_REQUEST');
+      expect(codeForReason(reason, 404)).toBe('INVALID_CONFIG');
+      // An unknown token is itsme®'s to explain (issue 14), never the caller's input error.
+      expect(codeForReason(reason, 400)).toBe(reason ? 'UPSTREAM_REFUSED' : 'INVALID_REQUEST');
+      expect(codeForReason(reason)).toBe(reason ? 'UPSTREAM_REFUSED' : 'INVALID_REQUEST');
     }
+    expect(codeForReason('UNEXPECTED_ERROR', 409)).toBe('UPSTREAM_REFUSED');
   });
 });

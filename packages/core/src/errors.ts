@@ -82,6 +82,11 @@ export const ERROR_CODES = {
   INVALID_RESPONSE: c('upstream', 502, 'itsme® sent a response that does not match the protocol.', true),
   TIMESTAMP_FAILED: c('upstream', 502, 'The time-stamping authority did not give a valid timestamp.', true),
   UNKNOWN_SESSION: c('upstream', 409, 'itsme® does not know this session.'),
+  UPSTREAM_REFUSED: c(
+    'upstream',
+    502,
+    'itsme® ended the request for a reason it did not explain (unexpected error or unknown reason); start again.',
+  ),
   // session
   SESSION_NOT_FOUND: c('session', 404, 'No signing session for this browser.'),
   SESSION_CONFLICT: c('session', 409, 'The session was changed concurrently.', true),
@@ -189,7 +194,8 @@ const REASON_CODES = {
   INCOMPLETE_REQUEST: 'INVALID_REQUEST',
   NO_REQUEST: 'INVALID_REQUEST',
   TECHNICAL_ERROR: 'UPSTREAM_ERROR',
-  UNEXPECTED_ERROR: 'UPSTREAM_ERROR',
+  // Not transient: the session at itsme® is over (polling it again answers the same until it expires).
+  UNEXPECTED_ERROR: 'UPSTREAM_REFUSED',
   ERROR: 'UPSTREAM_ERROR',
   UNKNOWN: 'UPSTREAM_ERROR',
 } as const satisfies Record<Exclude<ReasonToken, 'PENDING'>, ErrorCode>;
@@ -200,10 +206,13 @@ const isMappedReason = (token: string): token is keyof typeof REASON_CODES =>
 /**
  * Maps the service's reason token (identification `statusReason` or DSS `result.min`) to our code.
  * Unknown tokens map by HTTP status (`codeForStatus`): 409 → UNKNOWN_SESSION, 401/403 →
- * CLIENT_NOT_AUTHORIZED, 429 → UPSTREAM_UNAVAILABLE, 5xx → UPSTREAM_ERROR, else INVALID_REQUEST.
+ * CLIENT_NOT_AUTHORIZED, 404 → INVALID_CONFIG, 429 → UPSTREAM_UNAVAILABLE, 5xx → UPSTREAM_ERROR, else
+ * UPSTREAM_REFUSED (an unknown token is never the caller's input error); no token at all → INVALID_REQUEST.
  */
 export function codeForReason(reason: string | undefined, httpStatus?: number): ErrorCode {
   const token = reason?.toUpperCase();
   if (token !== undefined && isMappedReason(token)) return REASON_CODES[token];
-  return codeForStatus(httpStatus);
+  const byStatus = codeForStatus(httpStatus);
+  // A token nobody knows is itsme®'s to explain, never the caller's input error.
+  return token && byStatus === 'INVALID_REQUEST' ? 'UPSTREAM_REFUSED' : byStatus;
 }

@@ -181,13 +181,52 @@ describe('B2B client over real mutual TLS', () => {
     ['UNAUTHORIZED_URL', 'UNAUTHORIZED_URL'],
     ['INVALID_URL', 'INVALID_URL'],
     ['INVALID_LANG', 'INVALID_LANGUAGE'],
-    ['UNEXPECTED_ERROR', 'UPSTREAM_ERROR'],
+    ['UNEXPECTED_ERROR', 'UPSTREAM_REFUSED'],
+    ['SOMETHING_NEW', 'UPSTREAM_REFUSED'],
   ])('identification error %s → %s', async (reason, code) => {
     server.answer('/user_identification', { status: 400, body: { status: 'NOK', statusReason: reason } });
     const client = new B2BClient(options());
     expect(
       await codeOf(client.startIdentification({ lang: 'EN', redirectUrl: 'https://sca.example/cb' })),
     ).toBe(code);
+    await client.close();
+  });
+
+  it('an identification status 409 UNEXPECTED_ERROR ends the session: not retryable, not an input error', async () => {
+    let calls = 0;
+    server.answer('/user_identification/status', () => {
+      calls++;
+      return { status: 409, body: { status: 'NOK', statusReason: 'UNEXPECTED_ERROR' } };
+    });
+    const client = new B2BClient(options());
+    const error = await client.getIdentificationStatus('a1').catch((e: ItsmeSignError) => e);
+    expect(error).toMatchObject({ code: 'UPSTREAM_REFUSED', retryable: false, category: 'upstream' });
+    expect(calls).toBe(1);
+    await client.close();
+  });
+
+  it('a gateway HTML 401/403 is CLIENT_NOT_AUTHORIZED, a 404 INVALID_CONFIG, on every call (issue 14)', async () => {
+    const html = (status: number) => () => ({
+      status,
+      raw: `<html><body><h1>${status}</h1></body></html>`,
+      headers: { 'content-type': 'text/html' },
+    });
+    const client = new B2BClient(options());
+    for (const [status, code] of [
+      [401, 'CLIENT_NOT_AUTHORIZED'],
+      [403, 'CLIENT_NOT_AUTHORIZED'],
+      [404, 'INVALID_CONFIG'],
+    ] as const) {
+      server.answer('/user_identification', html(status));
+      server.answer('/user_identification/status', html(status));
+      server.answer('/sign_document', html(status));
+      expect(
+        await codeOf(client.startIdentification({ lang: 'EN', redirectUrl: 'https://sca.example/cb' })),
+      ).toBe(code);
+      expect(await codeOf(client.getIdentificationStatus('a1'))).toBe(code);
+      expect(await codeOf(client.startSigning(signInput()))).toBe(code);
+      expect(await codeOf(client.getSigningStatus('r1'))).toBe(code);
+    }
     await client.close();
   });
 

@@ -12,7 +12,10 @@ describe('classifyResponse: HTTP status (and reason token) → retry decision an
     [200, nok('INVALID_URL'), { ok: true, retryable: false, code: 'INVALID_URL' }],
     [400, nok('INVALID_LANG'), { ok: false, retryable: false, code: 'INVALID_LANGUAGE' }],
     [400, dss('INVALID_POLICY'), { ok: false, retryable: false, code: 'INVALID_POLICY' }],
-    [400, nok('SOMETHING_NEW'), { ok: false, retryable: false, code: 'INVALID_REQUEST' }],
+    [400, nok('SOMETHING_NEW'), { ok: false, retryable: false, code: 'UPSTREAM_REFUSED' }],
+    [200, nok('SOMETHING_NEW'), { ok: true, retryable: false, code: 'UPSTREAM_REFUSED' }],
+    [404, undefined, { ok: false, retryable: false, fault: 'INVALID_CONFIG', code: 'INVALID_CONFIG' }],
+    [409, nok('UNEXPECTED_ERROR'), { ok: false, retryable: false, code: 'UPSTREAM_REFUSED' }],
     [400, undefined, { ok: false, retryable: false, code: 'INVALID_REQUEST' }],
     [
       401,
@@ -56,11 +59,12 @@ describe('classifyResponse: HTTP status (and reason token) → retry decision an
   });
 
   it('codeForStatus is the fallback for a token nobody knows', () => {
-    expect([200, 400, 401, 403, 409, 429, 500, 502].map(codeForStatus)).toEqual([
+    expect([200, 400, 401, 403, 404, 409, 429, 500, 502].map(codeForStatus)).toEqual([
       'INVALID_REQUEST',
       'INVALID_REQUEST',
       'CLIENT_NOT_AUTHORIZED',
       'CLIENT_NOT_AUTHORIZED',
+      'INVALID_CONFIG',
       'UNKNOWN_SESSION',
       'UPSTREAM_UNAVAILABLE',
       'UPSTREAM_ERROR',

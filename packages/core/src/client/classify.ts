@@ -6,13 +6,15 @@
  * | ------------- | --------- | -------------------------- | ----------------------------------------- |
  * | 2xx           | no        | —                          | INVALID_REQUEST (a NOK body)              |
  * | 401, 403      | no        | CLIENT_NOT_AUTHORIZED      | CLIENT_NOT_AUTHORIZED                     |
+ * | 404           | no        | INVALID_CONFIG (base URL)  | INVALID_CONFIG                            |
  * | 409           | no        | —                          | UNKNOWN_SESSION                           |
  * | 429           | yes       | —                          | UPSTREAM_UNAVAILABLE                      |
  * | other 4xx     | no        | —                          | INVALID_REQUEST                           |
  * | 5xx           | yes       | UPSTREAM_ERROR             | UPSTREAM_ERROR                            |
  *
  * A known reason token in the body (`statusReason`, or DSS `result.min`) names the code of a refusal first
- * (`codeForReason`). A sign call treats a fault as final whatever its body says; the identification API
+ * (`codeForReason`); a token nobody knows is itsme®'s (UPSTREAM_REFUSED), never the caller's input error.
+ * A gateway's HTML (non-JSON) body on 401/403/404/429 is read as no body (transport), so the status decides. A sign call treats a fault as final whatever its body says; the identification API
  * reads the token first.
  */
 import { codeForReason, type ErrorCode } from '../errors.js';
@@ -28,7 +30,7 @@ export interface ResponseClass {
   retryAfterMs: number | undefined;
   /** The service's reason token (`statusReason`, or DSS `result.min`), when the body has one. */
   reason: string | undefined;
-  /** What the status alone says, whatever the body: 5xx → UPSTREAM_ERROR, 401/403 → CLIENT_NOT_AUTHORIZED. */
+  /** What the status alone says, whatever the body: 5xx → UPSTREAM_ERROR, 401/403 → CLIENT_NOT_AUTHORIZED, 404 → INVALID_CONFIG. */
   fault: ErrorCode | undefined;
   /** The code of a refusal: the reason token's, else the status's. */
   code: ErrorCode;
@@ -38,6 +40,8 @@ export interface ResponseClass {
 export function codeForStatus(status: number | undefined): ErrorCode {
   if (status === 409) return 'UNKNOWN_SESSION';
   if (status === 401 || status === 403) return 'CLIENT_NOT_AUTHORIZED';
+  // No such path: the B2B base URL is wrong (a configuration error, not the caller's input).
+  if (status === 404) return 'INVALID_CONFIG';
   if (status === 429) return 'UPSTREAM_UNAVAILABLE';
   return status !== undefined && status >= 500 ? 'UPSTREAM_ERROR' : 'INVALID_REQUEST';
 }
@@ -54,7 +58,9 @@ export function classifyResponse(status: number, headers: ResponseHeaders, body:
         ? 'UPSTREAM_ERROR'
         : status === 401 || status === 403
           ? 'CLIENT_NOT_AUTHORIZED'
-          : undefined,
+          : status === 404
+            ? 'INVALID_CONFIG'
+            : undefined,
     code: codeForReason(reason, status),
   };
 }

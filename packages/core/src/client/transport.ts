@@ -230,7 +230,9 @@ export class Transport {
     try {
       return { status, headers: resHeaders, body: JSON.parse(text) };
     } catch (cause) {
-      if (status >= 500) return { status, headers: resHeaders, body: undefined };
+      // A gateway's HTML page: the status says what it is (5xx, 429, a refused client, a wrong base URL).
+      if (status >= 500 || NON_JSON_STATUSES.has(status))
+        return { status, headers: resHeaders, body: undefined };
       throw new ItsmeSignError('INVALID_RESPONSE', {
         message: `itsme® answered ${path} with a body that is not JSON (HTTP ${status}).`,
         httpStatus: status,
@@ -243,6 +245,9 @@ export class Transport {
     if (this.#ownsDispatcher) await this.#dispatcher.close();
   }
 }
+
+/** Statuses whose non-JSON body (a gateway's page) is ignored: the status alone is classified. */
+const NON_JSON_STATUSES = new Set([401, 403, 404, 429]);
 
 /** Keeps only the name, code and message of a network error (never options that may hold keys). */
 function sanitizeCause(cause: unknown): Error {
