@@ -8,6 +8,7 @@ import {
   identificationResponseSchema,
   identificationStatusRequestSchema,
   identificationStatusResponseSchema,
+  normalizeBase64,
   signResponseSchema,
   signStartRequestSchema,
   signStatusRequestSchema,
@@ -177,6 +178,27 @@ describe('guide and swagger examples parse', () => {
     expect(doc.sign_policy_templates_supported.some((p) => p.oid === '1.3.6.1.4.1.49274.1.1.7.1.0')).toBe(
       true,
     );
+  });
+});
+
+describe('signature values in any base64 spelling that decodes (issue 14)', () => {
+  const value = Buffer.from(Array.from({ length: 256 }, (_, i) => i)).toString('base64');
+  it.each([
+    ['padded', value],
+    ['unpadded', value.replace(/=+$/, '')],
+    ['line-wrapped (MIME, CRLF)', value.replace(/.{1,76}/g, '$&\r\n')],
+    ['line-wrapped (PEM, LF), unpadded', value.replace(/=+$/, '').replace(/.{1,64}/g, '$&\n')],
+    ['base64url', value.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')],
+  ])('%s → standard padded base64', (_name, spelled) => {
+    const dss = signResponseSchema.parse({
+      result: { maj: ResultMajor.Success },
+      sigObj: [{ b64Sig: { value: spelled }, whichDoc: 'd' }],
+    });
+    expect(dss.signatures[0]?.value).toBe(value);
+  });
+
+  it('refuses what does not decode', () => {
+    for (const bad of ['%%%', 'A', 'AAAAA', 'AA+_', '']) expect(normalizeBase64(bad)).toBeUndefined();
   });
 });
 

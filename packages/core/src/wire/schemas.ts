@@ -221,9 +221,30 @@ export const dssResultSchema = z.object({
   msg: internationalStringSchema.nullish(),
 });
 
+/**
+ * A signature value in any base64 spelling that decodes (unpadded, line-wrapped, base64url), as standard padded
+ * base64; `undefined` when it is not base64. Tolerant in: the value is checked against the certificate anyway.
+ */
+export function normalizeBase64(value: string): string | undefined {
+  const compact = value.replace(/\s+/g, '').replace(/=+$/, '');
+  if (compact === '' || compact.length % 4 === 1 || !/^[A-Za-z0-9+/_-]+$/.test(compact)) return undefined;
+  if (/[+/]/.test(compact) && /[-_]/.test(compact)) return undefined;
+  const standard = compact.replace(/-/g, '+').replace(/_/g, '/');
+  return standard.padEnd(Math.ceil(standard.length / 4) * 4, '=');
+}
+
+const signatureValueSchema = z.string().transform((v, ctx) => {
+  const normalized = normalizeBase64(v);
+  if (normalized === undefined || normalized.length < 4) {
+    ctx.addIssue({ code: 'custom', message: 'must be base64' });
+    return z.NEVER;
+  }
+  return normalized;
+});
+
 const signatureObjectSchema = z
   .object({
-    b64Sig: z.object({ value: z.string().regex(BASE64, 'must be standard base64').min(4) }),
+    b64Sig: z.object({ value: signatureValueSchema }),
     whichDoc: z.string().optional(),
     whichdoc: z.string().optional(),
   })
