@@ -20,6 +20,11 @@ export const DEFAULTS = Object.freeze({
   finishedTtlMs: 60 * 60_000,
   /** Minimum interval between two upstream status calls of one session, across instances (ms). */
   pollIntervalMs: 1_000,
+  /**
+   * Consecutive retryable upstream failures (after the client's own retries) of one session, counted by each
+   * instance, before the session ends `failed` with the last error instead of waiting for its expiry.
+   */
+  maxConsecutiveFailures: 5,
   /** Check language, policy and commitment type against the discovery document. */
   useDiscovery: true,
   /** How long the discovery document is cached (ms): 1 hour. */

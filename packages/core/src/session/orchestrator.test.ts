@@ -105,6 +105,31 @@ describe('SigningOrchestrator against the sandbox (mutual TLS)', () => {
     expect((await o.cancel(started.id))?.status).toBe('rejected');
   });
 
+  it('ends a session after maxConsecutiveFailures retryable upstream failures, with the last error', async () => {
+    const o = new SigningOrchestrator({
+      client: itsme.client,
+      store: new MemorySessionStore(),
+      redirectUrl: REDIRECT_URL,
+      pollIntervalMs: 10,
+      maxConsecutiveFailures: 2,
+    });
+    const started = await o.start({ subject: { mode: 'hash', digest } });
+    if (started.status !== 'identifying') throw new Error('not identifying');
+    await sandbox.control.identify({ url: started.identification.identificationUrl });
+    sandbox.setFault('identificationStatus', { kind: 'status', status: 503 });
+    try {
+      // One failure: the session waits for the next poll.
+      expect((await o.advance(started.id, { force: true }))?.status).toBe('identifying');
+      // The second in a row ends it.
+      expect(await o.advance(started.id, { force: true })).toMatchObject({
+        status: 'failed',
+        failure: { code: 'UPSTREAM_ERROR' },
+      });
+    } finally {
+      sandbox.setFault('identificationStatus', null);
+    }
+  });
+
   it('cancels a live session; an unknown one is undefined', async () => {
     const o = itsme.orchestrator;
     const started = await o.start({ subject: { mode: 'hash', digest } });

@@ -37,6 +37,8 @@ export class SigningOrchestrator {
   readonly store: SessionStore;
   readonly discovery: DiscoveryCache;
   readonly #s: ResolvedSettings;
+  /** Consecutive retryable upstream failures per session id (this instance's count). */
+  readonly #failures = new Map<string, number>();
   readonly #sessions: SessionRepository;
   readonly #telemetry: Telemetry;
   readonly #documents: DocumentMode;
@@ -229,6 +231,7 @@ export class SigningOrchestrator {
           return session;
         }
         const next = await this.#run(session, step);
+        this.#failures.delete(id);
         if (next?.status === session.status) return next;
         session = next;
       }
@@ -237,9 +240,15 @@ export class SigningOrchestrator {
         isItsmeSignError(error) &&
         (error.retryable || error.code === 'ABORTED' || error.code === 'SESSION_CONFLICT')
       ) {
-        // A transient fault: the session stays where it is and the next poll tries again.
-        return this.get(id);
+        // A transient fault: the session stays where it is and the next poll tries again, a bounded number of
+        // times for itsme®'s faults; then it ends with the last error instead of spinning until it expires.
+        const failures = error.category === 'upstream' ? (this.#failures.get(id) ?? 0) + 1 : 0;
+        if (failures < this.#s.maxConsecutiveFailures) {
+          if (failures > 0) this.#failures.set(id, failures);
+          return this.get(id);
+        }
       }
+      this.#failures.delete(id);
       return this.#sessions.fail(id, error);
     }
   }

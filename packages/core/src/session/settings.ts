@@ -25,6 +25,8 @@ export interface OrchestratorSettings {
   finishedTtlMs?: number;
   /** Default `DEFAULTS.pollIntervalMs`. */
   pollIntervalMs?: number;
+  /** Default `DEFAULTS.maxConsecutiveFailures`. */
+  maxConsecutiveFailures?: number;
   /** Default `DEFAULTS.useDiscovery`. */
   useDiscovery?: boolean;
   /** Default `DEFAULTS.discoveryTtlMs`. */
@@ -46,6 +48,7 @@ export const ORCHESTRATOR_SETTING_KEYS = [
   'sessionTtlMs',
   'finishedTtlMs',
   'pollIntervalMs',
+  'maxConsecutiveFailures',
   'useDiscovery',
   'discoveryTtlMs',
   'verifySignatures',
@@ -73,6 +76,7 @@ export function resolveSettings(s: OrchestratorSettings): ResolvedSettings {
     sessionTtlMs: s.sessionTtlMs ?? DEFAULTS.sessionTtlMs,
     finishedTtlMs: s.finishedTtlMs ?? DEFAULTS.finishedTtlMs,
     pollIntervalMs: s.pollIntervalMs ?? DEFAULTS.pollIntervalMs,
+    maxConsecutiveFailures: Math.max(1, s.maxConsecutiveFailures ?? DEFAULTS.maxConsecutiveFailures),
     useDiscovery: s.useDiscovery ?? DEFAULTS.useDiscovery,
     discoveryTtlMs: s.discoveryTtlMs || DEFAULTS.discoveryTtlMs,
     verifySignatures: s.verifySignatures ?? DEFAULTS.verifySignatures,
