@@ -138,30 +138,38 @@ describe('a fault on a start call is never retried: the flow ends failed with a 
   }
 });
 
-describe('a status call that never recovers ends the session at its deadline', () => {
+describe('a status call that never recovers ends the session, never leaves it stuck', () => {
   for (const endpoint of ['identificationStatus', 'signStatus'] as const) {
-    it(`${endpoint}: persistent 500 → expired (SESSION_EXPIRED), nothing signed`, async () => {
-      const shortLived = await startApp(sandbox, {
-        client: {
-          ...clientOptions(sandbox),
-          timeoutMs: TIMEOUT_MS,
-          retry: { retries: 1, baseDelayMs: 10, maxDelayMs: 20 },
-        },
-        pollIntervalMs: 100,
-        sessionTtlMs: 2_000,
+    // Default: after `maxConsecutiveFailures` failed status calls in a row, failed with the last error.
+    // With a cap above what fits in the session's life: expired at its deadline.
+    for (const [cap, expected] of [
+      [undefined, { status: 'failed', code: 'UPSTREAM_ERROR' }],
+      [1_000, { status: 'expired', code: 'SESSION_EXPIRED' }],
+    ] as const) {
+      it(`${endpoint}: persistent 500, maxConsecutiveFailures ${cap ?? 'default'} → ${expected.status} (${expected.code}), nothing signed`, async () => {
+        const shortLived = await startApp(sandbox, {
+          client: {
+            ...clientOptions(sandbox),
+            timeoutMs: TIMEOUT_MS,
+            retry: { retries: 1, baseDelayMs: 10, maxDelayMs: 20 },
+          },
+          pollIntervalMs: 100,
+          sessionTtlMs: 2_000,
+          ...(cap ? { maxConsecutiveFailures: cap } : {}),
+        });
+        try {
+          const { outcome, signatures } = await flowWithFault(
+            endpoint,
+            { kind: 'status', status: 500 },
+            shortLived,
+          );
+          expect(outcome).toMatchObject(expected);
+          // The user may have approved at itsme®, but no signature reached the app.
+          expect(signatures).toBeLessThanOrEqual(1);
+        } finally {
+          await shortLived.close();
+        }
       });
-      try {
-        const { outcome, signatures } = await flowWithFault(
-          endpoint,
-          { kind: 'status', status: 500 },
-          shortLived,
-        );
-        expect(outcome).toMatchObject({ status: 'expired', code: 'SESSION_EXPIRED' });
-        // The user may have approved at itsme®, but no signature reached the app.
-        expect(signatures).toBeLessThanOrEqual(1);
-      } finally {
-        await shortLived.close();
-      }
-    });
+    }
   }
 });
