@@ -6,17 +6,22 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createItsmeSignHandler, type ItsmeSignHandler, type SessionView } from '@itsme-sign/core';
+import {
+  createItsmeSignHandler,
+  type DocumentSource,
+  type ItsmeSignHandler,
+  type SessionView,
+} from '@itsme-sign/core';
 import { type Sandbox, startSandbox } from '@itsme-sign/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PdfDict, PdfRef, PdfStream } from './pdf/objects.js';
 import { openPdf } from './pdf/open-pdf.js';
 import { readPdfStructure } from './pdf/pdf-reader.js';
 import { decodeStream } from './pdf/stream-data.js';
-import { createAdesSigner } from './signer.js';
+import { type AdesSignerOptions, createAdesSigner } from './signer.js';
 import { cookieBrowser } from './test-support/cookie-browser.js';
 import { contractWithFields } from './test-support/form-template.js';
-import { nssDb, pdfsigAsync, run } from './test-support/tools.js';
+import { nssDb, opensslCmsVerify, pdfsigAsync, run } from './test-support/tools.js';
 
 const APP = 'http://127.0.0.1:8080';
 const BASE = '/api/itsme';
@@ -30,8 +35,20 @@ beforeAll(async () => {
   sandbox = await startSandbox({ dataDir: mkdtempSync(join(tmpdir(), 'itsme-ades-ltv-')) });
   sandbox.addRedirectUrl(`${APP}${BASE}/callback`);
   contract = await contractWithFields();
+  handler = handlerFor(
+    { level: 'B-LTA', pdfSignature: { signatureField: 'next-empty' } },
+    { name: 'loan.pdf', contentType: 'application/pdf', data: contract },
+  );
+});
+afterAll(async () => {
+  await handler?.close();
+  await sandbox?.close();
+});
+
+/** Core's handler in document mode signing `document` with the sandbox's CA, TSA and OCSP responders. */
+function handlerFor(signer: Pick<AdesSignerOptions, 'level' | 'pdfSignature'>, document: DocumentSource) {
   const root = sandbox.credentials.rootCaPem;
-  handler = createItsmeSignHandler({
+  return createItsmeSignHandler({
     basePath: BASE,
     statusPageUrl: '/sign/status',
     cookie: { secrets: ['ltv-sandbox-secret-0123456789-abcdefghij'] },
@@ -40,19 +57,14 @@ beforeAll(async () => {
     documents: {
       documentSigner: createAdesSigner({
         trustAnchors: [root],
-        level: 'B-LTA',
         tsaUrl: sandbox.tsaUrl,
         tsa: { trustAnchors: [root] },
-        pdfSignature: { signatureField: 'next-empty' },
+        ...signer,
       }),
-      resolveDocument: async () => ({ name: 'loan.pdf', contentType: 'application/pdf', data: contract }),
+      resolveDocument: async () => document,
     },
   });
-});
-afterAll(async () => {
-  await handler?.close();
-  await sandbox?.close();
-});
+}
 
 /** Runs the document-mode flow for `phone`; `beforeSigning` runs once the user is identified. */
 async function sign(
@@ -100,24 +112,8 @@ async function dssItems(pdf: Uint8Array, key: 'OCSPs' | 'CRLs' | 'Certs'): Promi
 
 describe('CAdES B-LT against the sandbox', () => {
   it('the .p7s carries the chains and the OCSP responses (id-ri-ocsp-response); openssl verifies it', async () => {
-    const root = sandbox.credentials.rootCaPem;
     const text = Buffer.from('Annex 3: tariffs 2027\n');
-    const cades = createItsmeSignHandler({
-      basePath: BASE,
-      statusPageUrl: '/sign/status',
-      cookie: { secrets: ['ltv-sandbox-secret-0123456789-abcdefghij'] },
-      redirectUrl: `${APP}${BASE}/callback`,
-      client: sandbox.clientOptions(),
-      documents: {
-        documentSigner: createAdesSigner({
-          trustAnchors: [root],
-          level: 'B-LT',
-          tsaUrl: sandbox.tsaUrl,
-          tsa: { trustAnchors: [root] },
-        }),
-        resolveDocument: async () => ({ name: 'annex.txt', contentType: 'text/plain', data: text }),
-      },
-    });
+    const cades = handlerFor({ level: 'B-LT' }, { name: 'annex.txt', contentType: 'text/plain', data: text });
     const saved = handler;
     handler = cades;
     try {
@@ -127,23 +123,7 @@ describe('CAdES B-LT against the sandbox', () => {
       const contentFile = join(out, 'annex.txt');
       writeFileSync(sigFile, p7s!);
       writeFileSync(contentFile, text);
-      const verified = run('openssl', [
-        'cms',
-        '-verify',
-        '-binary',
-        '-inform',
-        'DER',
-        '-in',
-        sigFile,
-        '-content',
-        contentFile,
-        '-CAfile',
-        sandbox.credentials.files.rootCa,
-        '-purpose',
-        'any',
-        '-out',
-        '/dev/null',
-      ]);
+      const verified = opensslCmsVerify(sigFile, contentFile, sandbox.credentials.files.rootCa);
       expect(verified.stderr).toContain('Verification successful');
       const printed = run('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', sigFile]).stdout;
       expect(printed).toContain('1.3.6.1.5.5.7.16.2');

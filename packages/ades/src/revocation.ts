@@ -56,6 +56,20 @@ export class RevocationCache {
 
 const processCache = new RevocationCache();
 const fingerprint = (c: ParsedCertificate) => createHash('sha256').update(c.der).digest('hex');
+
+/** `load()`'s value from the cache, or loaded and kept until the `until` it gives. */
+async function cached<T>(
+  o: RevocationOptions,
+  key: string,
+  load: () => Promise<{ value: T; until: Date | undefined }>,
+): Promise<T> {
+  const cache = cacheOf(o);
+  const hit = cache?.get<T>(key);
+  if (hit) return hit;
+  const { value, until } = await load();
+  cache?.set(key, value, until);
+  return value;
+}
 const cacheOf = (o: RevocationOptions) => (o.cache === false ? undefined : (o.cache ?? processCache));
 
 /** What was fetched, DER, to embed in the document (PAdES /DSS) or the signature. */
@@ -132,13 +146,8 @@ async function viaOcsp(
   url: string,
   o: RevocationOptions,
 ): Promise<Outcome> {
-  const cache = cacheOf(o);
-  const key = `ocsp|${url}|${fingerprint(issuer)}|${Buffer.from(cert.pkijs.serialNumber.valueBlock.valueHexView).toString('hex')}`;
-  const cached = cache?.get<Outcome>(key);
-  if (cached) return cached;
-  const { outcome, until } = await fetchOcsp(cert, issuer, url, o);
-  cache?.set(key, outcome, until);
-  return outcome;
+  const serial = Buffer.from(cert.pkijs.serialNumber.valueBlock.valueHexView).toString('hex');
+  return cached(o, `ocsp|${url}|${fingerprint(issuer)}|${serial}`, () => fetchOcsp(cert, issuer, url, o));
 }
 
 interface Outcome {
@@ -205,7 +214,7 @@ async function fetchOcsp(
         ? { status: 'revoked', at: revokedAt(certStatus) }
         : { status: 'unknown' };
   const certs = (basic.certs ?? []).map((c) => new Uint8Array(c.toSchema().toBER()));
-  return { outcome: { kind: 'ocsp' as const, result, der, certs }, until: single.nextUpdate };
+  return { value: { kind: 'ocsp' as const, result, der, certs }, until: single.nextUpdate };
 }
 
 function revokedAt(certStatus: { valueBlock?: { value?: unknown[] } }): Date {
@@ -220,10 +229,7 @@ async function viaCrl(
   o: RevocationOptions,
 ): Promise<Outcome> {
   // One CRL answers for every certificate of its issuer: kept (verified) until its nextUpdate.
-  const cache = cacheOf(o);
-  const key = `crl|${url}|${fingerprint(issuer)}`;
-  let fetched = cache?.get<{ crl: pkijs.CertificateRevocationList; der: Uint8Array }>(key);
-  if (!fetched) {
+  const fetched = await cached(o, `crl|${url}|${fingerprint(issuer)}`, async () => {
     const der = await fetchBounded(
       url,
       { method: 'GET', headers: { accept: 'application/pkix-crl' } },
@@ -233,9 +239,8 @@ async function viaCrl(
     const crl = pkijs.CertificateRevocationList.fromBER(der);
     if (!(await crl.verify({ issuerCertificate: issuer.pkijs })))
       return invalid('A CRL does not verify against its issuer.');
-    fetched = { crl, der };
-    cache?.set(key, fetched, crl.nextUpdate?.value);
-  }
+    return { value: { crl, der }, until: crl.nextUpdate?.value };
+  });
   const { crl, der } = fetched;
   current(crl.thisUpdate.value, crl.nextUpdate?.value, new Date(), 'CRL');
   const entry = crl.revokedCertificates?.find((r) => r.userCertificate.isEqual(cert.pkijs.serialNumber));
