@@ -14,10 +14,12 @@ export function escapeHtml(v: unknown): string {
 }
 
 const STYLE = `
-:root{--tangerine:#FF4612;--ink:#1d1d1f;--muted:#5f6368;--line:#e6e6e6;--bg:#f6f6f4}
+/* --tangerine is the brand accent (borders, the poka-yoke highlight, graphics: ≥ 3:1); text on a filled surface
+   uses --tangerine-text, white on it is 5.2:1 (WCAG AA for normal text, axe-core color-contrast). */
+:root{--tangerine:#FF4612;--tangerine-text:#C8370E;--ink:#1d1d1f;--muted:#5f6368;--line:#e6e6e6;--bg:#f6f6f4}
 *{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:var(--bg)}
 header{background:#fff;border-bottom:1px solid var(--line);padding:14px 20px;display:flex;align-items:center;gap:10px}
-.logo{min-width:40px;height:34px;padding:0 5px;border-radius:9px;background:var(--tangerine);color:#fff;font-weight:800;display:grid;place-items:center;font-size:11px;letter-spacing:-.3px}
+.logo{min-width:40px;height:34px;padding:0 5px;border-radius:9px;background:var(--tangerine-text);color:#fff;font-weight:800;display:grid;place-items:center;font-size:11px;letter-spacing:-.3px}
 .brand{font-weight:700}.tag{margin-left:auto;font-size:12px;color:var(--muted);border:1px solid var(--line);border-radius:99px;padding:2px 10px}
 main{max-width:520px;margin:32px auto;padding:0 16px}
 .card{background:#fff;border:1px solid var(--line);border-radius:16px;padding:24px;box-shadow:0 1px 2px rgba(0,0,0,.04);margin-bottom:16px}
@@ -26,7 +28,7 @@ label{display:block;font-weight:600;margin:12px 0 6px}
 input[type=tel],input[type=text]{width:100%;font-size:18px;padding:12px 14px;border:1.5px solid #c9c9c9;border-radius:10px}
 input:focus-visible,button:focus-visible,a:focus-visible{outline:3px solid rgba(255,70,18,.45);outline-offset:2px}
 button,.button{display:inline-block;font:inherit;font-weight:700;border:0;border-radius:10px;padding:12px 20px;cursor:pointer;text-decoration:none}
-.primary{background:var(--tangerine);color:#fff}.secondary{background:#fff;color:var(--ink);border:1.5px solid #c9c9c9}
+.primary{background:var(--tangerine-text);color:#fff}.secondary{background:#fff;color:var(--ink);border:1.5px solid #c9c9c9}
 .row{display:flex;gap:10px;flex-wrap:wrap;margin-top:16px}
 .error{color:#b3261e;font-weight:600}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 14px;margin:0 0 12px}dt{color:var(--muted)}dd{margin:0;font-weight:600}
@@ -123,7 +125,7 @@ export function messagePage(lang: PageLang, message: string, status = 'info'): s
   return layout(
     lang,
     'itsme®',
-    `<div class="card" data-testid="message" data-status="${status}"><p>${escapeHtml(message)}</p></div>`,
+    `<div class="card" data-testid="message" data-status="${status}"><h1>${escapeHtml(message)}</h1></div>`,
   );
 }
 
