@@ -1,15 +1,9 @@
 /** CAdES baseline B-B / B-T detached signatures (EN 319 122-1) of any file, in two steps. */
-import {
-  type CertificateInput,
-  checkChain,
-  keyTypeOf,
-  type ParsedCertificate,
-  parseCertificates,
-  parseChain,
-} from './certificates.js';
+import { validateChain } from './certificate-check.js';
+import { type CertificateInput, keyTypeOf, type ParsedCertificate, parseChain } from './certificates.js';
 import { type ContentInput, sha256Content } from './content.js';
 import { fail } from './errors.js';
-import { checkRevocation, type RevocationOptions } from './revocation.js';
+import type { RevocationOptions } from './revocation.js';
 import { type FinalizeOptions, seal } from './seal.js';
 import { buildSignedAttributes, type SignaturePolicy, signedAttributesDigest } from './signed-attributes.js';
 import {
@@ -94,8 +88,7 @@ export async function prepareChain(
   const chain = parseChain(options.certificateChain);
   keyTypeOf(chain[0]!);
   if (options.trustAnchors) {
-    await checkChain(chain, options.trustAnchors, signingTime);
-    await checkRevocation(chain, parseCertificates(options.trustAnchors), signingTime, {
+    await validateChain(chain, options.trustAnchors, signingTime, {
       mode: isLongTerm(options.level ?? 'B-B') ? 'require' : 'prefer',
       ...options.revocation,
     });

@@ -7,6 +7,11 @@ export {
   prepareCades,
   type SignatureOptions,
 } from './cades.js';
+export {
+  type CertificateCheck,
+  type CertificateCheckOptions,
+  createCertificateCheck,
+} from './certificate-check.js';
 export { type CertificateInput, checkChain, parseCertificates } from './certificates.js';
 export type { ContentInput } from './content.js';
 export { type ExtendOptions, extendPades } from './ltv.js';

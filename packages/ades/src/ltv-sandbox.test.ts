@@ -1,7 +1,7 @@
 /**
  * Revocation and long-term validation against the sandbox's real OCSP responders and CRLs, through core's
  * handler in document mode: B-LTA embeds OCSP responses that `openssl ocsp` accepts as "good"; a user whose
- * certificate was revoked before signing gets no signature (CERTIFICATE_INVALID).
+ * certificate was revoked before signing gets no signature (CERTIFICATE_REVOKED).
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -182,7 +182,7 @@ describe('revocation and B-LTA against the sandbox', () => {
     expect(pdf).toBeUndefined();
     expect(signCalls()).toBe(before);
     expect(view.status).toBe('failed');
-    expect(view.error?.code).toBe('CERTIFICATE_INVALID');
+    expect(view.error?.code).toBe('CERTIFICATE_REVOKED');
     expect(view.error?.message).toMatch(/revoked/);
   });
 });

@@ -15,8 +15,9 @@ import { fail } from './errors.js';
 export interface RevocationOptions {
   /**
    * `require` (the default at B-LT and B-LTA): every certificate of the chain below the trust anchor must be
-   * shown not revoked by OCSP or a CRL. `prefer`: checked where the certificate says where (a revoked
-   * certificate is always refused). `off`: not checked.
+   * shown not revoked by a valid OCSP answer or CRL, else `REVOCATION_UNAVAILABLE`. `prefer`: an outage
+   * (unreachable, HTTP error, malformed, `unknown`, nothing named) is tolerated, but a revoked certificate
+   * (`CERTIFICATE_REVOKED`) and an answer that came unusable (stale, untrusted) are refused. `off`: not checked.
    */
   mode?: 'require' | 'prefer' | 'off';
   /** Replaces `globalThis.fetch` (proxies, tests). */
@@ -34,6 +35,7 @@ export interface RevocationOptions {
 /** Verified OCSP answers and CRLs until their `nextUpdate`; the oldest entry goes first when full. */
 export class RevocationCache {
   readonly #entries = new Map<string, { until: number; value: unknown }>();
+  readonly #pending = new Map<string, Promise<unknown>>();
   constructor(readonly maxEntries = 1024) {}
 
   get<T>(key: string): T | undefined {
@@ -44,6 +46,15 @@ export class RevocationCache {
       return undefined;
     }
     return e.value as T;
+  }
+
+  /** `load()` once for `key` however many callers ask while it runs. */
+  once<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const running = this.#pending.get(key);
+    if (running) return running as Promise<T>;
+    const p = load().finally(() => this.#pending.delete(key));
+    this.#pending.set(key, p);
+    return p;
   }
 
   set(key: string, value: unknown, until: Date | undefined): void {
@@ -66,9 +77,13 @@ async function cached<T>(
   const cache = cacheOf(o);
   const hit = cache?.get<T>(key);
   if (hit) return hit;
-  const { value, until } = await load();
-  cache?.set(key, value, until);
-  return value;
+  if (!cache) return (await load()).value;
+  // Concurrent checks of the same certificate wait for the one fetch under way.
+  return cache.once(key, async () => {
+    const { value, until } = await load();
+    cache.set(key, value, until);
+    return value;
+  });
 }
 const cacheOf = (o: RevocationOptions) => (o.cache === false ? undefined : (o.cache ?? processCache));
 
@@ -86,8 +101,14 @@ const CRL_MAX_BYTES = 16 << 20;
 const SKEW_MS = 5 * 60_000;
 const OCSP_NONCE = '1.3.6.1.5.5.7.48.1.2';
 
-const invalid = (message: string): never =>
-  fail('CERTIFICATE_INVALID', message, { field: 'certificateChain' });
+/**
+ * An answer that came but cannot be used as evidence (stale, dated in the future, not verifying, not for our
+ * request or certificate): the source counts as failed and the next one is tried; see `checkRevocation`.
+ */
+class UnusableAnswer extends Error {}
+const unusable = (message: string): never => {
+  throw new UnusableAnswer(message);
+};
 
 async function fetchBounded(
   url: string,
@@ -133,9 +154,9 @@ function crlUrls(cert: ParsedCertificate): string[] {
 }
 
 function current(thisUpdate: Date, nextUpdate: Date | undefined, now: Date, what: string): void {
-  if (thisUpdate.getTime() > now.getTime() + SKEW_MS) invalid(`The ${what} is dated in the future.`);
+  if (thisUpdate.getTime() > now.getTime() + SKEW_MS) unusable(`the ${what} is dated in the future`);
   if (nextUpdate && nextUpdate.getTime() < now.getTime() - SKEW_MS)
-    invalid(`The ${what} is stale (its nextUpdate has passed).`);
+    unusable(`the ${what} is stale (its nextUpdate has passed)`);
 }
 
 type Status = { status: 'good' } | { status: 'revoked'; at: Date } | { status: 'unknown' };
@@ -190,17 +211,17 @@ async function fetchOcsp(
   );
   // Signature, chain to the issuer and responder authorisation (RFC 6960 §4.2.2.2).
   if (!(await basic.verify({ trustedCerts: [issuer.pkijs] })))
-    return invalid('An OCSP response does not verify.');
+    return unusable('the OCSP response does not verify (signature or responder not authorised)');
   const echoed = basic.tbsResponseData.responseExtensions?.find((e) => e.extnID === OCSP_NONCE);
   if (echoed) {
     const value = asn1js.fromBER(echoed.extnValue.valueBlock.valueHexView).result as asn1js.OctetString;
     if (!Buffer.from(value.valueBlock.valueHexView).equals(nonce))
-      invalid('An OCSP response is not for our request (nonce).');
+      unusable('the OCSP response is not for our request (nonce)');
   }
   const single = basic.tbsResponseData.responses.find((r) =>
     r.certID.serialNumber.isEqual(cert.pkijs.serialNumber),
   );
-  if (!single) return invalid('An OCSP response does not cover the certificate.');
+  if (!single) return unusable('the OCSP response does not cover the certificate');
   current(single.thisUpdate, single.nextUpdate, new Date(), 'OCSP response');
   const { status } = await basic.getCertificateStatus(cert.pkijs, issuer.pkijs);
   const certStatus = single.certStatus as {
@@ -238,7 +259,7 @@ async function viaCrl(
     );
     const crl = pkijs.CertificateRevocationList.fromBER(der);
     if (!(await crl.verify({ issuerCertificate: issuer.pkijs })))
-      return invalid('A CRL does not verify against its issuer.');
+      return unusable('the CRL does not verify against its issuer');
     return { value: { crl, der }, until: crl.nextUpdate?.value };
   });
   const { crl, der } = fetched;
@@ -249,9 +270,15 @@ async function viaCrl(
 }
 
 /**
- * Checks every certificate of `chain` whose issuer is known (in the chain or among `anchors`) at `at`.
- * Refuses a certificate revoked at or before `at` (CERTIFICATE_INVALID), and in `require` mode one whose
- * status cannot be established.
+ * Checks every certificate of `chain` whose issuer is known (in the chain or among `anchors`) at `at`, each
+ * source in turn (OCSP responders from the AIA, then CRL distribution points) until one gives a valid answer.
+ *
+ * - revoked at or before `at` → `CERTIFICATE_REVOKED` (whatever the mode but `off`);
+ * - no valid answer, and some source answered with something unusable (stale, dated in the future, not
+ *   verifying, untrusted responder, wrong nonce) → `REVOCATION_UNAVAILABLE` in `require` **and** `prefer`
+ *   mode: `prefer` tolerates an outage, not bad data;
+ * - no valid answer because every source was unreachable, failed, malformed, said `unknown`, or the
+ *   certificate names none → `REVOCATION_UNAVAILABLE` in `require` mode, accepted in `prefer` mode.
  */
 export async function checkRevocation(
   chain: readonly ParsedCertificate[],
@@ -268,28 +295,41 @@ export async function checkRevocation(
     if (!issuer) continue;
     const subject = cert.x509.subjectName.getField('CN')[0] ?? cert.x509.subject;
     let outcome: Outcome | undefined;
+    let badData = false;
     const tried: string[] = [];
     for (const [url, how] of [
       ...ocspUrls(cert).map((u) => [u, viaOcsp] as const),
       ...crlUrls(cert).map((u) => [u, viaCrl] as const),
     ]) {
       try {
-        outcome = await how(cert, issuer, url, o);
-        if (outcome.result.status !== 'unknown') break;
+        const answer = await how(cert, issuer, url, o);
+        if (answer.result.status !== 'unknown') {
+          outcome = answer;
+          break;
+        }
         tried.push(`${url}: unknown`);
       } catch (e) {
         if (e instanceof Error && e.name === 'ItsmeSignError') throw e;
+        if (e instanceof UnusableAnswer) badData = true;
         tried.push(`${url}: ${e instanceof Error ? e.message : 'failed'}`);
       }
     }
     const result = outcome?.result;
     if (result?.status === 'revoked' && result.at.getTime() <= at.getTime())
-      invalid(`The certificate of ${subject} was revoked on ${result.at.toISOString()}.`);
-    if (result?.status !== 'good' && result?.status !== 'revoked' && o.mode !== 'prefer')
-      invalid(
-        `The revocation status of the certificate of ${subject} could not be established${tried.length ? ` (${tried.join('; ')})` : ' (it names no OCSP responder and no CRL)'}.`,
+      fail(
+        'CERTIFICATE_REVOKED',
+        `The certificate of ${subject} was revoked on ${result.at.toISOString()}.`,
+        {
+          field: 'certificateChain',
+        },
       );
-    if (outcome && result?.status !== 'unknown') {
+    if (!outcome && (o.mode !== 'prefer' || badData))
+      fail(
+        'REVOCATION_UNAVAILABLE',
+        `The revocation status of the certificate of ${subject} could not be established${tried.length ? ` (${tried.join('; ')})` : ' (it names no OCSP responder and no CRL)'}.`,
+        { field: 'certificateChain' },
+      );
+    if (outcome) {
       (outcome.kind === 'ocsp' ? data.ocsps : data.crls).push(outcome.der);
       data.certs.push(...outcome.certs);
     }

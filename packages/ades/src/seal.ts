@@ -2,12 +2,8 @@
  * The common second step of PAdES and CAdES: check the certificate, check the signature value, fetch
  * the timestamp (B-T), and assemble the CMS. Nothing is returned unless every check passed.
  */
-import {
-  type CertificateInput,
-  checkChain,
-  type ParsedCertificate,
-  parseCertificates,
-} from './certificates.js';
+import { validateChain } from './certificate-check.js';
+import { type CertificateInput, type ParsedCertificate, parseCertificates } from './certificates.js';
 import { buildCms } from './cms.js';
 import { chainOf, tokenCertificates } from './cms-read.js';
 import { fail } from './errors.js';
@@ -51,16 +47,10 @@ export async function seal(input: SealInput, options: FinalizeOptions): Promise<
       field: 'tsa',
     });
   }
-  await checkChain(input.chain, options.trustAnchors, input.signingTime);
-  const revocation = await checkRevocation(
-    input.chain,
-    parseCertificates(options.trustAnchors),
-    input.signingTime,
-    {
-      mode: isLongTerm(input.level) ? 'require' : 'prefer',
-      ...options.revocation,
-    },
-  );
+  const revocation = await validateChain(input.chain, options.trustAnchors, input.signingTime, {
+    mode: isLongTerm(input.level) ? 'require' : 'prefer',
+    ...options.revocation,
+  });
   const { signature, algorithm } = verifySignatureValue(
     input.signedAttributes,
     input.signatureValue,
