@@ -106,6 +106,29 @@ describe('createAdesSigner as core DocumentSigner', () => {
     }
   });
 
+  it('the level defaults to B-LT when a TSA is configured, B-B otherwise', async () => {
+    const document: DocumentSource = { name: 'c.pdf', contentType: 'application/pdf', data: pdf };
+    const ctx = { certificateChain: pki.rsa.chain, signingTime: new Date(), lang: 'EN' as const };
+    const withTsa = createAdesSigner({
+      trustAnchors: [pki.rootPem],
+      tsaUrl: tsa.url,
+      tsa: { trustAnchors: [pki.rootPem] },
+      revocation: { mode: 'prefer' }, // the test PKI publishes no revocation data
+    });
+    expect((await withTsa.prepare(document, ctx)).state).toMatchObject({ level: 'B-LT' });
+    const text: DocumentSource = { name: 'a.txt', contentType: 'text/plain', data: new Uint8Array([1]) };
+    expect((await withTsa.prepare(text, ctx)).state).toMatchObject({ level: 'B-LT' });
+    // B-LT checks revocation in `require` mode by default: a chain naming no responder is refused up front.
+    const strict = createAdesSigner({
+      trustAnchors: [pki.rootPem],
+      tsaUrl: tsa.url,
+      tsa: { trustAnchors: [pki.rootPem] },
+    });
+    await expect(strict.prepare(document, ctx)).rejects.toMatchObject({ code: 'REVOCATION_UNAVAILABLE' });
+    const plain = createAdesSigner({ trustAnchors: [pki.rootPem] });
+    expect((await plain.prepare(document, ctx)).state).toMatchObject({ level: 'B-B' });
+  });
+
   it('CAdES: finalizing over another file than the prepared one is DOCUMENT_CHANGED', async () => {
     const signer = createAdesSigner({ trustAnchors: [pki.rootPem] });
     const context = { certificateChain: pki.rsa.chain, signingTime: new Date(), lang: 'EN' as const };

@@ -19,7 +19,12 @@ import type { TsaOptions } from './timestamp.js';
 export interface AdesSignerOptions {
   /** CA certificates the signer's chain must lead to (PEM or DER); checked in prepare and finalize. */
   trustAnchors: CertificateInput[];
-  /** Default `B-B`. `B-T`, `B-LT` and `B-LTA` need `tsaUrl` and `tsa.trustAnchors` (CAdES: B-B and B-T only). */
+  /**
+   * Default: `B-LT` when `tsaUrl` is given, else `B-B`. `B-T`, `B-LT` and `B-LTA` need `tsaUrl` and
+   * `tsa.trustAnchors`; B-LT and B-LTA check revocation in `require` mode by default (see `revocation`). Why
+   * B-LT: a B-T signature can no longer be validated once the signer's certificate has expired or its CA's
+   * OCSP responder is gone; B-LT carries the proof of the certificate's status at signing time.
+   */
   level?: Level;
   /** RFC 3161 time-stamping authority for B-T. */
   tsaUrl?: string;
@@ -62,7 +67,7 @@ export function isPdf(document: Pick<DocumentSource, 'name' | 'contentType'>): b
 }
 
 function common(options: AdesSignerOptions) {
-  const level = options.level ?? 'B-B';
+  const level = options.level ?? (options.tsaUrl ? 'B-LT' : 'B-B');
   if (hasTimestamp(level) && !options.tsaUrl)
     fail('INVALID_CONFIG', `Level ${level} needs tsaUrl.`, { field: 'tsaUrl' });
   if (options.tsaUrl && !options.tsa?.trustAnchors?.length) {
@@ -89,7 +94,7 @@ function common(options: AdesSignerOptions) {
   return { finalizeOptions, signatureOptions };
 }
 
-/** PAdES B-B / B-T signer: the signed document is the PDF with the signature appended. */
+/** PAdES signer (B-B to B-LTA): the signed document is the PDF with the signature appended. */
 export function createPadesSigner(options: AdesSignerOptions): DocumentSigner {
   const { finalizeOptions, signatureOptions } = common(options);
   const extras = {
@@ -121,7 +126,7 @@ export function createPadesSigner(options: AdesSignerOptions): DocumentSigner {
   };
 }
 
-/** CAdES B-B / B-T signer: the signed document is the detached signature `<name>.p7s`. */
+/** CAdES signer (B-B to B-LTA): the signed document is the detached signature `<name>.p7s`. */
 export function createCadesSigner(options: AdesSignerOptions): DocumentSigner {
   const { finalizeOptions, signatureOptions } = common(options);
   return {
