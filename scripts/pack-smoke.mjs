@@ -1,47 +1,50 @@
 #!/usr/bin/env node
-// Packs every publishable package with `pnpm pack`, installs the tarballs into a throwaway project outside
-// the workspace (dependencies from the npm registry), and runs the documented examples there: the sandbox,
-// the B2B client, the Express middleware and a document-mode flow signed with @itsme-sign/ades.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Packs every publishable package with `pnpm pack`, installs the tarballs into ONE throwaway project outside the
+// workspace (dependencies from the npm registry), and runs the documented examples there:
+//  1. ESM: the sandbox, the B2B client, the Express middleware and a document-mode flow signed with
+//     @itsme-sign/ades (smoke.mjs);
+//  2. CommonJS: a NestJS 11 app compiled by tsc to `require()` calls (`"type": "commonjs"`, `module: nodenext`)
+//     imports @itsme-sign/nestjs and signs one hash against the sandbox end to end (nest-cjs/);
+//  3. Angular: a minimal Angular 21 app that uses @itsme-sign/angular (`provideItsmeSign`, `<itsme-sign-status>`,
+//     `injectSigningSession`) is built with `ng build` (@angular/build's application builder) (ng/).
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { publishablePackages } from './publishable.mjs';
+import { installProject, packAll, run, since, workDir } from './pack.mjs';
 
-const work = mkdtempSync(join(tmpdir(), 'itsme-sign-smoke-'));
-const tarballs = join(work, 'tarballs');
-mkdirSync(tarballs);
-const run = (cmd, args, cwd) =>
-  execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-
-const deps = {};
-for (const { name, dir } of publishablePackages()) {
-  if (name === '@itsme-sign/angular') continue; // needs an Angular app to consume; checked by publint/attw and the demo build
-  run('pnpm', ['pack', '--pack-destination', tarballs], dir);
-}
-for (const file of readdirSync(tarballs)) {
-  const name = `@itsme-sign/${file.replace(/^itsme-sign-/, '').replace(/-\d+\.\d+\.\d+.*\.tgz$/, '')}`;
-  deps[name] = `file:${join(tarballs, file)}`;
-}
-console.log(`packed: ${Object.keys(deps).join(', ')}`);
+const started = performance.now();
+const work = workDir('itsme-sign-smoke-');
+let t = performance.now();
+const deps = packAll(work);
+console.log(`packed: ${Object.keys(deps).join(', ')} (${since(t)})`);
 
 const app = join(work, 'app');
-mkdirSync(app);
-writeFileSync(
-  join(app, 'package.json'),
-  JSON.stringify(
-    {
-      name: 'itsme-sign-smoke',
-      private: true,
-      type: 'module',
-      dependencies: { ...deps, express: '^5.3.0', 'pdf-lib': '^1.17.1' },
-      // The tarballs depend on each other by version (0.0.0 is not on the registry): point them at the files.
-      overrides: deps,
-    },
-    null,
-    2,
-  ),
-);
+t = performance.now();
+installProject(app, {
+  name: 'itsme-sign-smoke',
+  tarballs: deps,
+  dependencies: {
+    express: '^5.3.0',
+    'pdf-lib': '^1.17.1',
+    // The CommonJS NestJS app (Nest 12 is ESM-only: the CommonJS case is Nest 11).
+    '@nestjs/common': '^11.1.0',
+    '@nestjs/core': '^11.1.0',
+    '@nestjs/platform-express': '^11.1.0',
+    'reflect-metadata': '^0.2.2',
+    rxjs: '^7.8.2',
+    typescript: '~5.9.3',
+    '@types/node': '^20.19.0',
+    // The Angular app.
+    '@angular/build': '~21.2.0',
+    '@angular/cli': '~21.2.0',
+    '@angular/common': '~21.2.0',
+    '@angular/compiler': '~21.2.0',
+    '@angular/compiler-cli': '~21.2.0',
+    '@angular/core': '~21.2.0',
+    '@angular/platform-browser': '~21.2.0',
+    tslib: '^2.8.1',
+  },
+});
+console.log(`installed the tarballs, Express, NestJS 11 and Angular 21 (${since(t)})`);
 writeFileSync(
   join(app, 'smoke.mjs'),
   `
@@ -100,7 +103,221 @@ await mw.close(); await client.close(); server.close(); await sandbox.close();
 console.log('smoke: installed tarballs signed a PDF through express + ades + sandbox (' + signed.length + ' bytes)');
 `,
 );
-run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], app);
-const out = run('node', ['smoke.mjs', join(work, 'sandbox-data')], app);
-process.stdout.write(out);
+t = performance.now();
+process.stdout.write(run('node', ['smoke.mjs', join(work, 'sandbox-data')], app));
+console.log(`  (${since(t)})`);
+
+// 2. CommonJS: NestJS 11, compiled to require() calls.
+const cjs = join(app, 'nest-cjs');
+mkdirSync(join(cjs, 'src'), { recursive: true });
+writeFileSync(
+  join(cjs, 'package.json'),
+  `${JSON.stringify({ name: 'nest-cjs', private: true, type: 'commonjs' })}\n`,
+);
+writeFileSync(
+  join(cjs, 'tsconfig.json'),
+  JSON.stringify({
+    compilerOptions: {
+      // nodenext with "type": "commonjs" emits require(); TypeScript ≥ 5.8 allows require() of the ESM-only packages.
+      module: 'nodenext',
+      moduleResolution: 'nodenext',
+      target: 'ES2022',
+      strict: true,
+      experimentalDecorators: true,
+      emitDecoratorMetadata: true,
+      outDir: 'dist',
+      rootDir: 'src',
+      types: ['node'],
+    },
+    include: ['src'],
+  }),
+);
+writeFileSync(
+  join(cjs, 'src', 'main.ts'),
+  `import 'reflect-metadata';
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:net';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { verifySignatureValue } from '@itsme-sign/core';
+import { ItsmeSignModule, ItsmeSignService } from '@itsme-sign/nestjs';
+import { startSandbox } from '@itsme-sign/sandbox';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+async function main() {
+  if (typeof require !== 'function' || typeof module !== 'object') throw new Error('not CommonJS');
+  const sandbox = await startSandbox({ dataDir: process.argv[2] });
+  const port = await freePort();
+  const origin = 'http://127.0.0.1:' + port;
+  sandbox.addRedirectUrl(origin + '/api/itsme/callback');
+
+  @Module({
+    imports: [
+      ItsmeSignModule.forRootAsync({
+        useFactory: () => ({
+          basePath: '/api/itsme',
+          redirectUrl: origin + '/api/itsme/callback',
+          statusPageUrl: '/sign/status',
+          client: sandbox.clientOptions(),
+          cookie: { secrets: ['smoke-test-secret-0123456789-abcdefgh'] },
+        }),
+      }),
+    ],
+  })
+  class AppModule {}
+
+  const app = await NestFactory.create(AppModule, { logger: ['error'] });
+  app.enableShutdownHooks();
+  await app.listen(port, '127.0.0.1');
+  if (!(app.get(ItsmeSignService) instanceof ItsmeSignService)) throw new Error('no ItsmeSignService');
+
+  let cookie = '';
+  const call = async (path: string, init: RequestInit = {}) => {
+    const res = await fetch(origin + path, { ...init, redirect: 'manual', headers: { ...init.headers, cookie, origin } });
+    const set = res.headers.getSetCookie()[0];
+    if (set) cookie = set.split(';')[0];
+    return res;
+  };
+  const hash = createHash('sha256').update('signed from CommonJS').digest();
+  const digest = hash.toString('base64');
+  const started = await (
+    await call('/api/itsme/sessions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ digest, lang: 'EN' }),
+    })
+  ).json();
+  await sandbox.control.identify({ url: started.next.url });
+  await call('/api/itsme/callback');
+  const signing = await (await call('/api/itsme/session')).json();
+  await sandbox.control.sign({ url: signing.next.url });
+  await call('/api/itsme/callback');
+  const result = await (await call('/api/itsme/session/result')).json();
+  verifySignatureValue({ digest: hash }, result.signatureValue, result.certificate);
+  await app.close();
+  await sandbox.close();
+  console.log('smoke (CommonJS): a NestJS 11 app loaded the packages with require() and signed a hash (' + result.signatureValue.length + ' base64 characters)');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
+`,
+);
+t = performance.now();
+const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc');
+run('node', [tsc, '-p', 'tsconfig.json'], cjs);
+const emitted = readFileSync(join(cjs, 'dist', 'main.js'), 'utf8');
+if (!emitted.includes('require("@itsme-sign/nestjs")')) throw new Error('tsc did not emit require() calls');
+process.stdout.write(run('node', ['dist/main.js', join(work, 'sandbox-data-cjs')], cjs));
+console.log(`  (${since(t)})`);
+
+// 3. Angular: ng build of a minimal standalone, zoneless app that uses @itsme-sign/angular.
+const ng = join(app, 'ng');
+mkdirSync(join(ng, 'src'), { recursive: true });
+const ngFiles = {
+  'angular.json': {
+    $schema: '../node_modules/@angular/cli/lib/config/schema.json',
+    version: 1,
+    cli: { analytics: false, packageManager: 'npm' },
+    projects: {
+      app: {
+        projectType: 'application',
+        root: '',
+        sourceRoot: 'src',
+        architect: {
+          build: {
+            builder: '@angular/build:application',
+            options: {
+              browser: 'src/main.ts',
+              index: 'src/index.html',
+              tsConfig: 'tsconfig.json',
+              outputPath: 'dist',
+              outputHashing: 'none',
+            },
+          },
+        },
+      },
+    },
+  },
+  'tsconfig.json': {
+    compilerOptions: {
+      strict: true,
+      target: 'ES2022',
+      module: 'preserve',
+      moduleResolution: 'bundler',
+      lib: ['ES2023', 'DOM'],
+      types: [],
+      isolatedModules: true,
+    },
+    angularCompilerOptions: { strictTemplates: true, strictInjectionParameters: true },
+    files: ['src/main.ts'],
+  },
+};
+for (const [file, json] of Object.entries(ngFiles))
+  writeFileSync(join(ng, file), JSON.stringify(json, null, 2));
+writeFileSync(
+  join(ng, 'src', 'index.html'),
+  '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>smoke</title><base href="/"></head><body><app-root></app-root></body></html>\n',
+);
+writeFileSync(
+  join(ng, 'src', 'main.ts'),
+  `import { provideHttpClient, withFetch } from '@angular/common/http';
+import { ChangeDetectionStrategy, Component, provideZonelessChangeDetection } from '@angular/core';
+import { bootstrapApplication } from '@angular/platform-browser';
+import { injectSigningSession, ItsmeSignStatusComponent, provideItsmeSign, type SigningFailure } from '@itsme-sign/angular';
+
+@Component({
+  selector: 'app-root',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [ItsmeSignStatusComponent],
+  template: \`
+    <button type="button" (click)="sign()" [disabled]="session.busy()">Sign with itsme®</button>
+    @if (session.error(); as e) { <p role="alert">{{ e.message }} ({{ e.code }})</p> }
+    <itsme-sign-status lang="EN" (failed)="onFailed($event)" />
+  \`,
+})
+class App {
+  readonly session = injectSigningSession({ autoRedirect: false });
+  async sign() {
+    await this.session.start({ documentId: 'contract-42', lang: 'EN' });
+  }
+  onFailed(failure: SigningFailure) {
+    console.warn(failure.reason);
+  }
+}
+
+bootstrapApplication(App, {
+  providers: [
+    provideZonelessChangeDetection(),
+    provideHttpClient(withFetch()),
+    provideItsmeSign({ baseUrl: '/api/itsme' }),
+  ],
+}).catch((error: unknown) => console.error(error));
+`,
+);
+t = performance.now();
+run('node', [join(app, 'node_modules', '@angular', 'cli', 'bin', 'ng.js'), 'build'], ng, {
+  NG_CLI_ANALYTICS: 'false',
+});
+const browser = join(ng, 'dist', 'browser');
+const bundle = readdirSync(browser)
+  .filter((f) => f.endsWith('.js'))
+  .map((f) => readFileSync(join(browser, f), 'utf8'))
+  .join('\n');
+if (!bundle.includes('itsme-sign-status'))
+  throw new Error('the Angular build does not contain <itsme-sign-status>');
+console.log(
+  `smoke (Angular): ng build of an app using @itsme-sign/angular (${Math.round(bundle.length / 1024)} kB of JS) (${since(t)})`,
+);
+
 rmSync(work, { recursive: true, force: true });
+console.log(`pack-smoke: done in ${since(started)}`);
