@@ -332,7 +332,7 @@ async function check(c: Case): Promise<void> {
   expect(text).not.toMatch(STACK);
 
   if (status === 303) {
-    const location = new URL(response.headers.get('location') ?? '');
+    const location = new URL(response.headers.get('location') ?? '', request.url);
     expect(location.origin + location.pathname).toBe(`${APP}/sign/status`);
     expect(text).toBe('');
     return;

@@ -60,7 +60,7 @@ describe('hash mode through Express and the sandbox (no browser)', () => {
     expect(cookie).toEqual(['itsme_sign']);
 
     const identified = await sandbox.control.identify({ url: identificationUrl });
-    expect(await callback(browser, identified.redirectUrl)).toBe(`${app.url}/sign/status`);
+    expect(await callback(browser, identified.redirectUrl)).toBe('/sign/status');
 
     const signing = await view(browser);
     expect(signing).toMatchObject({
@@ -71,7 +71,7 @@ describe('hash mode through Express and the sandbox (no browser)', () => {
     expect(signing.signer?.userCode).toHaveLength(36);
 
     const signed = await sandbox.control.sign({ url: (signing.next as { url: string }).url });
-    expect(await callback(browser, signed.redirectUrl)).toBe(`${app.url}/sign/status`);
+    expect(await callback(browser, signed.redirectUrl)).toBe('/sign/status');
 
     const done = await view(browser);
     expect(done).toMatchObject({
@@ -363,6 +363,38 @@ describe('Express integration', () => {
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('INVALID_REQUEST');
     expect(sent).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('a basePath that is not the mount path answers INVALID_CONFIG naming both (not a cookie the browser never sends)', async () => {
+    const express = (await import('express')).default;
+    const { itsmeSign } = await import('./index.js');
+    const wrong = express();
+    const errors: unknown[] = [];
+    const mw = itsmeSign({
+      basePath: '/itsme',
+      orchestrator: app.middleware.handler.orchestrator,
+      statusPageUrl: '/s',
+      cookie: { secrets: ['another-secret-0123456789-abcdefghijkl'] },
+      onError: (error) => errors.push(error),
+    });
+    wrong.use(BASE, mw);
+    const server = wrong.listen(0, '127.0.0.1');
+    await new Promise<void>((r) => server.once('listening', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      for (let i = 0; i < 2; i++) {
+        const res = await new TestBrowser(url).post(`${BASE}/sessions`, { digest });
+        expect(res.status).toBe(500);
+        expect(res.body).toMatchObject({ error: { code: 'INVALID_CONFIG', field: 'basePath' } });
+        expect((res.body as { error: { message: string } }).error.message).toContain(
+          "basePath is '/itsme' but the routes are mounted at '/api/itsme'",
+        );
+      }
+      expect(errors).toHaveLength(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 
   it('refuses a configuration without basePath', async () => {

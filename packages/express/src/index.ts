@@ -37,9 +37,10 @@ export function itsmeSign(options: ItsmeSignHandlerOptions | ItsmeSignHandler): 
     : createItsmeSignHandler(options as ItsmeSignHandlerOptions);
 
   const middleware = (req: Request, res: Response, next: NextFunction): void => {
-    const path = req.baseUrl ? req.path : undefined;
+    // Mounted under a path (`app.use('/api/itsme', …)`): core routes on `req.path` and checks the mount
+    // (`req.baseUrl`) against `basePath`.
     handler
-      .handle(toWebRequest(req, res), path === undefined ? {} : { path })
+      .handle(toWebRequest(req, res), req.baseUrl ? { path: req.path, mountPath: req.baseUrl } : {})
       .then((response) => (response ? sendWebResponse(response, res) : next()))
       .catch(next);
   };

@@ -8,6 +8,7 @@ import {
   ItsmeSignError,
   type ItsmeSignHandler,
   type ItsmeSignHandlerOptions,
+  mountPathError,
   type NodeRequestLike,
   ROUTES,
   toWebRequest,
@@ -53,10 +54,8 @@ export function itsmeSign(options: ItsmeSignHandlerOptions | ItsmeSignHandler): 
   const plugin = async (fastify: FastifyInstance): Promise<void> => {
     const prefix = fastify.prefix.replace(/\/+$/, '');
     if (prefix && handler.basePath !== prefix && !handler.basePath.startsWith(`${prefix}/`)) {
-      throw new ItsmeSignError('INVALID_CONFIG', {
-        message: `basePath "${handler.basePath}" must start with the registration prefix "${prefix}".`,
-        field: 'basePath',
-      });
+      // Registered under `prefix`, the routes would be served at prefix + basePath.
+      throw mountPathError(handler.basePath, `${prefix}${handler.basePath}`);
     }
     // Core reads the body itself (JSON only, size-bounded): leave the stream unread for every content type.
     fastify.removeAllContentTypeParsers();

@@ -48,7 +48,7 @@ async function callback(agent: ReturnType<typeof browser>, redirectUrl: string) 
   expect(redirectUrl).toBe(`${origin}${BASE}/callback`);
   const res = await agent.get(new URL(redirectUrl).pathname);
   expect(res.status).toBe(303);
-  expect(res.headers.location).toBe(`${origin}/sign/status`);
+  expect(res.headers.location).toBe('/sign/status');
 }
 
 describe('hash mode through the Nest routes and the sandbox', () => {
@@ -257,6 +257,20 @@ describe('app setups', () => {
       .expect(201);
     expect((await agent.get(`${BASE}/session`)).body).toMatchObject({ status: 'identifying' });
     expect((await request(url).get('/v1/api/other')).body).toEqual({ other: true });
+  });
+
+  it('a basePath that the global prefix moves answers INVALID_CONFIG naming both (not a silent 404)', async () => {
+    const { url } = await boot({ globalPrefix: 'v1' });
+    const res = await browser(url)
+      .post(`/v1${BASE}/sessions`)
+      .set('origin', url)
+      .set('content-type', 'application/json')
+      .send(JSON.stringify(startBody));
+    expect(res.status).toBe(500);
+    expect(res.body.error).toMatchObject({ code: 'INVALID_CONFIG', field: 'basePath' });
+    expect(res.body.error.message).toContain(
+      "basePath is '/api/itsme' but the routes are mounted at '/v1/api/itsme'",
+    );
   });
 
   it("without Nest's body parser, the handler reads the body stream itself", async () => {

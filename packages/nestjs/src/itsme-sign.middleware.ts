@@ -23,9 +23,10 @@ export class ItsmeSignMiddleware implements NestMiddleware {
   use(req: NodeRequestLike, res: ServerResponse, next: (error?: unknown) => void): void {
     const request = toWebRequest(req, res);
     nodeRequests.set(request, req);
-    // The handler matches the full path (`originalUrl`) against `basePath` itself.
+    // The handler matches the full path (`originalUrl`) against `basePath` itself; `mounted`: this middleware
+    // runs only under the module's routes, so a route outside `basePath` (a global prefix) is a wrong basePath.
     this.service.handler
-      .handle(request)
+      .handle(request, { mounted: true })
       .then((response) => (response ? sendWebResponse(response, res) : next()))
       .catch(next);
   }

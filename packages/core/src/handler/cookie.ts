@@ -11,7 +11,7 @@ export interface CookieOptions {
   secrets: readonly string[];
   /** Default `DEFAULTS.cookieName` (`itsme_sign`). */
   name?: string;
-  /** `'auto'` (default): Secure except on localhost/127.0.0.1. */
+  /** `'auto'` (default): Secure except on localhost/127.0.0.1 (the handler's `publicOrigin` if set, else the request's host). */
   secure?: boolean | 'auto';
   /** Default: the handler's base path. */
   path?: string;
@@ -27,8 +27,9 @@ export class SessionCookie {
   readonly #secure: boolean | 'auto';
   readonly #path: string;
   readonly #domain: string | undefined;
+  readonly #publicOrigin: URL | undefined;
 
-  constructor(options: CookieOptions, defaultPath: string) {
+  constructor(options: CookieOptions, defaultPath: string, publicOrigin?: string) {
     if (!options?.secrets?.length || options.secrets.some((s) => typeof s !== 'string' || s.length < 32)) {
       throw new ItsmeSignError('INVALID_CONFIG', {
         message: 'cookie.secrets must hold at least one secret of 32 characters or more.',
@@ -46,6 +47,7 @@ export class SessionCookie {
     this.#secure = options.secure ?? 'auto';
     this.#path = options.path ?? (defaultPath || '/');
     this.#domain = options.domain;
+    this.#publicOrigin = publicOrigin === undefined ? undefined : new URL(publicOrigin);
   }
 
   /** The session id in the request's cookie, if the cookie is there and its signature holds. */
@@ -81,7 +83,8 @@ export class SessionCookie {
   }
 
   #attributes(pair: string, request: Request, maxAge: number): string {
-    const secure = this.#secure === 'auto' ? !isLoopback(new URL(request.url).hostname) : this.#secure;
+    const seen = this.#publicOrigin ?? new URL(request.url);
+    const secure = this.#secure === 'auto' ? !isLoopback(seen.hostname) : this.#secure;
     return [
       pair,
       `Path=${this.#path}`,

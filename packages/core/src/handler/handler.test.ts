@@ -5,6 +5,7 @@ import type { SessionView, SignatureResult } from '../contract/index.js';
 import { createItsmeSign, type ItsmeSign } from '../itsme-sign.js';
 import { verifySignatureValue } from '../signature.js';
 import { COOKIE_SECRET, REDIRECT_URL, startTestSandbox, urlOf } from '../test-support/sandbox.js';
+import { createWebHandler } from './handler.js';
 
 const ORIGIN = 'https://app.example';
 const BASE = '/api/itsme';
@@ -80,7 +81,8 @@ describe('the web handler against the sandbox (Web Request → Response, no adap
     expect(identified.redirectUrl).toBe(REDIRECT_URL);
     const back = await browser.send(`${BASE}/callback`);
     expect(back.status).toBe(303);
-    expect(back.headers.get('location')).toBe(`${ORIGIN}/sign/status`);
+    // Relative: behind a proxy the browser resolves it against the proxy's URL, not the back end's Host.
+    expect(back.headers.get('location')).toBe('/sign/status');
     const signing = await browser.view();
     expect(signing).toMatchObject({ status: 'signing', step: 'confirm' });
 
@@ -123,6 +125,12 @@ describe('the web handler against the sandbox (Web Request → Response, no adap
       body: '{}',
     });
     expect(crossSite.status).toBe(403);
+    // It says which origin was refused and what to change if that was the app's own page.
+    const refusal = ((await crossSite.json()) as { error: { code: string; message: string } }).error;
+    expect(refusal.code).toBe('FORBIDDEN');
+    expect(refusal.message).toContain('https://evil.example');
+    expect(refusal.message).toContain('allowedOrigins');
+    expect(refusal.message).toContain('changeOrigin');
     const wrongMethod = await stranger.send(`${BASE}/sessions`, { method: 'PUT' });
     expect([wrongMethod.status, wrongMethod.headers.get('allow')]).toEqual([405, 'POST']);
     const text = await stranger.send(`${BASE}/sessions`, {
@@ -149,5 +157,77 @@ describe('the web handler against the sandbox (Web Request → Response, no adap
     ).toMatchObject({
       status: 'cancelled',
     });
+  });
+
+  it('behind a dev proxy: publicOrigin builds the redirect, passes the origin check and sets Secure', async () => {
+    // The dev server (https://app.example) proxies to the back end, which sees its own Host.
+    const backEnd = 'http://127.0.0.1:3000';
+    const handler = createWebHandler({
+      orchestrator: itsme.orchestrator,
+      basePath: BASE,
+      statusPageUrl: '/sign/status',
+      publicOrigin: ORIGIN,
+      cookie: { secrets: [COOKIE_SECRET] },
+    });
+    const back = await handler.handle(new Request(`${backEnd}${BASE}/callback`));
+    expect(back?.headers.get('location')).toBe(`${ORIGIN}/sign/status?error=SESSION_NOT_FOUND`);
+    const post = await handler.handle(
+      new Request(`${backEnd}${BASE}/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: ORIGIN, 'sec-fetch-site': 'same-origin' },
+        body: JSON.stringify({ digest: createHash('sha256').update('proxied').digest('base64') }),
+      }),
+    );
+    expect(post?.status).toBe(201);
+    expect(post?.headers.get('set-cookie')).toMatch(/; Secure/);
+    await handler.handle(
+      new Request(`${backEnd}${BASE}/session`, {
+        method: 'DELETE',
+        headers: { origin: ORIGIN, cookie: (post?.headers.get('set-cookie') ?? '').split(';')[0] as string },
+      }),
+    );
+    expect(() =>
+      createWebHandler({
+        orchestrator: itsme.orchestrator,
+        statusPageUrl: '/s',
+        publicOrigin: 'https://app.example/app',
+        cookie: { secrets: [COOKIE_SECRET] },
+      }),
+    ).toThrow(/publicOrigin must be an origin/);
+  });
+
+  it('a basePath that is not the mount path is answered with INVALID_CONFIG naming both, reported once', async () => {
+    const reported: unknown[] = [];
+    const handler = createWebHandler({
+      orchestrator: itsme.orchestrator,
+      basePath: '/itsme',
+      statusPageUrl: '/sign/status',
+      cookie: { secrets: [COOKIE_SECRET] },
+      onError: (error) => reported.push(error),
+    });
+    const message = "basePath is '/itsme' but the routes are mounted at '/api/itsme'";
+    // Express: the adapter passes req.baseUrl.
+    const express = await handler.handle(new Request(`${ORIGIN}/api/itsme/session`), {
+      path: '/session',
+      mountPath: '/api/itsme',
+    });
+    expect(express?.status).toBe(500);
+    const body = (await express?.json()) as { error: { code: string; message: string; field: string } };
+    expect(body.error).toMatchObject({ code: 'INVALID_CONFIG', field: 'basePath' });
+    expect(body.error.message).toContain(message);
+    // Nest: the request came through the routes mounted for the handler (under a global prefix).
+    const nest = await handler.handle(new Request(`${ORIGIN}/api/itsme/sessions`, { method: 'POST' }), {
+      mounted: true,
+    });
+    expect(((await nest?.json()) as { error: { message: string } }).error.message).toContain(message);
+    expect(reported).toHaveLength(1);
+    // The right mount path, and paths that are no route, are untouched.
+    expect(
+      await handler.handle(new Request(`${ORIGIN}/itsme/session`), {
+        path: '/session',
+        mountPath: '/itsme/',
+      }),
+    ).toMatchObject({ status: 404 });
+    expect(await handler.handle(new Request(`${ORIGIN}/api/itsme/other`), { mounted: true })).toBeUndefined();
   });
 });

@@ -16,8 +16,19 @@ export type HandlerAction = 'start' | 'read' | 'callback' | 'result' | 'cancel';
 export interface HandlerSettings {
   /** Where the routes are mounted, e.g. `/api/itsme`. Default `''`. */
   basePath?: string;
-  /** The app page hosting the status component; the callback redirects the browser there. */
+  /**
+   * The app page hosting the status component; the callback redirects the browser there. A path (`/sign/status`)
+   * is answered as a relative `Location` (the browser resolves it against the URL it asked for, so behind a
+   * proxy it stays on the proxy's origin), or made absolute on `publicOrigin` when that is set.
+   */
   statusPageUrl: string;
+  /**
+   * The origin the browser sees, e.g. `https://app.example`, when it differs from the `Host` the back end is
+   * reached at (a dev proxy such as the Angular dev server, a load balancer that rewrites `Host`). When set,
+   * the callback redirect is built on it, browser requests from it pass the cross-site check, and the cookie's
+   * `secure: 'auto'` follows its host. Default: none (every URL the handler answers is relative).
+   */
+  publicOrigin?: string;
   cookie: CookieOptions;
   /** Origins allowed to POST/DELETE besides the request's own (cross-site request protection). */
   allowedOrigins?: readonly string[];
@@ -43,6 +54,58 @@ export interface WebHandlerOptions extends HandlerSettings {
 export interface HandleOptions {
   /** The route relative to the mount point (adapters that strip the mount path pass it). */
   path?: string;
+  /**
+   * The path the adapter's routes are really mounted at (Express `req.baseUrl`). When it differs from
+   * `basePath`, the handler answers `INVALID_CONFIG` naming both (the cookie would get a path the browser never
+   * sends back).
+   */
+  mountPath?: string;
+  /**
+   * The request reached the handler through routes mounted for it alone (Nest middleware): a route outside
+   * `basePath` is then a wrong `basePath` (e.g. under Nest's global prefix), answered with `INVALID_CONFIG`.
+   */
+  mounted?: boolean;
+}
+
+/**
+ * The mount check of the adapters: `basePath` against the path the routes are really mounted at. An
+ * `INVALID_CONFIG` error that names both when they differ, else `undefined`.
+ */
+export function mountPathError(basePath: string, mountPath: string): ItsmeSignError | undefined {
+  const norm = (p: string) => p.replace(/\/+$/, '') || '/';
+  if (norm(basePath) === norm(mountPath)) return undefined;
+  return new ItsmeSignError('INVALID_CONFIG', {
+    message:
+      `basePath is '${norm(basePath)}' but the routes are mounted at '${norm(mountPath)}': set basePath to ` +
+      `'${norm(mountPath)}' (the session cookie's path and the result URL are built from basePath, so the ` +
+      'browser would never send the cookie back).',
+    field: 'basePath',
+  });
+}
+
+/** The route a mounted request asks for and the mount path in front of it (longest route first). */
+function splitMounted(pathname: string): { mount: string; route: string } | undefined {
+  const path = pathname.replace(/\/+$/, '');
+  const routes = Object.values(ROUTES).sort((a, b) => b.length - a.length);
+  const route = routes.find((r) => path.endsWith(r));
+  return route === undefined ? undefined : { mount: path.slice(0, -route.length), route };
+}
+
+/** `publicOrigin` as an origin (`https://app.example`), or an `INVALID_CONFIG` error. */
+function parseOrigin(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.origin !== value.replace(/\/+$/, '')) {
+    throw new ItsmeSignError('INVALID_CONFIG', {
+      message: `publicOrigin must be an origin such as 'https://app.example' (scheme and host, no path), got '${value}'.`,
+      field: 'publicOrigin',
+    });
+  }
+  return url.origin;
 }
 
 export interface ItsmeSignHandler {
@@ -98,10 +161,24 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
       field: 'statusPageUrl',
     });
   }
-  const cookie = new SessionCookie(options.cookie, basePath || '/');
+  const publicOrigin = options.publicOrigin === undefined ? undefined : parseOrigin(options.publicOrigin);
+  const cookie = new SessionCookie(options.cookie, basePath || '/', publicOrigin);
   const orchestrator = options.orchestrator;
   const maxWait = Math.min(options.maxWaitSeconds ?? DEFAULTS.maxWaitSeconds, MAX_WAIT_SECONDS);
   const allowedOrigins = new Set((options.allowedOrigins ?? []).map((o) => new URL(o).origin));
+  if (publicOrigin) allowedOrigins.add(publicOrigin);
+  const statusPageAbsolute =
+    /^[a-z][a-z\d+.-]*:/i.test(options.statusPageUrl) || options.statusPageUrl.startsWith('//');
+  /** Reported once through `onError` (or the console): a wrong basePath is a deployment fault, not a request's. */
+  let mountReported = false;
+  const mountFault = (error: ItsmeSignError, request: Request): Response => {
+    if (!mountReported) {
+      mountReported = true;
+      if (options.onError) options.onError(error, request);
+      else console.error(`[itsme-sign] ${error.message}`);
+    }
+    return errorResponse(error, request);
+  };
   const resultUrl = `${basePath}${ROUTES.result}`;
   // The cookie lives as long as the store keeps the session (on the orchestrator's clock).
   const cookieMaxAge = (s: SigningSession) => Math.ceil(orchestrator.retentionMs(s) / 1000);
@@ -135,9 +212,8 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
     const origin = request.headers.get('origin');
     const own = new URL(request.url).origin;
     if (origin && origin !== 'null' && (origin === own || allowedOrigins.has(origin))) return;
-    if (site === 'cross-site' || site === 'same-site') fail('FORBIDDEN', 'Cross-site request refused.');
-    if (origin && origin !== own && !allowedOrigins.has(origin))
-      fail('FORBIDDEN', 'Cross-site request refused.');
+    if (site === 'cross-site' || site === 'same-site' || (origin && origin !== own))
+      fail('FORBIDDEN', crossSiteMessage(origin, own, site));
   };
 
   const owner = async (request: Request, action: HandlerAction): Promise<string | undefined> => {
@@ -230,7 +306,7 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
 
   async function callback(request: Request): Promise<Response> {
     const id = cookie.read(request);
-    const target = new URL(options.statusPageUrl, request.url);
+    const target = new URL(options.statusPageUrl, publicOrigin ?? request.url);
     if (id) {
       try {
         const who = await owner(request, 'callback');
@@ -244,9 +320,13 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
     } else {
       target.searchParams.set('error', 'SESSION_NOT_FOUND');
     }
+    // A path stays relative (unless publicOrigin says where the browser is): behind a proxy the browser
+    // resolves it against the proxy's URL it asked for, not against the back end's Host.
+    const location =
+      statusPageAbsolute || publicOrigin ? target.href : `${target.pathname}${target.search}${target.hash}`;
     return new Response(null, {
       status: 303,
-      headers: { location: target.href, 'cache-control': 'no-store' },
+      headers: { location, 'cache-control': 'no-store' },
     });
   }
 
@@ -283,10 +363,15 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
     async handle(request, handleOptions = {}) {
       const url = new URL(request.url);
       let path = handleOptions.path;
+      let mountPath = handleOptions.mountPath;
       if (path === undefined) {
-        if (basePath && url.pathname !== basePath && !url.pathname.startsWith(`${basePath}/`))
-          return undefined;
-        path = url.pathname.slice(basePath.length);
+        if (basePath && url.pathname !== basePath && !url.pathname.startsWith(`${basePath}/`)) {
+          const mounted = handleOptions.mounted ? splitMounted(url.pathname) : undefined;
+          if (!mounted) return undefined;
+          ({ route: path, mount: mountPath } = mounted);
+        } else {
+          path = url.pathname.slice(basePath.length);
+        }
       }
       path = path.replace(/\/+$/, '') || '/';
       const method = request.method.toUpperCase();
@@ -301,6 +386,8 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
                 ? { GET: result, HEAD: result }
                 : undefined;
       if (!route) return undefined;
+      const wrongMount = mountPath === undefined ? undefined : mountPathError(basePath, mountPath);
+      if (wrongMount) return mountFault(wrongMount, request);
       try {
         const fn = (route as Record<string, ((r: Request, u: URL) => Promise<Response>) | undefined>)[method];
         if (!fn) {
@@ -315,4 +402,15 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
     },
     async close() {},
   };
+}
+
+/** Why a state-changing request was refused, and what to change if it was the app's own page. */
+function crossSiteMessage(origin: string | null, own: string, site: string | null): string {
+  const from =
+    origin && origin !== 'null' ? `from ${origin}` : `(Sec-Fetch-Site: ${site ?? 'none'}, no Origin)`;
+  return (
+    `Cross-site request ${from} refused: this server is ${own}. If that is your app's page, add its origin ` +
+    "to allowedOrigins (or set publicOrigin); behind a dev proxy, keep the proxy's changeOrigin false so the " +
+    'Host header stays the one the browser used.'
+  );
 }
