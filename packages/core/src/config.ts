@@ -25,6 +25,11 @@ export const DEFAULTS = Object.freeze({
    * instance, before the session ends `failed` with the last error instead of waiting for its expiry.
    */
   maxConsecutiveFailures: 5,
+  /**
+   * Documents one session may sign with one approval: what the itsme® contract allows. 1 unless the contract
+   * has the batch-signing option (then up to `LIMITS.batchDocuments`, 70).
+   */
+  maxDocuments: 1,
   /** Check language, policy and commitment type against the discovery document. */
   useDiscovery: true,
   /** How long the discovery document is cached (ms): 1 hour. */
@@ -59,6 +64,8 @@ export const DEFAULTS = Object.freeze({
   // ---- in-memory store ---------------------------------------------------------------------------------
   /** How often the in-memory store sweeps expired entries (ms). */
   sweepIntervalMs: 60_000,
+  /** The most bytes of signed documents the in-memory store keeps for downloads (oldest dropped first). */
+  memoryResultBytes: 256 * 1024 * 1024,
 });
 
 export type Defaults = typeof DEFAULTS;

@@ -1,16 +1,17 @@
 import {
+  type BatchSignatureResult,
   createItsmeSignHandler,
   ItsmeSignError,
   type ItsmeSignHandler,
-  ROUTES,
+  resultUrls,
   type SessionView,
   type SignatureResult,
   type SignedDocument,
   type SigningOrchestrator,
   type SigningSession,
   type StartInput,
+  signedResult,
   toSessionView,
-  toSignatureResult,
 } from '@itsme-sign/core';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { ITSME_SIGN_OPTIONS } from './itsme-sign.constants.js';
@@ -68,17 +69,21 @@ export class ItsmeSignService implements OnModuleDestroy, OnApplicationShutdown 
     return found(await this.orchestrator.cancel(id));
   }
 
-  /** The signature (hash mode) or the signed document (document mode); `NOT_SIGNED_YET` before that. */
-  async result(id: string): Promise<SignatureResult | SignedDocument> {
-    const session = found(await this.orchestrator.get(id));
-    if (session.status !== 'signed') throw new ItsmeSignError('NOT_SIGNED_YET');
-    if (session.subject.mode === 'document') return this.orchestrator.signedDocument(session);
-    return toSignatureResult(session);
+  /**
+   * The signature (hash mode) or the signed document (document mode) of the session's document `documentId`
+   * (its id in `view().documents`; default: the only one); a hash-mode batch without `documentId` gives every
+   * signature. `NOT_SIGNED_YET` before that.
+   */
+  async result(
+    id: string,
+    documentId?: string,
+  ): Promise<SignatureResult | BatchSignatureResult | SignedDocument> {
+    return signedResult(this.orchestrator, found(await this.orchestrator.get(id)), documentId);
   }
 
   /** What the browser sees of a session (the JSON the routes answer). */
   view(session: SigningSession): SessionView {
-    return toSessionView(session, `${this.handler.basePath}${ROUTES.result}`);
+    return toSessionView(session, resultUrls(this.handler.basePath));
   }
 
   onModuleDestroy(): Promise<void> {

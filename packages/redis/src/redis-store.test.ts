@@ -15,7 +15,7 @@ afterAll(async () => {
 const session = (id: string) =>
   createSession({
     id,
-    subject: { mode: 'hash', digest: 'd' },
+    subject: { mode: 'hash', documents: [{ id: 'd', digest: 'd' }] },
     options: { lang: 'EN' },
     now: Date.now(),
     ttlMs: 60_000,
@@ -93,6 +93,21 @@ describe('RedisSessionStore against a real redis-server', () => {
     await woke;
     await a.close();
     await b.close();
+  });
+
+  it('keeps signed results as bytes with a TTL', async () => {
+    const redis = new Redis(server.url);
+    const store = new RedisSessionStore({ redis, keyPrefix: 't6:' });
+    const bytes = new Uint8Array(256).map((_, i) => i);
+    expect(await store.putResult('s:doc', bytes, 150)).toBe(true);
+    expect(await store.getResult('s:doc')).toEqual(bytes);
+    const ttl = await redis.pttl('t6:result:s:doc');
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(150);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await store.getResult('s:doc')).toBeUndefined();
+    await store.close();
+    redis.disconnect();
   });
 
   it('reports a stopped server as an error, not as a missing session', async () => {

@@ -99,6 +99,23 @@ export class RedisSessionStore implements SessionStore {
     return ok === 'OK';
   }
 
+  /** A signed result (document mode) beside the session, as a plain string key with the same TTL. */
+  async putResult(key: string, bytes: Uint8Array, ttlMs: number): Promise<boolean> {
+    const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const ok = await this.#redis.set(
+      `${this.#prefix}result:${key}`,
+      data,
+      'PX',
+      Math.max(1, Math.ceil(ttlMs)),
+    );
+    return ok === 'OK';
+  }
+
+  async getResult(key: string): Promise<Uint8Array | undefined> {
+    const data = await this.#redis.getBuffer(`${this.#prefix}result:${key}`);
+    return data ? new Uint8Array(data) : undefined;
+  }
+
   watch(id: string, listener: () => void): () => void {
     // After close() no new subscriber connection is opened (a long poll still in flight just times out).
     if (this.#closed) return () => {};

@@ -40,6 +40,14 @@ export interface ItsmeSignMessages {
   cancel: string;
   errorCode: string;
   document: string;
+  /** Heading of the list of documents signed with one approval (batch signing). */
+  documents: string;
+  /** The `signed` phase when several documents were signed with one approval. */
+  signedMany: PhaseText;
+  /** The link to every signed document in one archive (batch signing). */
+  downloadAll: string;
+  /** The link to one document of a batch; its name follows. */
+  downloadOne: string;
 }
 
 const EN: ItsmeSignMessages = {
@@ -113,6 +121,13 @@ const EN: ItsmeSignMessages = {
   cancel: 'Cancel signing',
   errorCode: 'Error code',
   document: 'Document',
+  documents: 'Documents',
+  signedMany: {
+    title: 'Your documents are signed',
+    text: 'Your qualified electronic signature was added to each document. You can download them now.',
+  },
+  downloadAll: 'Download all signed documents (ZIP)',
+  downloadOne: 'Download',
 };
 
 const FR: ItsmeSignMessages = {
@@ -186,6 +201,13 @@ const FR: ItsmeSignMessages = {
   cancel: 'Annuler la signature',
   errorCode: 'Code d’erreur',
   document: 'Document',
+  documents: 'Documents',
+  signedMany: {
+    title: 'Vos documents sont signés',
+    text: 'Votre signature électronique qualifiée a été ajoutée à chaque document. Vous pouvez les télécharger maintenant.',
+  },
+  downloadAll: 'Télécharger tous les documents signés (ZIP)',
+  downloadOne: 'Télécharger',
 };
 
 const NL: ItsmeSignMessages = {
@@ -262,6 +284,13 @@ const NL: ItsmeSignMessages = {
   cancel: 'Ondertekening annuleren',
   errorCode: 'Foutcode',
   document: 'Document',
+  documents: 'Documenten',
+  signedMany: {
+    title: 'Uw documenten zijn ondertekend',
+    text: 'Uw gekwalificeerde elektronische handtekening werd aan elk document toegevoegd. U kunt ze nu downloaden.',
+  },
+  downloadAll: 'Alle ondertekende documenten downloaden (ZIP)',
+  downloadOne: 'Downloaden',
 };
 
 const DE: ItsmeSignMessages = {
@@ -338,6 +367,13 @@ const DE: ItsmeSignMessages = {
   cancel: 'Signatur abbrechen',
   errorCode: 'Fehlercode',
   document: 'Dokument',
+  documents: 'Dokumente',
+  signedMany: {
+    title: 'Ihre Dokumente sind signiert',
+    text: 'Ihre qualifizierte elektronische Signatur wurde jedem Dokument hinzugefügt. Sie können sie jetzt herunterladen.',
+  },
+  downloadAll: 'Alle signierten Dokumente herunterladen (ZIP)',
+  downloadOne: 'Herunterladen',
 };
 
 export const ITSME_SIGN_MESSAGES_BY_LANG: Readonly<Record<LanguageCode, ItsmeSignMessages>> = {

@@ -14,12 +14,28 @@ export function view(patch: Partial<SessionView> = {}): SessionView {
     lang: 'EN',
     mode: 'document',
     documentName: 'contract.pdf',
+    documents: [{ id: 'contract.pdf', name: 'contract.pdf' }],
     next: { action: 'redirect', url: IDENTIFICATION_URL, target: 'identification' },
     createdAt: '2026-11-26T10:00:00.000Z',
     expiresAt: '2026-11-26T10:15:00.000Z',
     ...patch,
   };
 }
+
+/** A signed batch of three documents (one approval). */
+export const signedBatch = (): SessionView =>
+  view({
+    status: 'signed',
+    step: 'signed',
+    version: 5,
+    documentName: 'terms.pdf',
+    documents: ['terms.pdf', 'annex.pdf', 'mandate.pdf'].map((name) => ({
+      id: name,
+      name,
+      resultUrl: `${BASE_URL}/session/result?document=${name}`,
+    })),
+    next: { action: 'done', resultUrl: `${BASE_URL}/session/result.zip` },
+  });
 
 export const VIEWS = {
   identifying: () => view(),

@@ -36,6 +36,15 @@ const samples: [string, unknown][] = [
   ['a lower-case language', { ...view(), lang: 'en' }],
   ['an unknown mode', { ...view(), mode: 'xml' }],
   ['a document name that is not text', { ...view(), documentName: 3 }],
+  [
+    'a batch of three, signed',
+    view({
+      documents: ['a', 'b', 'c'].map((id) => ({ id, name: `${id}.pdf`, resultUrl: `/r?document=${id}` })),
+    }),
+  ],
+  ['no documents', { ...view(), documents: undefined }],
+  ['a document without id', { ...view(), documents: [{ name: 'a.pdf' }] }],
+  ['a document result URL that is not text', { ...view(), documents: [{ id: 'a', resultUrl: 1 }] }],
   ['no next', { ...view(), next: undefined }],
   ['an unknown action', { ...view(), next: { action: 'dance' } }],
   ['an inherited action', { ...view(), next: { action: 'toString' } }],

@@ -65,6 +65,15 @@ function isSigner(value: unknown): boolean {
   return isObject(value) && isString(value.userCode) && isOptional(value.name, isString);
 }
 
+function isDocument(value: unknown): boolean {
+  return (
+    isObject(value) &&
+    isString(value.id) &&
+    isOptional(value.name, isString) &&
+    isOptional(value.resultUrl, isString)
+  );
+}
+
 /** True when `value` is a `SessionView` as the handler sends it. */
 export function isSessionView(value: unknown): value is SessionView {
   if (!isObject(value)) return false;
@@ -77,6 +86,8 @@ export function isSessionView(value: unknown): value is SessionView {
     isOneOf(LANGUAGES, v.lang) &&
     isOneOf(SESSION_MODES, v.mode) &&
     isOptional(v.documentName, isString) &&
+    Array.isArray(v.documents) &&
+    v.documents.every(isDocument) &&
     isNextAction(v.next) &&
     isOptional(v.error, isErrorInfo) &&
     isOptional(v.signer, isSigner) &&

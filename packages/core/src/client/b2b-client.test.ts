@@ -37,8 +37,7 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 
 const signInput = () => ({
   userCode: USER_CODE,
-  digest: DIGEST,
-  docId: 'contract.pdf',
+  documents: [{ id: 'contract.pdf', digest: DIGEST }],
   lang: 'FR',
   redirectUrl: 'https://sca.example/callback',
   signPolicyRef: '1.3.6.1.4.1.49274.1.1.7.1.0',
@@ -275,8 +274,7 @@ describe('B2B client over real mutual TLS', () => {
     });
     expect(await client.getSigningStatus('resp-1')).toEqual({
       state: 'signed',
-      signatureValue: 'c2lnbmF0dXJl',
-      whichDoc: 'contract.pdf',
+      signatures: [{ signatureValue: 'c2lnbmF0dXJl', whichDoc: 'contract.pdf' }],
     });
     await client.close();
   });
@@ -301,7 +299,12 @@ describe('B2B client over real mutual TLS', () => {
     const client = new B2BClient(options());
     const before = server.seen.length;
     expect(
-      await codeOf(client.startSigning({ ...signInput(), digest: Buffer.alloc(20).toString('base64') })),
+      await codeOf(
+        client.startSigning({
+          ...signInput(),
+          documents: [{ id: 'contract.pdf', digest: Buffer.alloc(20).toString('base64') }],
+        }),
+      ),
     ).toBe('INVALID_DIGEST');
     expect(await codeOf(client.startSigning({ ...signInput(), signerRole: 'x'.repeat(51) }))).toBe(
       'INVALID_REQUEST',

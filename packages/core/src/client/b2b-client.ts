@@ -107,7 +107,7 @@ export class B2BClient {
       idempotent: false,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
-    if (res.status !== 200 || !isOk(res.body)) throw identificationError(res);
+    if (res.status !== 200 || !isOk(res.body)) throw identificationError(res, input.redirectUrl);
     const parsed = tolerant(identificationResponseSchema, res.body, 'identification response', res.status);
     return { asyncRespID: parsed.asyncRespID, identificationUrl: parsed.identificationUrl };
   }
@@ -150,7 +150,10 @@ export class B2BClient {
       signStartRequestSchema,
       {
         inDocs: {
-          docHash: [{ id: input.docId, di: [{ alg: SHA256_ALGORITHM_URI, value: input.digest }] }],
+          docHash: input.documents.map((d) => ({
+            id: d.id,
+            di: [{ alg: SHA256_ALGORITHM_URI, value: d.digest }],
+          })),
         },
         reqID: newRequestId(),
         asyncRespID: null,
@@ -213,15 +216,15 @@ export class B2BClient {
     const dss = this.#parseSign(res);
     if (dss.result.maj === ResultMajor.Pending) return { state: 'pending' };
     if (dss.result.maj === ResultMajor.Success) {
-      const sig = dss.signatures[0];
-      if (!sig) {
+      if (dss.signatures.length === 0) {
         throw new ItsmeSignError('INVALID_RESPONSE', {
           message: 'itsme® reported success without a signature value.',
           field: 'sigObj',
           httpStatus: res.status,
         });
       }
-      return { state: 'signed', signatureValue: sig.value, whichDoc: sig.whichDoc };
+      const signatures = dss.signatures.map((s) => ({ whichDoc: s.whichDoc, signatureValue: s.value }));
+      return { state: 'signed', signatures };
     }
     const min = dss.result.min?.toUpperCase();
     if (min === 'REJECTED') return { state: 'rejected', reason: min };
@@ -277,14 +280,24 @@ const isOk = (body: unknown): boolean => {
 
 const classify = (res: RawResponse) => classifyResponse(res.status, res.headers, res.body);
 
-/** A refused identification call: the reason token names the code, else the status. */
-function identificationError(res: RawResponse): ItsmeSignError {
+/**
+ * A refused identification call: the reason token names the code, else the status. A refused redirect URL
+ * is named (it is configuration, not a secret): it must equal, character for character, one registered for
+ * the service at itsme®.
+ */
+function identificationError(res: RawResponse, redirectUrl?: string): ItsmeSignError {
   const { reason, code } = classify(res);
   const status = res.status;
+  const url =
+    redirectUrl && (code === 'UNAUTHORIZED_URL' || code === 'INVALID_URL')
+      ? ` The redirect URL sent was ${JSON.stringify(redirectUrl)}; it must equal one registered for this service at itsme®.`
+      : '';
   return new ItsmeSignError(code, {
     httpStatus: status,
     ...(reason ? { reason } : {}),
-    ...(reason ? { message: `itsme® refused the identification request: ${reason} (HTTP ${status}).` } : {}),
+    ...(reason
+      ? { message: `itsme® refused the identification request: ${reason} (HTTP ${status}).${url}` }
+      : {}),
   });
 }
 

@@ -48,12 +48,21 @@ export type IdentificationStatus =
 /** A text in each of the four languages, or one text used for all. */
 export type LocalizedText = string | Partial<Record<Language, string>>;
 
-export interface StartSigningInput {
-  userCode: string;
+/** One document of a sign request: one `docHash` entry. */
+export interface DocumentHash {
+  /** `docHash[].id`, echoed back as `whichDoc`; unique within the request. */
+  id: string;
   /** Standard base64 SHA-256 (32 bytes) of the data to be signed. */
   digest: string;
-  /** `docHash[].id`, echoed back as `whichDoc`. */
-  docId: string;
+}
+
+export interface StartSigningInput {
+  userCode: string;
+  /**
+   * The documents, one `docHash` entry each (at most `LIMITS.batchDocuments`; more than one needs the
+   * batch-signing contract option, else itsme® answers `ONLY_SINGLE_HASH_SUPPORTED` → BATCH_NOT_ALLOWED).
+   */
+  documents: readonly DocumentHash[];
   lang: Language | (string & {});
   redirectUrl: string;
   /** Signature policy reference (an OID from discovery); default: the generic qualified policy. */
@@ -69,8 +78,15 @@ export interface SigningStarted {
   userCode?: string;
 }
 
+/** A raw signature value (standard base64) and the `docHash[].id` it is for. */
+export interface SignatureValue {
+  whichDoc: string;
+  signatureValue: string;
+}
+
 export type SigningStatus =
   | { state: 'pending' }
-  | { state: 'signed'; signatureValue: string; whichDoc: string }
+  /** One signature per `sigObj` entry, in itsme®'s order: match them by `whichDoc`, never by position. */
+  | { state: 'signed'; signatures: SignatureValue[] }
   | { state: 'rejected'; reason: string }
   | { state: 'expired'; reason: string };

@@ -3,6 +3,8 @@
  * routes, languages, statuses, steps, the longest long poll, and the field limits a form can check.
  * `@itsme-sign/core/contract/constants`; `@itsme-sign/core/contract` re-exports it with the schemas.
  */
+import { LIMITS } from '../wire/constants.js';
+
 export { LANGUAGES, type Language, LIMITS } from '../wire/constants.js';
 
 /** The handler's routes, relative to its mount path. */
@@ -10,8 +12,14 @@ export const ROUTES = {
   sessions: '/sessions',
   session: '/session',
   callback: '/callback',
+  /** `?document=<id>` names one document of a batch. */
   result: '/session/result',
+  /** Every signed document of a document-mode session in one zip archive. */
+  resultArchive: '/session/result.zip',
 } as const;
+
+/** The most documents one session signs with one approval (itsme®'s batch limit; see `maxDocuments`). */
+export const MAX_DOCUMENTS: number = LIMITS.batchDocuments;
 
 /** Longest long poll a client may ask for (seconds). */
 export const MAX_WAIT_SECONDS = 30;

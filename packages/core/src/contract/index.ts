@@ -6,7 +6,10 @@
  *   POST   /sessions        StartSessionBody → SessionView (201), sets the session cookie
  *   GET    /session         → SessionView; `?wait=<s>&version=<n>` long-polls until the version changes
  *   GET    /callback        itsme® redirects the user here (identification and signing); → 303 to the app page
- *   GET    /session/result  → the signed document (document mode) or SignatureResult (hash mode)
+ *   GET    /session/result  → the signed document (document mode) or SignatureResult (hash mode);
+ *                            `?document=<id>` names one document of a batch (a hash-mode batch without it
+ *                            → BatchSignatureResult)
+ *   GET    /session/result.zip → every signed document in one zip archive (document mode)
  *   DELETE /session         → SessionView (cancelled)
  * Errors: ErrorBody with the HTTP status of the error code.
  */
@@ -15,6 +18,7 @@ import {
   LANGUAGES,
   type Language,
   LIMITS,
+  MAX_DOCUMENTS,
   REDIRECT_TARGETS,
   SESSION_MODES,
   SESSION_STATUSES,
@@ -29,13 +33,24 @@ export const LANGUAGE_CODES = LANGUAGES;
 /** @deprecated Use `Language`. */
 export type LanguageCode = Language;
 
+const digestSchema = z.string().min(1).max(100);
+const documentIdSchema = z.string().min(1).max(200);
+const documentNameSchema = z.string().min(1).max(200);
+const batch = <T extends z.ZodType>(item: T) => z.array(item).min(1).max(MAX_DOCUMENTS);
+
 export const startSessionBodySchema = z
   .object({
     /** Hash mode: SHA-256 of the data to be signed, as base64, base64url or hex. */
-    digest: z.string().min(1).max(100).optional(),
+    digest: digestSchema.optional(),
+    /** Hash mode, several documents signed with one approval (batch signing). */
+    digests: batch(digestSchema).optional(),
     /** Document mode: the app's reference of the document (resolved by the `resolveDocument` hook). */
-    documentId: z.string().min(1).max(200).optional(),
-    documentName: z.string().min(1).max(200).optional(),
+    documentId: documentIdSchema.optional(),
+    /** Document mode, several documents signed with one approval (batch signing). */
+    documentIds: batch(documentIdSchema).optional(),
+    documentName: documentNameSchema.optional(),
+    /** Names of the documents of a batch, in the same order (document mode: default the app's file names). */
+    documentNames: batch(documentNameSchema).optional(),
     lang: z
       .string()
       .transform((v) => v.toUpperCase())
@@ -45,10 +60,17 @@ export const startSessionBodySchema = z
     description: z.string().min(1).max(LIMITS.description).optional(),
   })
   .strict()
-  .refine((b) => (b.digest === undefined) !== (b.documentId === undefined), {
-    message: 'give exactly one of digest or documentId',
-    path: ['digest'],
-  });
+  .refine(
+    (b) => [b.digest, b.digests, b.documentId, b.documentIds].filter((v) => v !== undefined).length === 1,
+    { message: 'give exactly one of digest, digests, documentId or documentIds', path: ['digest'] },
+  )
+  .refine(
+    (b) => b.documentNames === undefined || b.documentNames.length === (b.digests ?? b.documentIds)?.length,
+    {
+      message: 'documentNames goes with digests or documentIds, one name per document',
+      path: ['documentNames'],
+    },
+  );
 export type StartSessionBody = z.input<typeof startSessionBodySchema>;
 
 export const sessionStatusSchema = z.enum(SESSION_STATUSES);
@@ -60,7 +82,10 @@ export const nextActionSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('redirect'), url: z.string(), target: z.enum(REDIRECT_TARGETS) }),
   /** Nothing to do: keep following the session. */
   z.object({ action: z.literal('wait') }),
-  /** Signed: the result is at `resultUrl`. */
+  /**
+   * Signed: the result is at `resultUrl` (a batch: every document in one archive, or the hash-mode JSON of
+   * all signatures); each document's own is at `documents[].resultUrl`.
+   */
   z.object({ action: z.literal('done'), resultUrl: z.string() }),
   /** The session ended without a signature: offer to start again. */
   z.object({ action: z.literal('restart') }),
@@ -84,7 +109,17 @@ export const sessionViewSchema = z.object({
   version: z.number().int(),
   lang: z.enum(LANGUAGES),
   mode: z.enum(SESSION_MODES),
+  /** The name of the first document (kept for single-document pages; see `documents`). */
   documentName: z.string().optional(),
+  /** The documents of the session, in order; one unless batch signing. */
+  documents: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string().optional(),
+      /** Once signed: where this document's result is. */
+      resultUrl: z.string().optional(),
+    }),
+  ),
   next: nextActionSchema,
   /** Why the session ended, for rejected/expired/failed/cancelled. */
   error: errorInfoSchema.optional(),
@@ -103,6 +138,16 @@ export const signatureResultSchema = z.object({
   certificateChain: z.array(z.string()),
 });
 export type SignatureResult = z.infer<typeof signatureResultSchema>;
+
+/** `GET /session/result` of a hash-mode batch (no `document` named): every signature, in order. */
+export const batchSignatureResultSchema = z.object({
+  signatures: z.array(
+    z.object({ id: z.string(), name: z.string().optional(), signatureValue: z.string(), digest: z.string() }),
+  ),
+  certificate: z.string(),
+  certificateChain: z.array(z.string()),
+});
+export type BatchSignatureResult = z.infer<typeof batchSignatureResultSchema>;
 
 export const errorBodySchema = z.object({ error: errorInfoSchema });
 export type ErrorBody = z.infer<typeof errorBodySchema>;

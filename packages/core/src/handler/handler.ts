@@ -8,7 +8,9 @@ import { type ErrorCode, ItsmeSignError, isItsmeSignError } from '../errors.js';
 import type { SigningOrchestrator } from '../session/orchestrator.js';
 import { isFinalStatus, type SigningSession } from '../session/state.js';
 import { type CookieOptions, SessionCookie } from './cookie.js';
-import { toSessionView, toSignatureResult } from './view.js';
+import { archiveResponse, resultResponse } from './results.js';
+import { isDocumentBody, subjectFromBody } from './start-body.js';
+import { resultUrls, toSessionView } from './view.js';
 
 export type HandlerAction = 'start' | 'read' | 'callback' | 'result' | 'cancel';
 
@@ -179,7 +181,7 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
     }
     return errorResponse(error, request);
   };
-  const resultUrl = `${basePath}${ROUTES.result}`;
+  const urls = resultUrls(basePath);
   // The cookie lives as long as the store keeps the session (on the orchestrator's clock).
   const cookieMaxAge = (s: SigningSession) => Math.ceil(orchestrator.retentionMs(s) / 1000);
 
@@ -233,7 +235,7 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
     return session;
   };
 
-  const view = (s: SigningSession): SessionView => toSessionView(s, resultUrl);
+  const view = (s: SigningSession): SessionView => toSessionView(s, urls);
 
   async function readJson(request: Request): Promise<unknown> {
     const type = request.headers.get('content-type') ?? '';
@@ -258,22 +260,11 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
       fail('INVALID_REQUEST', `Invalid ${field ?? 'body'}: ${issue?.message ?? 'invalid'}`, field);
     }
     const body = parsed.data!;
-    if (body.documentId !== undefined && !orchestrator.hasDocumentMode) {
+    if (isDocumentBody(body) && !orchestrator.hasDocumentMode) {
       fail('INVALID_REQUEST', 'Document mode is not configured on this server.', 'documentId');
     }
     const session = await orchestrator.start({
-      subject:
-        body.digest !== undefined
-          ? {
-              mode: 'hash',
-              digest: body.digest,
-              ...(body.documentName ? { documentName: body.documentName } : {}),
-            }
-          : {
-              mode: 'document',
-              documentId: body.documentId as string,
-              ...(body.documentName ? { documentName: body.documentName } : {}),
-            },
+      subject: subjectFromBody(body),
       ...(body.lang ? { lang: body.lang } : {}),
       ...(body.signerRole ? { signerRole: body.signerRole } : {}),
       ...(body.description ? { description: body.description } : {}),
@@ -330,22 +321,12 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
     });
   }
 
-  async function result(request: Request): Promise<Response> {
-    const session = await ownSession(request, 'result');
-    if (session.status !== 'signed') return fail('NOT_SIGNED_YET');
-    if (session.subject.mode === 'hash') return json(toSignatureResult(session));
-    const doc = await orchestrator.signedDocument(session);
-    const filename = doc.name.replace(/["\\\r\n]/g, '_');
-    return new Response(doc.bytes as Uint8Array<ArrayBuffer>, {
-      status: 200,
-      headers: {
-        'content-type': doc.contentType,
-        'content-length': String(doc.bytes.byteLength),
-        'content-disposition': `attachment; filename="${filename.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
-        'cache-control': 'no-store',
-        'x-content-type-options': 'nosniff',
-      },
-    });
+  async function result(request: Request, url: URL): Promise<Response> {
+    return resultResponse(orchestrator, await ownSession(request, 'result'), url, (body) => json(body));
+  }
+
+  async function archive(request: Request): Promise<Response> {
+    return archiveResponse(orchestrator, await ownSession(request, 'result'));
   }
 
   async function cancel(request: Request): Promise<Response> {
@@ -384,7 +365,9 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
               ? { GET: callback, HEAD: callback }
               : path === ROUTES.result
                 ? { GET: result, HEAD: result }
-                : undefined;
+                : path === ROUTES.resultArchive
+                  ? { GET: archive, HEAD: archive }
+                  : undefined;
       if (!route) return undefined;
       const wrongMount = mountPath === undefined ? undefined : mountPathError(basePath, mountPath);
       if (wrongMount) return mountFault(wrongMount, request);

@@ -1,6 +1,14 @@
 /** Turns a session (server state) into the `SessionView` a browser sees. */
 import { X509Certificate } from 'node:crypto';
-import type { NextAction, SessionView, SignatureResult, SigningStep } from '../contract/index.js';
+import { ROUTES } from '../contract/constants.js';
+import type {
+  BatchSignatureResult,
+  NextAction,
+  SessionView,
+  SignatureResult,
+  SigningStep,
+} from '../contract/index.js';
+import { ItsmeSignError } from '../errors.js';
 import type { SignedSession, SigningSession } from '../session/state.js';
 
 /** Signer names by certificate: views are built on every poll, certificates are parsed once. */
@@ -23,7 +31,25 @@ function signerName(certificate: string): string | undefined {
   return name;
 }
 
-export function toSessionView(session: SigningSession, resultUrl: string): SessionView {
+/** Where a browser downloads results (`ROUTES.result` and `ROUTES.resultArchive` under the mount path). */
+export interface ResultUrls {
+  result: string;
+  archive: string;
+}
+
+/** The result URLs of a handler mounted at `basePath`. */
+export const resultUrls = (basePath: string): ResultUrls => ({
+  result: `${basePath}${ROUTES.result}`,
+  archive: `${basePath}${ROUTES.resultArchive}`,
+});
+
+/** The URL of one document's result. */
+export const documentResultUrl = (urls: ResultUrls, docId: string): string =>
+  `${urls.result}?document=${encodeURIComponent(docId)}`;
+
+export function toSessionView(session: SigningSession, urls: ResultUrls): SessionView {
+  const batch = session.subject.documents.length > 1;
+  const resultUrl = batch && session.subject.mode === 'document' ? urls.archive : urls.result;
   let step: SigningStep;
   let next: NextAction;
   switch (session.status) {
@@ -66,7 +92,12 @@ export function toSessionView(session: SigningSession, resultUrl: string): Sessi
     version: session.version,
     lang: session.options.lang,
     mode: session.subject.mode,
-    ...optional('documentName', session.subject.documentName),
+    ...optional('documentName', session.subject.documents[0]?.name),
+    documents: session.subject.documents.map((d) => ({
+      id: d.id,
+      ...optional('name', d.name),
+      ...(session.status === 'signed' ? { resultUrl: documentResultUrl(urls, d.id) } : {}),
+    })),
     next,
     ...('failure' in session
       ? {
@@ -86,10 +117,37 @@ export function toSessionView(session: SigningSession, resultUrl: string): Sessi
 const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
   (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 
-/** What a signed hash-mode session hands back: the value, the digest it signs and the signer's certificates. */
-export const toSignatureResult = (session: SignedSession): SignatureResult => ({
-  signatureValue: session.signed.signatureValue,
-  digest: session.signing.digest,
+/**
+ * What a signed hash-mode session hands back for one document (`docId`, default: the only one): the value,
+ * the digest it signs and the signer's certificates; NOT_FOUND for an id the session does not have.
+ */
+export function toSignatureResult(session: SignedSession, docId?: string): SignatureResult {
+  const [signed] = signaturesOf(session).filter((s) => docId === undefined || s.id === docId);
+  if (!signed || (docId === undefined && session.signed.documents.length > 1)) {
+    throw new ItsmeSignError(docId === undefined ? 'INVALID_REQUEST' : 'NOT_FOUND', {
+      message: docId === undefined ? 'Name a document of this batch.' : 'This session has no such document.',
+      field: 'document',
+    });
+  }
+  return {
+    signatureValue: signed.signatureValue,
+    digest: signed.digest,
+    certificate: session.signer.certificate,
+    certificateChain: session.signer.certificateChain,
+  };
+}
+
+/** Every signature of a signed hash-mode session (a batch), in order. */
+export const toBatchSignatureResult = (session: SignedSession): BatchSignatureResult => ({
+  signatures: signaturesOf(session),
   certificate: session.signer.certificate,
   certificateChain: session.signer.certificateChain,
 });
+
+function signaturesOf(session: SignedSession): BatchSignatureResult['signatures'] {
+  return session.signed.documents.map((d) => {
+    const name = session.subject.documents.find((s) => s.id === d.id)?.name;
+    const digest = session.signing.documents.find((s) => s.id === d.id)?.digest ?? '';
+    return { id: d.id, ...optional('name', name), signatureValue: d.signatureValue, digest };
+  });
+}

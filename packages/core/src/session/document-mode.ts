@@ -7,7 +7,13 @@ import type { ResolvedProfile } from '../client/discovery.js';
 import { normalizeDigest } from '../digest.js';
 import { ItsmeSignError } from '../errors.js';
 import type { DocumentSigner, DocumentSource, SignedDocument, SignerContext } from './document-signer.js';
-import type { SigningSession } from './state.js';
+import type {
+  SignedDocumentInfo,
+  SigningDocument,
+  SigningSession,
+  SigningSubject,
+  SourceDocument,
+} from './state.js';
 import type { Telemetry } from './telemetry.js';
 
 export interface DocumentHooks {
@@ -19,12 +25,6 @@ export interface DocumentHooks {
   storeSignedDocument?(document: SignedDocument, session: SigningSession): Promise<string | undefined>;
   /** Loads a stored signed document by the reference `storeSignedDocument` returned. Without it, the result is rebuilt. */
   loadSignedDocument?(resultRef: string, session: SigningSession): Promise<SignedDocument | undefined>;
-}
-
-/** What `prepare` hands to the sign start: the digest itsme® signs and the signer's state until `finalize`. */
-export interface PreparedDocument {
-  digest: string;
-  prepared: unknown;
 }
 
 /** The signature policy of a discovery profile, as a `DocumentSigner` embeds it. */
@@ -43,13 +43,21 @@ export const signerPolicy = (
       }
     : {};
 
+/** Where signed results are kept between the signature and the downloads (the store's result cache). */
+export interface ResultCache {
+  put(sessionId: string, docId: string, bytes: Uint8Array): Promise<boolean>;
+  get(sessionId: string, docId: string): Promise<Uint8Array | undefined>;
+}
+
 export class DocumentMode {
   readonly #hooks: DocumentHooks | undefined;
   readonly #telemetry: Telemetry;
+  readonly #results: ResultCache;
 
-  constructor(hooks: DocumentHooks | undefined, telemetry: Telemetry) {
+  constructor(hooks: DocumentHooks | undefined, telemetry: Telemetry, results: ResultCache) {
     this.#hooks = hooks;
     this.#telemetry = telemetry;
+    this.#results = results;
   }
 
   get enabled(): boolean {
@@ -67,65 +75,130 @@ export class DocumentMode {
     return this.#hooks;
   }
 
-  /** The session's document; DOCUMENT_NOT_FOUND if the app's hook does not know it (any more). */
-  async resolve(session: SigningSession): Promise<DocumentSource> {
-    const docs = this.require();
-    if (session.subject.mode !== 'document') throw new ItsmeSignError('INTERNAL_ERROR');
-    const source = await docs.resolveDocument(session.subject.documentId, session);
-    if (!source) throw new ItsmeSignError('DOCUMENT_NOT_FOUND', { field: 'documentId' });
+  /** One of the session's documents; DOCUMENT_NOT_FOUND if the app's hook does not know it (any more). */
+  async resolve(session: SigningSession, document: SourceDocument): Promise<DocumentSource> {
+    const source = await this.require().resolveDocument(document.documentId, session);
+    if (!source) {
+      throw new ItsmeSignError('DOCUMENT_NOT_FOUND', {
+        message: `The document ${JSON.stringify(document.name ?? document.documentId)} was not found.`,
+        field: 'documentId',
+      });
+    }
     return source;
   }
 
-  /** Builds the data to be signed for the identified signer. Pure for the session: safe to repeat. */
+  /**
+   * Resolves every document of a new session (an unknown one is refused before the user is sent to itsme®)
+   * and gives the subject with each document's name (the app's file name where the caller gave none).
+   */
+  async named(session: SigningSession): Promise<SigningSubject> {
+    const subject = session.subject;
+    if (subject.mode !== 'document') return subject;
+    const documents: SourceDocument[] = [];
+    for (const doc of subject.documents) {
+      const source = await this.resolve(session, doc);
+      documents.push({ ...doc, name: doc.name ?? source.name });
+    }
+    return { mode: 'document', documents };
+  }
+
+  /** Builds the data to be signed of every document for the identified signer. Pure: safe to repeat. */
   async prepare(
     session: SigningSession & { status: 'identified' },
     signingTime: Date,
     profile: ResolvedProfile | undefined,
-  ): Promise<PreparedDocument> {
+  ): Promise<SigningDocument[]> {
     const docs = this.require();
-    const source = await this.resolve(session);
-    const result = await this.#telemetry.step(session.id, 'document.prepare', () =>
-      docs.documentSigner.prepare(source, {
-        certificateChain: session.signer.certificateChain,
-        signingTime,
-        lang: session.options.lang,
-        ...(session.options.signerRole ? { signerRole: session.options.signerRole } : {}),
-        ...signerPolicy(profile),
-      }),
-    );
-    return { digest: normalizeDigest(result.digest), prepared: result.state };
+    const context = signerContext(session, signingTime, profile);
+    const out: SigningDocument[] = [];
+    for (const doc of documentsOf(session)) {
+      const source = await this.resolve(session, doc);
+      const result = await this.#telemetry.step(session.id, 'document.prepare', () =>
+        docs.documentSigner.prepare(source, context),
+      );
+      out.push({ id: doc.id, digest: normalizeDigest(result.digest), prepared: result.state });
+    }
+    return out;
   }
 
-  /** Embeds the signature value and hands the signed document to the app; returns its reference, if any. */
+  /**
+   * Embeds every signature value (`values` by `docHash` id, all checked) and keeps each signed document: in
+   * the app's store if it has the hook, and in the session store's result cache, so every download serves
+   * the same bytes. Returns what the session records of each.
+   */
   async finalize(
     session: SigningSession & { status: 'signing' },
-    signatureValue: string,
-  ): Promise<string | undefined> {
+    values: ReadonlyMap<string, string>,
+  ): Promise<SignedDocumentInfo[]> {
     const docs = this.require();
-    const source = await this.resolve(session);
-    const prepared = session.signing.prepared as never;
-    const signed = await this.#telemetry.step(session.id, 'document.finalize', () =>
-      docs.documentSigner.finalize(prepared, signatureValue, source),
-    );
-    return (await docs.storeSignedDocument?.(signed, session)) ?? undefined;
+    const out: SignedDocumentInfo[] = [];
+    for (const doc of documentsOf(session)) {
+      const signing = session.signing.documents.find((d) => d.id === doc.id);
+      const signatureValue = values.get(doc.id);
+      if (!signing || signatureValue === undefined) throw new ItsmeSignError('INTERNAL_ERROR');
+      const source = await this.resolve(session, doc);
+      const signed = await this.#telemetry.step(session.id, 'document.finalize', () =>
+        docs.documentSigner.finalize(signing.prepared as never, signatureValue, source),
+      );
+      const resultRef = (await docs.storeSignedDocument?.(signed, session)) ?? undefined;
+      const cached = await this.#results.put(session.id, doc.id, signed.bytes);
+      out.push({
+        id: doc.id,
+        signatureValue,
+        ...(resultRef ? { resultRef } : {}),
+        ...(cached
+          ? { file: { name: signed.name, contentType: signed.contentType, size: signed.bytes.byteLength } }
+          : {}),
+      });
+    }
+    return out;
   }
 
-  /** The signed document of a signed document-mode session (loaded through the app's hook, or rebuilt). */
-  async signedDocument(session: SigningSession): Promise<SignedDocument> {
+  /**
+   * A signed document of a signed document-mode session: the bytes kept when it was signed (the app's hook,
+   * then the result cache), else rebuilt from the signature value.
+   */
+  async signedDocument(session: SigningSession, docId: string): Promise<SignedDocument> {
     if (session.status !== 'signed') throw new ItsmeSignError('NOT_SIGNED_YET');
     const docs = this.#hooks;
     if (session.subject.mode !== 'document' || !docs) {
-      throw new ItsmeSignError('INVALID_REQUEST', { message: 'This session signed a hash, not a document.' });
+      throw new ItsmeSignError('INVALID_REQUEST', { message: 'This session signed hashes, not documents.' });
     }
-    if (session.signed.resultRef && docs.loadSignedDocument) {
-      const stored = await docs.loadSignedDocument(session.signed.resultRef, session);
+    const doc = session.subject.documents.find((d) => d.id === docId);
+    const signed = session.signed.documents.find((d) => d.id === docId);
+    const signing = session.signing.documents.find((d) => d.id === docId);
+    if (!doc || !signed || !signing) {
+      throw new ItsmeSignError('NOT_FOUND', {
+        message: 'This session has no such document.',
+        field: 'document',
+      });
+    }
+    if (signed.resultRef && docs.loadSignedDocument) {
+      const stored = await docs.loadSignedDocument(signed.resultRef, session);
       if (stored) return stored;
     }
-    const source = await this.resolve(session);
-    return docs.documentSigner.finalize(
-      session.signing.prepared as never,
-      session.signed.signatureValue,
-      source,
-    );
+    if (signed.file) {
+      const bytes = await this.#results.get(session.id, docId);
+      if (bytes) return { name: signed.file.name, contentType: signed.file.contentType, bytes };
+    }
+    const source = await this.resolve(session, doc);
+    return docs.documentSigner.finalize(signing.prepared as never, signed.signatureValue, source);
   }
+}
+
+const documentsOf = (session: SigningSession): SourceDocument[] =>
+  session.subject.mode === 'document' ? session.subject.documents : [];
+
+function signerContext(
+  session: SigningSession & { status: 'identified' },
+  signingTime: Date,
+  profile: ResolvedProfile | undefined,
+): SignerContext {
+  return {
+    certificateChain: session.signer.certificateChain,
+    signingTime,
+    lang: session.options.lang,
+    ...(session.options.signerRole ? { signerRole: session.options.signerRole } : {}),
+    ...signerPolicy(profile),
+  };
 }

@@ -16,7 +16,7 @@ function sessions(): Record<SessionStatus, SigningSession> {
   const at = (s: SigningSession, e: SessionEvent) => transition(s, e, 2);
   const created = createSession({
     id: 'next-step-session-0001',
-    subject: { mode: 'hash', digest: 'd' },
+    subject: { mode: 'hash', documents: [{ id: 'doc', digest: 'd' }] },
     options: { lang: 'EN' },
     now: 1,
     ttlMs: 60_000,
@@ -36,15 +36,14 @@ function sessions(): Record<SessionStatus, SigningSession> {
     type: 'SIGNING_STARTED',
     respID: 'R1',
     signingUrl: 'https://s/',
-    docId: 'doc',
-    digest: 'd',
+    documents: [{ id: 'doc', digest: 'd' }],
   });
   return {
     created,
     identifying,
     identified,
     signing,
-    signed: at(signing, { type: 'SIGNED', signatureValue: 'c2ln' }),
+    signed: at(signing, { type: 'SIGNED', documents: [{ id: 'doc', signatureValue: 'c2ln' }] }),
     rejected: at(identifying, { type: 'REJECTED' }),
     expired: at(signing, { type: 'EXPIRED' }),
     failed: at(identified, { type: 'FAILED', code: 'UPSTREAM_ERROR', message: 'x' }),
@@ -85,9 +84,9 @@ describe('eventFor: what an upstream answer means for the state machine', () => 
       { type: 'IDENTIFIED', userCode: 'U', certificate: PEM, certificateChain: [PEM] },
     ],
     [
-      'signed (whichDoc is checked before, not recorded)',
-      { state: 'signed', signatureValue: 'c2ln', whichDoc: 'doc' },
-      { type: 'SIGNED', signatureValue: 'c2ln' },
+      'signed (each value by whichDoc; matched and checked before, in acceptSignature)',
+      { state: 'signed', signatures: [{ whichDoc: 'doc', signatureValue: 'c2ln' }] },
+      { type: 'SIGNED', documents: [{ id: 'doc', signatureValue: 'c2ln' }] },
     ],
     ['rejected', { state: 'rejected', reason: 'REJECTED' }, { type: 'REJECTED', reason: 'REJECTED' }],
     ['expired', { state: 'expired', reason: 'EXPIRED' }, { type: 'EXPIRED', reason: 'EXPIRED' }],

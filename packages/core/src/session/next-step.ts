@@ -60,7 +60,10 @@ export function eventFor(outcome: StatusOutcome): SessionEvent | undefined {
         certificateChain: outcome.certificateChain,
       };
     case 'signed':
-      return { type: 'SIGNED', signatureValue: outcome.signatureValue };
+      return {
+        type: 'SIGNED',
+        documents: outcome.signatures.map((s) => ({ id: s.whichDoc, signatureValue: s.signatureValue })),
+      };
     case 'rejected':
       return { type: 'REJECTED', reason: outcome.reason };
     case 'expired':

@@ -51,7 +51,7 @@ describe('SigningOrchestrator against the sandbox (mutual TLS)', () => {
     const signing = await o.userReturned(started.id); // the first return asks itsme® at once
     expect(signing?.status).toBe('signing');
     if (signing?.status !== 'signing') throw new Error('not signing');
-    expect(signing.signing).toMatchObject({ digest, docId: 'document', returned: false });
+    expect(signing.signing).toMatchObject({ documents: [{ digest, id: 'document' }], returned: false });
 
     await sandbox.control.sign({ url: signing.signing.signingUrl });
     const signed = await o.userReturned(started.id);
@@ -59,7 +59,7 @@ describe('SigningOrchestrator against the sandbox (mutual TLS)', () => {
     expect(() =>
       verifySignatureValue(
         { digest: Buffer.from(digest, 'base64') },
-        signed.signed.signatureValue,
+        signed.signed.documents[0]?.signatureValue as string,
         signed.signer.certificate,
       ),
     ).not.toThrow();

@@ -59,7 +59,6 @@ export class SigningOrchestrator {
     this.#s = resolveSettings(deps);
     const telemetry = new Telemetry(deps.onEvent);
     this.#telemetry = telemetry;
-    this.#documents = new DocumentMode(deps.documents, telemetry);
     this.#sessions = new SessionRepository(this.store, {
       finishedTtlMs: this.#s.finishedTtlMs,
       now: this.#s.now,
@@ -72,6 +71,7 @@ export class SigningOrchestrator {
           event: event.type,
         }),
     });
+    this.#documents = new DocumentMode(deps.documents, telemetry, this.#sessions.results);
     this.discovery = new DiscoveryCache(this.client, { ttlMs: this.#s.discoveryTtlMs, now: this.#s.now });
     this.#signing = {
       client: this.client,
@@ -99,10 +99,10 @@ export class SigningOrchestrator {
   /** Creates a session and starts the identification at itsme®. Returns the session in `identifying`. */
   async start(input: StartInput): Promise<SigningSession> {
     const options = sessionOptions(input, this.#s.defaultLang);
-    const subject = normalizeSubject(input.subject);
+    const subject = normalizeSubject(input.subject, this.#s.maxDocuments);
     if (subject.mode === 'document') this.#documents.require();
     if (this.#s.useDiscovery) await this.#profile(options.lang, input.signal);
-    const created = createSession({
+    const draft = createSession({
       id: randomBytes(24).toString('base64url'),
       subject,
       options,
@@ -111,7 +111,7 @@ export class SigningOrchestrator {
       ttlMs: this.#s.sessionTtlMs,
     });
     // Document mode: refuse an unknown document now, before the user is sent to itsme®.
-    if (subject.mode === 'document') await this.#documents.resolve(created);
+    const created = { ...draft, subject: await this.#documents.named(draft) };
     await this.#sessions.create(created);
     this.#telemetry.emit({ type: 'session.created', sessionId: created.id });
     const started = await this.#telemetry
@@ -205,9 +205,13 @@ export class SigningOrchestrator {
     return this.#sessions.applyIfLive(id, { type: 'CANCELLED' });
   }
 
-  /** The signed document of a signed document-mode session (loaded or rebuilt). */
-  signedDocument(session: SigningSession): Promise<SignedDocument> {
-    return this.#documents.signedDocument(session);
+  /**
+   * A signed document of a signed document-mode session, by its `docHash` id (default: the only one): the
+   * bytes kept when it was signed (app hook, then the store's result cache), else rebuilt.
+   */
+  signedDocument(session: SigningSession, docId?: string): Promise<SignedDocument> {
+    const id = docId ?? onlyDocument(session);
+    return this.#documents.signedDocument(session, id);
   }
 
   /** Closes nothing: the client and the store belong to whoever created them (e.g. `createItsmeSign`). */
@@ -295,6 +299,18 @@ export class SigningOrchestrator {
       signal ? { signal } : {},
     );
   }
+}
+
+/** The id of a session's only document; INVALID_REQUEST for a batch (name one). */
+function onlyDocument(session: SigningSession): string {
+  const [first, ...more] = session.subject.documents;
+  if (!first || more.length > 0) {
+    throw new ItsmeSignError('INVALID_REQUEST', {
+      message: 'This session signed several documents: name one (its id).',
+      field: 'document',
+    });
+  }
+  return first.id;
 }
 
 const ignoreIllegal = (error: unknown): undefined => {

@@ -19,7 +19,7 @@ function setup(store: SessionStore = new MemorySessionStore({ now: () => 1_000 }
   });
   const session = createSession({
     id: 'repository-test-0000001',
-    subject: { mode: 'hash', digest: 'd' },
+    subject: { mode: 'hash', documents: [{ id: 'doc', digest: 'd' }] },
     options: { lang: 'EN' },
     now: 1_000,
     ttlMs: 60_000,

@@ -3,10 +3,12 @@
  * applied under compare-and-set on `version`, re-read and retried after a concurrent change; it also knows
  * how long a session is kept (`retentionMs`, on the orchestrator's clock) and takes the store's leases.
  */
+import { createHash } from 'node:crypto';
 import { DEFAULTS } from '../config.js';
 import { ItsmeSignError, isItsmeSignError } from '../errors.js';
 import { isFinalStatus, type SessionEvent, type SigningSession, transition } from './state.js';
 import type { SessionStore } from './store.js';
+import { upgradeSession } from './upgrade.js';
 
 export interface RepositoryOptions {
   /** How long a finished session is kept (ms). */
@@ -27,7 +29,8 @@ export class SessionRepository {
 
   async read(id: string): Promise<SigningSession | undefined> {
     try {
-      return await this.store.get(id);
+      const session = await this.store.get(id);
+      return session && upgradeSession(session);
     } catch (cause) {
       throw storeError(cause);
     }
@@ -73,6 +76,28 @@ export class SessionRepository {
     }).catch(() => this.read(id));
   }
 
+  /**
+   * Signed results kept beside the session, as long as a finished session is kept, in stores that can
+   * (`putResult`/`getResult`); `put` answers `false` where the store cannot keep them.
+   */
+  readonly results = {
+    put: async (sessionId: string, docId: string, bytes: Uint8Array): Promise<boolean> => {
+      if (!this.store.putResult || !this.store.getResult) return false;
+      try {
+        return await this.store.putResult(resultKey(sessionId, docId), bytes, this.#o.finishedTtlMs);
+      } catch (cause) {
+        throw storeError(cause);
+      }
+    },
+    get: async (sessionId: string, docId: string): Promise<Uint8Array | undefined> => {
+      try {
+        return await this.store.getResult?.(resultKey(sessionId, docId));
+      } catch (cause) {
+        throw storeError(cause);
+      }
+    },
+  };
+
   /** Takes the lease `key` for `ttlMs` if no one (in any instance) holds it. */
   async lease(key: string, ttlMs: number): Promise<boolean> {
     try {
@@ -99,6 +124,9 @@ export class SessionRepository {
     }
   }
 }
+
+const resultKey = (sessionId: string, docId: string): string =>
+  `${sessionId}:${createHash('sha256').update(docId).digest('base64url')}`;
 
 const storeError = (cause: unknown): ItsmeSignError =>
   isItsmeSignError(cause) ? cause : new ItsmeSignError('STORE_UNAVAILABLE', { cause });

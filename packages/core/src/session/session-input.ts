@@ -9,7 +9,7 @@ import { languageSchema, latin1TextSchema } from '../wire/schemas.js';
 import type { SessionOptions, SigningSubject } from './state.js';
 
 export interface StartInput {
-  subject: SigningSubject;
+  subject: SubjectInput;
   lang?: string;
   signerRole?: string;
   description?: string;
@@ -47,10 +47,105 @@ export function sessionOptions(input: StartInput, defaultLang: Language): Sessio
   };
 }
 
-/** The subject as stored: a hash-mode digest normalized to standard base64 (INVALID_DIGEST otherwise). */
-export const normalizeSubject = (subject: SigningSubject): SigningSubject =>
-  subject.mode === 'hash' ? { ...subject, digest: normalizeDigest(subject.digest) } : subject;
+/** One document of a batch, by digest (hash mode) or by the app's reference (document mode). */
+export type HashInput = string | { digest: string; name?: string };
+export type DocumentInput = string | { documentId: string; name?: string };
 
-/** The `docHash[].id` sent to itsme® (and echoed back as `whichDoc`). */
-export const docIdOf = (subject: SigningSubject): string =>
-  (subject.documentName ?? 'document').slice(0, LIMITS.docId);
+/** What a caller asks to sign: one document (as before batch signing) or several with one approval. */
+export type SubjectInput =
+  | { mode: 'hash'; digest: string; documentName?: string }
+  | { mode: 'hash'; digests: readonly HashInput[] }
+  | { mode: 'document'; documentId: string; documentName?: string }
+  | { mode: 'document'; documentIds: readonly DocumentInput[] }
+  | SigningSubject;
+
+/**
+ * The subject as stored: one entry per document with a unique `docHash` id, hash-mode digests normalized to
+ * standard base64 (INVALID_DIGEST otherwise). More documents than `maxDocuments` (what the contract allows)
+ * are refused here, before any call: BATCH_NOT_ALLOWED when the contract allows one, else BATCH_TOO_LARGE.
+ */
+export function normalizeSubject(input: SubjectInput, maxDocuments: number): SigningSubject {
+  const items = subjectItems(input);
+  checkCount(items.length, maxDocuments);
+  const ids = documentIds(items.map((i) => i.name));
+  if (input.mode === 'hash') {
+    return {
+      mode: 'hash',
+      documents: items.map((item, i) => ({
+        id: ids[i] as string,
+        digest: normalizeDigest(item.ref),
+        ...(item.name ? { name: item.name } : {}),
+      })),
+    };
+  }
+  return {
+    mode: 'document',
+    documents: items.map((item, i) => ({
+      id: ids[i] as string,
+      documentId: item.ref,
+      ...(item.name ? { name: item.name } : {}),
+    })),
+  };
+}
+
+interface Item {
+  ref: string;
+  name: string | undefined;
+}
+
+function subjectItems(input: SubjectInput): Item[] {
+  const one = (ref: unknown, name: unknown): Item => {
+    if (typeof ref !== 'string' || ref.length === 0) {
+      throw new ItsmeSignError(input.mode === 'hash' ? 'INVALID_DIGEST' : 'INVALID_REQUEST', {
+        message: `Each document needs a ${input.mode === 'hash' ? 'digest' : 'documentId'}.`,
+        field: input.mode === 'hash' ? 'digests' : 'documentIds',
+      });
+    }
+    return { ref, name: typeof name === 'string' && name ? name : undefined };
+  };
+  const list = (docs: readonly unknown[], key: 'digest' | 'documentId'): Item[] => {
+    if (docs.length > LIMITS.batchDocuments) checkCount(docs.length, LIMITS.batchDocuments);
+    return docs.map((d) => {
+      const entry = (typeof d === 'object' && d !== null ? d : {}) as Record<string, unknown>;
+      return typeof d === 'string' ? one(d, undefined) : one(entry[key], entry.name);
+    });
+  };
+  if ('documents' in input) {
+    return list(input.documents, input.mode === 'hash' ? 'digest' : 'documentId');
+  }
+  if (input.mode === 'hash') {
+    return 'digests' in input ? list(input.digests, 'digest') : [one(input.digest, input.documentName)];
+  }
+  return 'documentIds' in input
+    ? list(input.documentIds, 'documentId')
+    : [one(input.documentId, input.documentName)];
+}
+
+function checkCount(count: number, maxDocuments: number): void {
+  if (count === 0) {
+    throw new ItsmeSignError('INVALID_REQUEST', {
+      message: 'Give at least one document.',
+      field: 'documents',
+    });
+  }
+  if (count <= maxDocuments) return;
+  throw maxDocuments === 1
+    ? new ItsmeSignError('BATCH_NOT_ALLOWED', {
+        message: `${count} documents were given, but this integration's itsme® contract allows one per signature (maxDocuments: 1). Batch signing (up to ${LIMITS.batchDocuments}) is a contract option: ask itsme®, then set maxDocuments.`,
+        field: 'documents',
+      })
+    : new ItsmeSignError('BATCH_TOO_LARGE', {
+        message: `${count} documents were given; ${maxDocuments === LIMITS.batchDocuments ? 'itsme® signs' : "this integration's itsme® contract allows"} at most ${maxDocuments} with one approval.`,
+        field: 'documents',
+      });
+}
+
+/**
+ * Unique `docHash[].id`s (echoed back as `whichDoc`): the document's name (≤ `LIMITS.docId`), or `document`;
+ * names that repeat (or are missing in a batch) are numbered by position.
+ */
+export function documentIds(names: readonly (string | undefined)[]): string[] {
+  const base = names.map((n) => (n ?? 'document').slice(0, LIMITS.docId));
+  if (new Set(base).size === base.length) return base;
+  return base.map((b, i) => `${i + 1}-${b}`.slice(0, LIMITS.docId));
+}

@@ -4,7 +4,7 @@
  */
 import { DEFAULTS } from '../config.js';
 import { ItsmeSignError } from '../errors.js';
-import type { Language } from '../wire/constants.js';
+import { type Language, LIMITS } from '../wire/constants.js';
 import type { DocumentHooks } from './document-mode.js';
 import type { OrchestratorEvent } from './telemetry.js';
 
@@ -27,6 +27,11 @@ export interface OrchestratorSettings {
   pollIntervalMs?: number;
   /** Default `DEFAULTS.maxConsecutiveFailures`. */
   maxConsecutiveFailures?: number;
+  /**
+   * How many documents one session may sign with one approval: what your itsme® contract allows (batch
+   * signing is a contract option). 1 to `LIMITS.batchDocuments` (70). Default `DEFAULTS.maxDocuments` (1).
+   */
+  maxDocuments?: number;
   /** Default `DEFAULTS.useDiscovery`. */
   useDiscovery?: boolean;
   /** Default `DEFAULTS.discoveryTtlMs`. */
@@ -49,6 +54,7 @@ export const ORCHESTRATOR_SETTING_KEYS = [
   'finishedTtlMs',
   'pollIntervalMs',
   'maxConsecutiveFailures',
+  'maxDocuments',
   'useDiscovery',
   'discoveryTtlMs',
   'verifySignatures',
@@ -68,8 +74,16 @@ export function resolveSettings(s: OrchestratorSettings): ResolvedSettings {
       field: 'redirectUrl',
     });
   }
+  const maxDocuments = s.maxDocuments ?? DEFAULTS.maxDocuments;
+  if (!Number.isInteger(maxDocuments) || maxDocuments < 1 || maxDocuments > LIMITS.batchDocuments) {
+    throw new ItsmeSignError('INVALID_CONFIG', {
+      message: `maxDocuments must be an integer from 1 to ${LIMITS.batchDocuments} (what the itsme® contract allows).`,
+      field: 'maxDocuments',
+    });
+  }
   return Object.freeze({
     redirectUrl: s.redirectUrl,
+    maxDocuments,
     signPolicyRef: s.signPolicyRef ?? DEFAULTS.signPolicyRef,
     commitmentTypeRef: s.commitmentTypeRef,
     defaultLang: s.defaultLang ?? DEFAULTS.lang,

@@ -3,16 +3,15 @@
  * returned signature value is accepted (the document it is for; the value against the certificate in hash
  * mode; the finalized document in document mode).
  */
-import type { B2BClient, SigningStatus, StartSigningInput } from '../client/b2b-client.js';
+import type { B2BClient, SignatureValue, SigningStatus, StartSigningInput } from '../client/b2b-client.js';
 import type { ResolvedProfile } from '../client/discovery.js';
 import { DEFAULTS } from '../config.js';
 import { ItsmeSignError } from '../errors.js';
 import { verifySignatureValue } from '../signature.js';
 import type { DocumentMode } from './document-mode.js';
 import type { SessionRepository } from './repository.js';
-import { docIdOf } from './session-input.js';
 import type { ResolvedSettings } from './settings.js';
-import type { SessionEvent, SigningSession } from './state.js';
+import type { SessionEvent, SigningDocument, SigningSession } from './state.js';
 import type { Telemetry } from './telemetry.js';
 
 /** What the sign start works with (the orchestrator's parts). */
@@ -26,31 +25,28 @@ export interface SigningDeps {
   profile(lang: string): Promise<ResolvedProfile>;
 }
 
-/** identified → signing: builds the digest (document mode) and starts the sign session, exactly once. */
+/** identified → signing: builds the digests (document mode) and starts the sign session, exactly once. */
 export async function startSigning(
   deps: SigningDeps,
   session: SigningSession & { status: 'identified' },
 ): Promise<SigningSession | undefined> {
   const { sessions, settings } = deps;
   const subject = session.subject;
-  const { digest, prepared } =
+  const documents: SigningDocument[] =
     subject.mode === 'hash'
-      ? { digest: subject.digest, prepared: undefined }
+      ? subject.documents.map((d) => ({ id: d.id, digest: d.digest }))
       : await deps.documents.prepare(
           session,
           new Date(settings.now()),
           settings.useDiscovery ? await deps.profile(session.options.lang) : undefined,
         );
-  const docId = docIdOf(subject);
   // A sign start is sent at most once per session: the lease (held for the session's lifetime) stops a second
   // caller or instance; a failed start ends the session instead of being repeated, since it may have reached
   // itsme®. Preparing above is pure, so two callers preparing at once is harmless.
   const leaseMs = Math.max(DEFAULTS.signStartLeaseMs, session.expiresAt - settings.now());
   if (!(await sessions.lease(`sign-start:${session.id}`, leaseMs))) return session;
   const started = await deps.telemetry
-    .step(session.id, 'sign.start', () =>
-      deps.client.startSigning(signRequest(session, settings, digest, docId)),
-    )
+    .step(session.id, 'sign.start', () => deps.client.startSigning(signRequest(session, settings, documents)))
     .catch(async (error: unknown) => {
       await sessions.fail(session.id, error);
       throw error;
@@ -60,9 +56,7 @@ export async function startSigning(
       type: 'SIGNING_STARTED',
       respID: started.respID,
       signingUrl: started.signingUrl,
-      docId,
-      digest,
-      ...(prepared === undefined ? {} : { prepared }),
+      documents,
     });
   } catch (error) {
     // The sign session exists at itsme® but could not be recorded: it will not be started again (lease),
@@ -72,16 +66,14 @@ export async function startSigning(
   }
 }
 
-/** The sign start for an identified session and the digest (and `docHash[].id`) to sign. */
+/** The sign start for an identified session: one `docHash` entry per document. */
 export const signRequest = (
   session: SigningSession & { status: 'identified' },
   settings: ResolvedSettings,
-  digest: string,
-  docId: string,
+  documents: readonly SigningDocument[],
 ): StartSigningInput => ({
   userCode: session.signer.userCode,
-  digest,
-  docId,
+  documents: documents.map((d) => ({ id: d.id, digest: d.digest })),
   lang: session.options.lang,
   redirectUrl: settings.redirectUrl,
   signPolicyRef: settings.signPolicyRef,
@@ -91,9 +83,35 @@ export const signRequest = (
 });
 
 /**
- * Checks a signature itsme® returned and gives the `SIGNED` event to record: INVALID_RESPONSE if it is for
- * another document; in hash mode the value must verify against the signer's certificate (unless
- * `verifySignatures` is off); in document mode the signer finalizes (and verifies) the document.
+ * Each returned signature value by the document it is for (`whichDoc`, never the position). INVALID_RESPONSE,
+ * and nothing is accepted, unless there is exactly one value for every document sent: none missing, none
+ * repeated, none for a document that was not sent.
+ */
+export function matchSignatures(
+  sent: readonly SigningDocument[],
+  returned: readonly SignatureValue[],
+): Map<string, string> {
+  const wanted = new Set(sent.map((d) => d.id));
+  const values = new Map<string, string>();
+  const refuse = (message: string): never => {
+    throw new ItsmeSignError('INVALID_RESPONSE', { message, field: 'sigObj.whichDoc' });
+  };
+  for (const { whichDoc, signatureValue } of returned) {
+    if (!wanted.has(whichDoc))
+      refuse('itsme® returned a signature for a document that was not sent (whichDoc).');
+    if (values.has(whichDoc)) refuse('itsme® returned two signatures for one document (whichDoc repeated).');
+    values.set(whichDoc, signatureValue);
+  }
+  if (values.size !== wanted.size) {
+    refuse(`itsme® returned ${values.size} signatures for ${wanted.size} documents (whichDoc missing).`);
+  }
+  return values;
+}
+
+/**
+ * Checks what itsme® returned and gives the `SIGNED` event to record — all or nothing: every value is matched
+ * to its document (`matchSignatures`) and verified against the signer's certificate (always in document mode;
+ * in hash mode unless `verifySignatures` is off) before any document is finalized (document mode).
  */
 export async function acceptSignature(
   session: SigningSession & { status: 'signing' },
@@ -101,18 +119,21 @@ export async function acceptSignature(
   documents: DocumentMode,
   verifySignatures: boolean,
 ): Promise<SessionEvent & { type: 'SIGNED' }> {
-  if (outcome.whichDoc !== session.signing.docId) {
-    throw new ItsmeSignError('INVALID_RESPONSE', {
-      message: 'itsme® returned a signature for another document (whichDoc does not match).',
-      field: 'sigObj.whichDoc',
-    });
+  const values = matchSignatures(session.signing.documents, outcome.signatures);
+  if (verifySignatures || session.subject.mode === 'document') {
+    for (const doc of session.signing.documents) {
+      const digest = Buffer.from(doc.digest, 'base64');
+      verifySignatureValue({ digest }, values.get(doc.id) as string, session.signer.certificate);
+    }
   }
-  let resultRef: string | undefined;
   if (session.subject.mode === 'document') {
-    resultRef = await documents.finalize(session, outcome.signatureValue);
-  } else if (verifySignatures) {
-    const digest = Buffer.from(session.signing.digest, 'base64');
-    verifySignatureValue({ digest }, outcome.signatureValue, session.signer.certificate);
+    return { type: 'SIGNED', documents: await documents.finalize(session, values) };
   }
-  return { type: 'SIGNED', signatureValue: outcome.signatureValue, ...(resultRef ? { resultRef } : {}) };
+  return {
+    type: 'SIGNED',
+    documents: session.signing.documents.map((d) => ({
+      id: d.id,
+      signatureValue: values.get(d.id) as string,
+    })),
+  };
 }

@@ -28,10 +28,9 @@ const EVENTS: Record<SessionEventType, SessionEvent> = {
     type: 'SIGNING_STARTED',
     respID: 'r1',
     signingUrl: 'https://itsme.example/sign?q=2',
-    docId: 'doc',
-    digest: 'd',
+    documents: [{ id: 'doc', digest: 'd' }],
   },
-  SIGNED: { type: 'SIGNED', signatureValue: 'c2ln' },
+  SIGNED: { type: 'SIGNED', documents: [{ id: 'doc', signatureValue: 'c2ln' }] },
   REJECTED: { type: 'REJECTED', reason: 'REJECTED' },
   EXPIRED: { type: 'EXPIRED' },
   FAILED: { type: 'FAILED', code: 'UPSTREAM_ERROR', message: 'boom' },
@@ -42,7 +41,7 @@ const EVENTS: Record<SessionEventType, SessionEvent> = {
 function sessionIn(status: SessionStatus): SigningSession {
   let s: SigningSession = createSession({
     id: 'session-id-0123456789',
-    subject: { mode: 'hash', digest: 'd' },
+    subject: { mode: 'hash', documents: [{ id: 'doc', digest: 'd' }] },
     options: { lang: 'EN' },
     now: T0,
     ttlMs: 60_000,

@@ -22,12 +22,27 @@ export {
 /** The protocol step a session was in. */
 export type SessionStep = 'identification' | 'signing';
 
-/** What the app asked to sign. */
+/** One document of a hash-mode session: the app built the data to be signed and gives its SHA-256. */
+export interface HashDocument {
+  /** `docHash[].id` sent to itsme® (echoed back as `whichDoc`); unique in the session. */
+  id: string;
+  /** SHA-256 of the data to be signed, standard base64. */
+  digest: string;
+  name?: string;
+}
+
+/** One document of a document-mode session: the app's reference, turned into bytes by `resolveDocument`. */
+export interface SourceDocument {
+  /** `docHash[].id` sent to itsme® (echoed back as `whichDoc`); unique in the session. */
+  id: string;
+  documentId: string;
+  name?: string;
+}
+
+/** What the app asked to sign: one document, or several signed with one approval (batch signing). */
 export type SigningSubject =
-  /** Hash mode: the app built the data to be signed and gives its SHA-256 (standard base64). */
-  | { mode: 'hash'; digest: string; documentName?: string }
-  /** Document mode: a reference the app's `resolveDocument` hook turns into bytes; a `DocumentSigner` does the rest. */
-  | { mode: 'document'; documentId: string; documentName?: string };
+  | { mode: 'hash'; documents: HashDocument[] }
+  | { mode: 'document'; documents: SourceDocument[] };
 
 export interface SessionOptions {
   lang: Language;
@@ -54,23 +69,39 @@ export interface SignerInfo {
   certificateChain: string[];
 }
 
-export interface SigningInfo {
-  respID: string;
-  signingUrl: string;
-  /** `docHash[].id` sent to itsme® (echoed back as `whichDoc`). */
-  docId: string;
+/** A document as sent to itsme® for signing. */
+export interface SigningDocument {
+  /** `docHash[].id` (echoed back as `whichDoc`). */
+  id: string;
   /** The SHA-256 (standard base64) that itsme® signs. */
   digest: string;
   /** Serialisable state of the `DocumentSigner` between `prepare` and `finalize` (document mode). */
   prepared?: unknown;
+}
+
+export interface SigningInfo {
+  respID: string;
+  signingUrl: string;
+  /** In the order of the subject's documents. */
+  documents: SigningDocument[];
   returned: boolean;
 }
 
-export interface SignedInfo {
+/** A signed document: its signature value and where its signed result is kept. */
+export interface SignedDocumentInfo {
+  /** `docHash[].id`. */
+  id: string;
   /** Raw signature value, standard base64. */
   signatureValue: string;
   /** Where the signed document was stored by the app's hook (document mode), if it said. */
   resultRef?: string;
+  /** The signed file (document mode), kept once in the store's result cache: served as is on every download. */
+  file?: { name: string; contentType: string; size: number };
+}
+
+export interface SignedInfo {
+  /** In the order of the subject's documents. */
+  documents: SignedDocumentInfo[];
   signedAt: number;
 }
 
@@ -138,15 +169,8 @@ export type SessionEvent =
   | { type: 'IDENTIFICATION_STARTED'; asyncRespID: string; identificationUrl: string }
   | { type: 'USER_RETURNED' }
   | { type: 'IDENTIFIED'; userCode: string; certificate: string; certificateChain: string[] }
-  | {
-      type: 'SIGNING_STARTED';
-      respID: string;
-      signingUrl: string;
-      docId: string;
-      digest: string;
-      prepared?: unknown;
-    }
-  | { type: 'SIGNED'; signatureValue: string; resultRef?: string }
+  | { type: 'SIGNING_STARTED'; respID: string; signingUrl: string; documents: SigningDocument[] }
+  | { type: 'SIGNED'; documents: SignedDocumentInfo[] }
   | { type: 'REJECTED'; reason?: string }
   | { type: 'EXPIRED'; reason?: string }
   | { type: 'FAILED'; code: ErrorCode; message: string; reason?: string }
@@ -288,9 +312,7 @@ export function transition(session: SigningSession, event: SessionEvent, now: nu
         signing: {
           respID: event.respID,
           signingUrl: event.signingUrl,
-          docId: event.docId,
-          digest: event.digest,
-          ...(event.prepared === undefined ? {} : { prepared: event.prepared }),
+          documents: event.documents,
           returned: false,
         },
       };
@@ -303,11 +325,7 @@ export function transition(session: SigningSession, event: SessionEvent, now: nu
         ...session,
         ...bump,
         status: 'signed',
-        signed: {
-          signatureValue: event.signatureValue,
-          signedAt: now,
-          ...(event.resultRef === undefined ? {} : { resultRef: event.resultRef }),
-        },
+        signed: { documents: event.documents, signedAt: now },
       };
     case 'signed':
     case 'rejected':

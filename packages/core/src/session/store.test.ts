@@ -3,7 +3,13 @@ import { createSession } from './state.js';
 import { MemorySessionStore } from './store.js';
 
 const session = (id: string, now: number) =>
-  createSession({ id, subject: { mode: 'hash', digest: 'd' }, options: { lang: 'EN' }, now, ttlMs: 1000 });
+  createSession({
+    id,
+    subject: { mode: 'hash', documents: [{ id: 'doc', digest: 'd' }] },
+    options: { lang: 'EN' },
+    now,
+    ttlMs: 1000,
+  });
 
 describe('MemorySessionStore', () => {
   it('compare-and-set: create once, then only from the stored version', async () => {

@@ -26,6 +26,13 @@ export interface SessionStore {
    * up without polling the store. Returns the function that stops listening.
    */
   watch(id: string, listener: () => void): () => void;
+  /**
+   * Keeps a signed result (document mode) under `key` for `ttlMs`, so every download serves the bytes made
+   * once; `false` if it could not (then the result is rebuilt on download). Optional.
+   */
+  putResult?(key: string, bytes: Uint8Array, ttlMs: number): Promise<boolean>;
+  /** A result kept by `putResult`, or `undefined`. */
+  getResult?(key: string): Promise<Uint8Array | undefined>;
   /** Releases connections and timers. */
   close?(): Promise<void>;
 }
@@ -80,6 +87,13 @@ export interface MemorySessionStoreOptions {
   now?: () => number;
   /** How often expired entries are swept (ms). Default `DEFAULTS.sweepIntervalMs`. */
   sweepIntervalMs?: number;
+  /** The most bytes of signed results kept; the oldest go first. Default `DEFAULTS.memoryResultBytes`. */
+  maxResultBytes?: number;
+}
+
+interface ResultEntry {
+  bytes: Uint8Array;
+  expiresAt: number;
 }
 
 /**
@@ -90,12 +104,16 @@ export interface MemorySessionStoreOptions {
 export class MemorySessionStore implements SessionStore {
   readonly #sessions = new Map<string, Entry>();
   readonly #leases = new Map<string, number>();
+  readonly #results = new Map<string, ResultEntry>();
+  #resultBytes = 0;
+  readonly #maxResultBytes: number;
   readonly #watchers = new SessionWatchers();
   readonly #now: () => number;
   readonly #sweeper: NodeJS.Timeout;
 
   constructor(options: MemorySessionStoreOptions = {}) {
     this.#now = options.now ?? Date.now;
+    this.#maxResultBytes = options.maxResultBytes ?? DEFAULTS.memoryResultBytes;
     this.#sweeper = setInterval(() => this.sweep(), options.sweepIntervalMs ?? DEFAULTS.sweepIntervalMs);
     this.#sweeper.unref();
   }
@@ -138,16 +156,49 @@ export class MemorySessionStore implements SessionStore {
     return this.#watchers.watch(id, listener);
   }
 
-  /** Drops expired sessions and leases. Runs on a timer; public for tests. */
+  async putResult(key: string, bytes: Uint8Array, ttlMs: number): Promise<boolean> {
+    if (bytes.byteLength > this.#maxResultBytes) return false;
+    this.#dropResult(key);
+    // Oldest first (insertion order) until the new one fits.
+    for (const k of this.#results.keys()) {
+      if (this.#resultBytes + bytes.byteLength <= this.#maxResultBytes) break;
+      this.#dropResult(k);
+    }
+    this.#results.set(key, { bytes: Uint8Array.from(bytes), expiresAt: this.#now() + ttlMs });
+    this.#resultBytes += bytes.byteLength;
+    return true;
+  }
+
+  async getResult(key: string): Promise<Uint8Array | undefined> {
+    const entry = this.#results.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.#now()) {
+      this.#dropResult(key);
+      return undefined;
+    }
+    return Uint8Array.from(entry.bytes);
+  }
+
+  /** Drops expired sessions, leases and results. Runs on a timer; public for tests. */
   sweep(): void {
     const now = this.#now();
     for (const [id, e] of this.#sessions) if (e.expiresAt <= now) this.#sessions.delete(id);
     for (const [k, until] of this.#leases) if (until <= now) this.#leases.delete(k);
+    for (const [k, r] of this.#results) if (r.expiresAt <= now) this.#dropResult(k);
+  }
+
+  #dropResult(key: string): void {
+    const entry = this.#results.get(key);
+    if (!entry) return;
+    this.#results.delete(key);
+    this.#resultBytes -= entry.bytes.byteLength;
   }
 
   async close(): Promise<void> {
     clearInterval(this.#sweeper);
     this.#watchers.clear();
+    this.#results.clear();
+    this.#resultBytes = 0;
   }
 
   #live(id: string): Entry | undefined {

@@ -12,6 +12,7 @@ export function view(patch: Partial<SessionView> = {}): SessionView {
     version: 1,
     lang: 'EN',
     mode: 'hash',
+    documents: [{ id: 'document' }],
     next: { action: 'redirect', url: ID_URL, target: 'identification' },
     createdAt: '2026-12-01T10:00:00.000Z',
     expiresAt: '2026-12-01T10:15:00.000Z',

@@ -32,8 +32,12 @@ export const LIMITS = {
   description: 50,
   /** What the service itself accepts for `description` (the newer guide); the sandbox enforces this one. */
   serviceDescription: 255,
-  /** One hash per sign request today (`ONLY_SINGLE_HASH_SUPPORTED`). */
-  hashesPerRequest: 1,
+  /**
+   * The most `docHash` entries (documents) one sign request may carry: batch signing is a contract option
+   * ("up to 70 signatures within 1 itsme® action"); without it the contract allows 1
+   * (`ONLY_SINGLE_HASH_SUPPORTED`). What an integration's contract allows is its `maxDocuments` setting.
+   */
+  batchDocuments: 70,
   digestBytes: 32,
 } as const;
 

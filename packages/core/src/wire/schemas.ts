@@ -171,7 +171,11 @@ export const signStartRequestSchema = z
         docHash: z
           .array(documentHashSchema)
           .min(1, 'one hash is required')
-          .max(LIMITS.hashesPerRequest, `at most ${LIMITS.hashesPerRequest} hash per request`),
+          .max(LIMITS.batchDocuments, `at most ${LIMITS.batchDocuments} hashes per request`)
+          .refine(
+            (docs) => new Set(docs.map((d) => d.id)).size === docs.length,
+            'docHash ids must be unique',
+          ),
       })
       .strict(),
     reqID: z.string().min(1).max(LIMITS.reqID),
@@ -267,7 +271,7 @@ export const signResponseSchema = z
           .nullish(),
       })
       .nullish(),
-    sigObj: z.array(signatureObjectSchema).nullish(),
+    sigObj: z.array(signatureObjectSchema).max(LIMITS.batchDocuments).nullish(),
   })
   .transform((v) => ({
     result: {

@@ -13,6 +13,7 @@ import {
   IDENTIFICATION_URL,
   SIGNING_URL,
   settle,
+  signedBatch,
   VIEWS,
   view,
 } from '../../test-support/views';
@@ -217,6 +218,38 @@ describe('<itsme-sign-status>', () => {
     expect(s.events.signed.map((v) => v.status)).toEqual(['signed']);
     expect(s.events.failed).toEqual([]);
     expect(button(s, 'itsme-sign-cancel')).toBeNull();
+  });
+
+  it('a signed batch lists every document with its own download, and the archive of all', async () => {
+    const s = setup({ lang: 'NL' });
+    await respond(s, expectLoad(s.http), signedBatch());
+    expect(text(s, 'itsme-sign-title')).toBe('Uw documenten zijn ondertekend');
+    const list = s.el.querySelector('[data-testid="itsme-sign-documents"]')!;
+    const heading = list.querySelector('h3')!;
+    expect(list.getAttribute('aria-labelledby')).toBe(heading.id);
+    expect(heading.textContent?.trim()).toBe('Documenten (3)');
+    const links = [...list.querySelectorAll<HTMLAnchorElement>('[data-testid="itsme-sign-download-one"]')];
+    expect(links.map((a) => a.getAttribute('href'))).toEqual([
+      '/api/itsme/session/result?document=terms.pdf',
+      '/api/itsme/session/result?document=annex.pdf',
+      '/api/itsme/session/result?document=mandate.pdf',
+    ]);
+    // Each link's accessible name says which document it downloads.
+    expect(links[1]?.textContent?.replace(/\s+/g, ' ').trim()).toBe('Downloaden annex.pdf');
+    const all = s.el.querySelector<HTMLAnchorElement>('[data-testid="itsme-sign-download"]')!;
+    expect(all.getAttribute('href')).toBe('/api/itsme/session/result.zip');
+    expect(all.textContent?.trim()).toBe('Alle ondertekende documenten downloaden (ZIP)');
+  });
+
+  it('a batch that was not signed lists the documents, without downloads', async () => {
+    const s = setup();
+    const batch = signedBatch();
+    await respond(s, expectLoad(s.http), {
+      ...VIEWS.rejected(),
+      documents: batch.documents.map(({ id, name }) => ({ id, name: name as string })),
+    });
+    expect(s.el.querySelectorAll('.doc-item')).toHaveLength(3);
+    expect(s.el.querySelector('[data-testid="itsme-sign-download-one"]')).toBeNull();
   });
 
   it('signed in hash mode offers the signature', async () => {

@@ -31,6 +31,7 @@ import { type ItsmeSignMessages, messagesFor, type SigningPhase, toLanguageCode 
 import { injectSigningSession, type SigningRequestError } from '../signing-session';
 
 const STEPS: readonly SigningStep[] = SIGNING_STEPS;
+let instances = 0;
 /** How a session ends without a signature: every final status but `signed`. */
 type EndedStatus = Exclude<FinalStatus, 'signed'>;
 const ENDED: readonly string[] = FINAL_STATUSES.filter((status) => status !== 'signed');
@@ -79,7 +80,23 @@ export interface SigningFailure {
   // Inline: biome lints .html files as plain HTML and does not know Angular's bindings.
   template: `
     <section class="card" [attr.aria-busy]="session.busy()">
-      @if (session.view()?.documentName; as name) {
+      @if (documents().length > 1) {
+        <section class="docs" data-testid="itsme-sign-documents" [attr.aria-labelledby]="docsHeadingId">
+          <h3 class="doc-label" [id]="docsHeadingId">{{ messages().documents }} ({{ documents().length }})</h3>
+          <ul class="doc-list">
+            @for (doc of documents(); track doc.id) {
+              <li class="doc-item" [attr.data-document]="doc.id">
+                <span class="doc-name">{{ doc.name ?? doc.id }}</span>
+                @if (phase() === 'signed' && doc.resultUrl && session.view()?.mode === 'document') {
+                  <a class="doc-download" [href]="doc.resultUrl" download data-testid="itsme-sign-download-one">
+                    {{ messages().downloadOne }}<span class="visually-hidden">&ngsp;{{ doc.name ?? doc.id }}</span>
+                  </a>
+                }
+              </li>
+            }
+          </ul>
+        </section>
+      } @else if (session.view()?.documentName; as name) {
         <p class="doc"><span class="doc-label">{{ messages().document }}</span> <span class="doc-name">{{ name }}</span></p>
       }
 
@@ -148,7 +165,13 @@ export interface SigningFailure {
         }
         @if (phase() === 'signed' && session.resultUrl(); as href) {
           <a class="btn btn-primary" data-testid="itsme-sign-download" [href]="href" download>
-            {{ session.view()?.mode === 'hash' ? messages().downloadSignature : messages().downloadDocument }}
+            {{
+              session.view()?.mode === 'hash'
+                ? messages().downloadSignature
+                : documents().length > 1
+                  ? messages().downloadAll
+                  : messages().downloadDocument
+            }}
           </a>
         }
         @if (canRetry()) {
@@ -237,7 +260,16 @@ export class ItsmeSignStatusComponent implements OnInit {
 
   readonly phase = computed<SigningPhase>(() => phaseOf(this.session.state()));
 
-  readonly text = computed(() => this.messages().phases[this.phase()]);
+  readonly text = computed(() =>
+    this.phase() === 'signed' && this.documents().length > 1
+      ? this.messages().signedMany
+      : this.messages().phases[this.phase()],
+  );
+
+  /** The session's documents (several when signed with one approval). */
+  readonly documents = computed(() => this.session.view()?.documents ?? []);
+  /** Unique per component instance: the document list's heading. */
+  readonly docsHeadingId = `itsme-sign-docs-${++instances}`;
 
   readonly steps = computed<{ step: SigningStep; state: StepState }[]>(() => {
     const view = this.session.view();
