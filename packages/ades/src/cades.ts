@@ -1,4 +1,5 @@
-/** CAdES baseline B-B / B-T detached signatures (EN 319 122-1) of any file, in two steps. */
+/** CAdES baseline B-B to B-LTA detached signatures (EN 319 122-1) of any file, in two steps. */
+import { archiveTimestampV3 } from './cades-extend.js';
 import { validateChain } from './certificate-check.js';
 import { type CertificateInput, keyTypeOf, type ParsedCertificate, parseChain } from './certificates.js';
 import { type ContentInput, sha256Content } from './content.js';
@@ -57,22 +58,6 @@ export interface CadesState {
   contentDigest: string;
 }
 
-/**
- * CAdES is produced at B-B, B-T and B-LT (validation data in the SignedData). B-LTA needs an
- * archive-time-stamp-v3 (EN 319 122-1 §5.5.3), not written yet.
- */
-function cadesLevel(level: Level | undefined): Level {
-  if (level === 'B-LTA')
-    fail(
-      'INVALID_REQUEST',
-      'CAdES is produced at levels B-B, B-T and B-LT; B-LTA (archive-time-stamp-v3) is not yet.',
-      {
-        field: 'level',
-      },
-    );
-  return level ?? 'B-B';
-}
-
 export function chainToPem(chain: readonly ParsedCertificate[]): string[] {
   return chain.map((c) => c.x509.toString('pem'));
 }
@@ -119,7 +104,7 @@ export async function prepareCades(
     digest,
     state: {
       format: 'CAdES',
-      level: cadesLevel(options.level),
+      level: options.level ?? 'B-B',
       signingTime: signingTime.toISOString(),
       certificateChain: chainToPem(chain),
       signedAttributes: Buffer.from(signedAttributes).toString('base64'),
@@ -138,16 +123,20 @@ export async function finalizeCades(
   if (!isRecord(state) || state.format !== 'CAdES') badState('not a CAdES state');
   const signedAttributes = new Uint8Array(Buffer.from(stringField(state, 'signedAttributes'), 'base64'));
   if (signedAttributesDigest(signedAttributes) !== stringField(state, 'digest')) badState('digest');
+  const level = levelField(state);
   const { cms } = await seal(
     {
       chain: parseChain(stringArray(state, 'certificateChain')),
       signedAttributes,
       signingTime: dateField(state, 'signingTime'),
-      level: levelField(state),
+      level,
       signatureValue,
       embedValidation: true,
     },
     options,
   );
-  return cms;
+  if (level !== 'B-LTA') return cms;
+  // B-LTA: the archive-time-stamp-v3 over the B-LT signature (seal checked that a TSA is configured).
+  const contentHash = new Uint8Array(Buffer.from(stringField(state, 'contentDigest'), 'hex'));
+  return archiveTimestampV3(cms, contentHash, options.tsa!);
 }

@@ -22,9 +22,6 @@ export interface CmsInput {
   validation?: { certs: Uint8Array[]; ocsps: Uint8Array[]; crls: Uint8Array[] };
 }
 
-/** id-ri-ocsp-response (RFC 5940): an OCSPResponse as other revocation information. */
-const ID_RI_OCSP_RESPONSE = '1.3.6.1.5.5.7.16.2';
-
 function validationFields(
   input: CmsInput,
 ): Pick<pkijs.SignedDataParameters, 'certificates' | 'crls' | 'version'> {
@@ -36,13 +33,16 @@ function validationFields(
     seen.add(key);
     extra.push(pkijs.Certificate.fromBER(Uint8Array.from(der)));
   }
-  const crls = (input.validation?.crls ?? []).map((d) =>
+  // One CRL may answer for several certificates (the root's, for the qualified CA and the TSA): once.
+  const unique = (list: Uint8Array[]) =>
+    list.filter((d, i) => list.findIndex((o) => Buffer.from(o).equals(Buffer.from(d))) === i);
+  const crls = unique(input.validation?.crls ?? []).map((d) =>
     pkijs.CertificateRevocationList.fromBER(Uint8Array.from(d)),
   );
-  const ocsps = (input.validation?.ocsps ?? []).map(
+  const ocsps = unique(input.validation?.ocsps ?? []).map(
     (d) =>
       new pkijs.OtherRevocationInfoFormat({
-        otherRevInfoFormat: ID_RI_OCSP_RESPONSE,
+        otherRevInfoFormat: OID.riOcspResponse,
         otherRevInfo: parseDer(d),
       }),
   );

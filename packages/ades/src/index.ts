@@ -7,6 +7,7 @@ export {
   prepareCades,
   type SignatureOptions,
 } from './cades.js';
+export { type ExtendCadesOptions, extendCades } from './cades-extend.js';
 export {
   type CertificateCheck,
   type CertificateCheckOptions,

@@ -14,14 +14,19 @@ import {
 } from '@itsme-sign/core';
 import { type Sandbox, startSandbox } from '@itsme-sign/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { preparePades } from './pades.js';
+import { finalizePades } from './pades-finalize.js';
 import { PdfDict, PdfRef, PdfStream } from './pdf/objects.js';
 import { openPdf } from './pdf/open-pdf.js';
 import { readPdfStructure } from './pdf/pdf-reader.js';
 import { decodeStream } from './pdf/stream-data.js';
+import { RevocationCache } from './revocation.js';
 import { type AdesSignerOptions, createAdesSigner } from './signer.js';
+import { opensslCrlVerify } from './test-support/cades-checks.js';
 import { cookieBrowser } from './test-support/cookie-browser.js';
 import { contractWithFields } from './test-support/form-template.js';
-import { nssDb, opensslCmsVerify, pdfsigAsync, run } from './test-support/tools.js';
+import { sandboxSigner } from './test-support/sandbox-users.js';
+import { nssDb, opensslCmsVerify, pdfsigAsync, qpdfCheck, run } from './test-support/tools.js';
 
 const APP = 'http://127.0.0.1:8080';
 const BASE = '/api/itsme';
@@ -29,10 +34,11 @@ const out = join(import.meta.dirname, '..', 'test-output', 'ltv-sandbox');
 let sandbox: Sandbox;
 let handler: ItsmeSignHandler;
 let contract: Uint8Array;
+const dataDir = mkdtempSync(join(tmpdir(), 'itsme-ades-ltv-'));
 
 beforeAll(async () => {
   mkdirSync(out, { recursive: true });
-  sandbox = await startSandbox({ dataDir: mkdtempSync(join(tmpdir(), 'itsme-ades-ltv-')) });
+  sandbox = await startSandbox({ dataDir });
   sandbox.addRedirectUrl(`${APP}${BASE}/callback`);
   contract = await contractWithFields();
   handler = handlerFor(
@@ -184,5 +190,48 @@ describe('revocation and B-LTA against the sandbox', () => {
     expect(view.status).toBe('failed');
     expect(view.error?.code).toBe('CERTIFICATE_REVOKED');
     expect(view.error?.message).toMatch(/revoked/);
+  });
+});
+
+describe('CRLs in /DSS (OCSP responders down)', () => {
+  it('B-LT with the OCSP fault: the CRLs go into /DSS and each verifies with `openssl crl -verify` against its issuer', async () => {
+    const user = await sandboxSigner(sandbox, dataDir, '+32470555010');
+    const root = sandbox.credentials.rootCaPem;
+    sandbox.setFault('ocsp', { kind: 'status', status: 503 });
+    try {
+      const revocation = { cache: new RevocationCache() };
+      const { digest, state } = await preparePades(contract, {
+        certificateChain: user.chain,
+        level: 'B-LT',
+        trustAnchors: [root],
+        revocation,
+      });
+      const pdf = await finalizePades(contract, state, user.sign(digest), {
+        trustAnchors: [root],
+        tsa: { url: sandbox.tsaUrl, trustAnchors: [root] },
+        revocation,
+      });
+      const file = join(out, 'b-lt-crl.pdf');
+      writeFileSync(file, pdf);
+      expect(await dssItems(pdf, 'OCSPs')).toHaveLength(0);
+      const crls = await dssItems(pdf, 'CRLs');
+      // The qualified CA's CRL (the user) and the root's (the qualified CA, the TSA): each once.
+      expect(crls).toHaveLength(2);
+      const issuers = [sandbox.credentials.files.issuingCa, sandbox.credentials.files.rootCa];
+      for (const [i, crl] of crls.entries()) {
+        const verified = opensslCrlVerify(crl, issuers[i]!, join(out, `dss-crl-${i}.der`));
+        expect(verified.stdout + verified.stderr).toContain('verify OK');
+        expect(verified.status).toBe(0);
+      }
+      sandbox.setFault('ocsp', null);
+      const { signatures } = await pdfsigAsync(
+        file,
+        nssDb(join(out, 'nss-crl'), sandbox.credentials.files.rootCa),
+      );
+      expect(signatures.filter((s) => s.signed)[0]).toMatchObject({ validation: 'Signature is Valid.' });
+      expect(qpdfCheck(file).status).toBe(0);
+    } finally {
+      sandbox.setFault('ocsp', null);
+    }
   });
 });

@@ -18,6 +18,12 @@ export const OID = {
   role: '2.5.4.72',
   /** id-aa-signatureTimeStampToken (RFC 3161 appendix A). */
   signatureTimeStampToken: '1.2.840.113549.1.9.16.2.14',
+  /** id-ri-ocsp-response (RFC 5940): an OCSPResponse as other revocation information. */
+  riOcspResponse: '1.3.6.1.5.5.7.16.2',
+  /** id-aa-ets-archiveTimestampV3 (EN 319 122-1 §5.5.3). */
+  archiveTimestampV3: '0.4.0.1733.2.4',
+  /** id-aa-ATSHashIndex-v3 (EN 319 122-1 §5.5.2). */
+  atsHashIndexV3: '0.4.0.19122.1.5',
   sha256: '2.16.840.1.101.3.4.2.1',
   sha384: '2.16.840.1.101.3.4.2.2',
   sha512: '2.16.840.1.101.3.4.2.3',
