@@ -1,0 +1,229 @@
+#!/usr/bin/env node
+// Compiles every ```ts / ```typescript block of README.md and packages/*/README.md against the PACKED packages:
+// the tarballs and the frameworks the blocks import are installed into a throwaway project outside the
+// workspace, each block becomes a file there, and `tsc --noEmit` checks them with `strict: true`.
+//
+// - Server blocks: `module`/`moduleResolution` `nodenext` (ESM, `"type": "module"`), as a Node app would.
+// - NestJS blocks (they import `@nestjs/…`): the same, plus `experimentalDecorators` and `emitDecoratorMetadata`,
+//   which Nest's dependency injection needs.
+// - Angular blocks (they import `@angular/…` or `@itsme-sign/angular`): the settings of an `ng new` app
+//   (`moduleResolution: bundler`, standard decorators — no `experimentalDecorators`).
+// - A block whose first line is a file-name comment (`// app.module.ts`) is written under that name, next to the
+//   other blocks of the same README, so blocks may import each other (`./app.module.js`); a later block of the
+//   same name is a variant (`app.module.2.ts`).
+// - A fragment that uses names defined elsewhere (`pdfBytes`, `app`) compiles with the declarations of a
+//   `<!-- compile-with: declare const pdfBytes: Uint8Array; -->` comment just before its fence (invisible on
+//   GitHub; appended to the block's file, so errors keep the README's line numbers).
+// - A block that is deliberately not code to compile is skipped only when the line before its fence is
+//   `<!-- not-compiled: the reason -->`. Keep those rare.
+//
+// Run after `pnpm build`. Exits non-zero if a block does not compile; errors point at the README line.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { installProject, packAll, since, workDir } from './pack.mjs';
+import { root } from './publishable.mjs';
+
+const started = performance.now();
+const keep = process.argv.includes('--keep');
+
+/** The `<!-- not-compiled: … -->` or `<!-- compile-with: … -->` comment just before line `i`, if any. */
+function markerBefore(lines, i) {
+  let j = i - 1;
+  while (j >= 0 && lines[j].trim() === '') j--;
+  if (j < 0 || !lines[j].trim().endsWith('-->')) return undefined;
+  let k = j;
+  while (k >= 0 && !lines[k].includes('<!--')) k--;
+  const m = /^<!--\s*(not-compiled|compile-with):([\s\S]*)-->$/.exec(
+    lines
+      .slice(k, j + 1)
+      .join('\n')
+      .trim(),
+  );
+  return m ? { kind: m[1], text: m[2].trim() } : undefined;
+}
+
+// 1. The blocks.
+const readmes = [
+  'README.md',
+  ...readdirSync(join(root, 'packages'))
+    .map((name) => `packages/${name}/README.md`)
+    .filter((path) => existsSync(join(root, path))),
+];
+const blocks = [];
+const skipped = [];
+for (const readme of readmes) {
+  const lines = readFileSync(join(root, readme), 'utf8').split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const fence = /^```(ts|typescript)\s*$/.exec(lines[i]);
+    if (!fence) continue;
+    const end = lines.findIndex((line, j) => j > i && /^```\s*$/.test(line));
+    if (end < 0) throw new Error(`${readme}:${i + 1}: unterminated code block`);
+    const code = lines.slice(i + 1, end).join('\n');
+    const marker = markerBefore(lines, i);
+    if (marker?.kind === 'not-compiled') {
+      if (!marker.text) throw new Error(`${readme}:${i}: not-compiled needs a reason`);
+      skipped.push({ readme, line: i + 1, reason: marker.text });
+    } else {
+      const prelude = marker?.kind === 'compile-with' ? marker.text : '';
+      blocks.push({ readme, line: i + 1, code, prelude });
+    }
+    i = end;
+  }
+}
+
+const groupOf = (block) =>
+  /from '@nestjs\//.test(block.code) || block.readme.startsWith('packages/nestjs/')
+    ? 'nest'
+    : /from '@angular\/|from '@itsme-sign\/angular'/.test(block.code) ||
+        block.readme.startsWith('packages/angular/')
+      ? 'angular'
+      : 'node';
+
+// 2. The throwaway project: the tarballs, and the frameworks at the versions the workspace uses.
+const workspaceVersions = {};
+for (const dir of [
+  '.',
+  ...['packages', 'apps'].flatMap((d) => readdirSync(join(root, d)).map((n) => `${d}/${n}`)),
+]) {
+  const file = join(root, dir, 'package.json');
+  if (!existsSync(file)) continue;
+  const pkg = JSON.parse(readFileSync(file, 'utf8'));
+  for (const [name, range] of Object.entries({ ...pkg.devDependencies, ...pkg.dependencies })) {
+    if (!range.startsWith('workspace:') && !workspaceVersions[name]) workspaceVersions[name] = range;
+  }
+}
+const frameworks = [
+  'typescript',
+  '@types/node',
+  'express',
+  '@types/express',
+  'fastify',
+  'ioredis',
+  '@nestjs/common',
+  '@nestjs/core',
+  '@nestjs/config',
+  '@nestjs/platform-express',
+  '@nestjs/platform-fastify',
+  'reflect-metadata',
+  'rxjs',
+  '@angular/common',
+  '@angular/core',
+  '@angular/platform-browser',
+  '@angular/router',
+];
+const dependencies = Object.fromEntries(
+  frameworks.map((name) => {
+    if (!workspaceVersions[name])
+      throw new Error(`no version of ${name} in the workspace's package.json files`);
+    return [name, workspaceVersions[name]];
+  }),
+);
+
+const work = workDir('itsme-sign-readme-');
+const app = join(work, 'app');
+let t = performance.now();
+const tarballs = packAll(work);
+console.log(`readme-compile: packed ${Object.keys(tarballs).length} packages in ${since(t)}`);
+t = performance.now();
+installProject(app, { name: 'itsme-sign-readme-blocks', tarballs, dependencies });
+console.log(`readme-compile: installed them with ${frameworks.length} frameworks in ${since(t)}`);
+
+// 3. One file per block; one tsconfig per group.
+const files = new Map(); // path relative to app → block
+for (const [n, block] of blocks.entries()) {
+  const group = groupOf(block);
+  const named = /^\/\/ ([\w.-]+\.ts)\b/.exec(block.code);
+  const slug = block.readme === 'README.md' ? 'root' : block.readme.split('/')[1];
+  let path = join('blocks', group, slug, named ? named[1] : `block-${n}-line-${block.line}.ts`);
+  // A second block of the same name (e.g. app.module.ts in document mode) is a variant: compiled next to the first.
+  for (let v = 2; files.has(path); v++)
+    path = join('blocks', group, slug, named[1].replace(/\.ts$/, `.${v}.ts`));
+  files.set(path, block);
+  mkdirSync(dirname(join(app, path)), { recursive: true });
+  // The prelude goes on the block's last line, so that line numbers stay the README's.
+  writeFileSync(join(app, path), `${block.code}\n${block.prelude.replace(/\s*\n\s*/g, ' ')}\n`);
+}
+const strict = {
+  strict: true,
+  noEmit: true,
+  skipLibCheck: true, // as tsc --init, nest new and ng new set it (pkijs's types need the DOM lib otherwise)
+  target: 'ES2022',
+  lib: ['ES2023'],
+  types: ['node'],
+  moduleDetection: 'force',
+  isolatedModules: true,
+  verbatimModuleSyntax: false,
+  noImplicitOverride: true,
+  noFallthroughCasesInSwitch: true,
+};
+const tsconfigs = {
+  node: { ...strict, module: 'nodenext', moduleResolution: 'nodenext' },
+  nest: {
+    ...strict,
+    module: 'nodenext',
+    moduleResolution: 'nodenext',
+    experimentalDecorators: true,
+    emitDecoratorMetadata: true,
+  },
+  angular: {
+    ...strict,
+    module: 'preserve',
+    moduleResolution: 'bundler',
+    lib: ['ES2023', 'DOM', 'DOM.Iterable'],
+    types: [],
+    noPropertyAccessFromIndexSignature: true,
+    noImplicitReturns: true,
+  },
+};
+const groups = [...new Set([...files.keys()].map((path) => path.split('/')[1]))];
+for (const group of groups) {
+  writeFileSync(
+    join(app, `tsconfig.${group}.json`),
+    JSON.stringify({ compilerOptions: tsconfigs[group], include: [`blocks/${group}/**/*.ts`] }, null, 2),
+  );
+}
+
+// 4. tsc per group (two at a time), errors mapped back to the README lines.
+t = performance.now();
+const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc');
+const results = await Promise.all(
+  groups.map(
+    (group) =>
+      new Promise((resolve) => {
+        const child = spawn(process.execPath, [tsc, '-p', `tsconfig.${group}.json`, '--pretty', 'false'], {
+          cwd: app,
+        });
+        let out = '';
+        child.stdout.on('data', (d) => {
+          out += d;
+        });
+        child.stderr.on('data', (d) => {
+          out += d;
+        });
+        child.on('close', (code) => resolve({ group, code, out }));
+      }),
+  ),
+);
+let failed = 0;
+for (const { group, code, out } of results) {
+  const count = [...files.keys()].filter((path) => path.split('/')[1] === group).length;
+  if (code === 0) {
+    console.log(`✓ ${group}: ${count} block(s) compile`);
+    continue;
+  }
+  failed++;
+  console.error(`✗ ${group}: tsc failed`);
+  for (const line of out.split('\n').filter(Boolean)) {
+    const m = /^(blocks\/[^(]+)\((\d+),(\d+)\): (.*)$/.exec(line);
+    const block = m && files.get(m[1]);
+    console.error(block ? `  ${block.readme}:${block.line + Number(m[2])}:${m[3]} ${m[4]}` : `  ${line}`);
+  }
+}
+console.log(
+  `readme-compile: ${blocks.length} block(s) from ${readmes.length} READMEs type-checked in ${since(t)}` +
+    ` (${skipped.length} not compiled${skipped.map((s) => `; ${s.readme}:${s.line} ${s.reason}`).join('')}); total ${since(started)}`,
+);
+if (keep) console.log(`kept: ${relative(process.cwd(), app) || app}`);
+else rmSync(work, { recursive: true, force: true });
+if (failed) process.exit(1);
