@@ -57,7 +57,7 @@ export const DEFAULTS = Object.freeze({
   /** Longest long poll of `GET {mount}/session?wait=` (s); also the most a handler may be configured with. */
   maxWaitSeconds: MAX_WAIT_SECONDS,
   /** Largest request body the handler reads (bytes). */
-  maxBodyBytes: 16 * 1024,
+  maxBodyBytes: 64 * 1024,
   /** Name of the session cookie. */
   cookieName: 'itsme_sign',
 

@@ -1,4 +1,8 @@
-import { createSession } from '@itsme-sign/core';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createItsmeSign, createSession } from '@itsme-sign/core';
+import { startSandbox } from '@itsme-sign/sandbox';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisSessionStore } from './redis-store.js';
@@ -106,6 +110,51 @@ describe('RedisSessionStore against a real redis-server', () => {
     expect(ttl).toBeLessThanOrEqual(150);
     await new Promise((r) => setTimeout(r, 300));
     expect(await store.getResult('s:doc')).toBeUndefined();
+    await store.close();
+    redis.disconnect();
+  });
+
+  it('a session written by the previous version (one document, v1 shape) reads in the new shape', async () => {
+    const redis = new Redis(server.url);
+    const store = new RedisSessionStore({ redis, keyPrefix: 't7:' });
+    const sandbox = await startSandbox({ dataDir: mkdtempSync(join(tmpdir(), 'itsme-redis-')) });
+    const itsme = createItsmeSign({
+      client: sandbox.clientOptions(),
+      store,
+      redirectUrl: 'https://app.example/api/itsme/callback',
+      statusPageUrl: '/sign/status',
+      cookie: { secrets: ['redis-test-secret-0123456789-abcdefgh'] },
+      useDiscovery: false,
+    });
+    const id = 'v1-session-000000001';
+    const v1 = {
+      id,
+      version: 6,
+      status: 'signed',
+      createdAt: Date.now(),
+      updatedAt: Date.now(),
+      expiresAt: Date.now() + 60_000,
+      subject: { mode: 'hash', digest: 'ZGlnZXN0', documentName: 'contract.pdf' },
+      options: { lang: 'EN' },
+      identification: { asyncRespID: 'A', identificationUrl: 'https://i/', returned: true },
+      signer: { userCode: 'U', certificate: 'C', certificateChain: ['C'] },
+      signing: {
+        respID: 'R',
+        signingUrl: 'https://s/',
+        docId: 'contract.pdf',
+        digest: 'ZGlnZXN0',
+        returned: true,
+      },
+      signed: { signatureValue: 'c2ln', signedAt: Date.now() },
+    };
+    await redis.hset(`t7:session:${id}`, 'v', '6', 'j', JSON.stringify(v1));
+    expect(await itsme.orchestrator.get(id)).toMatchObject({
+      status: 'signed',
+      subject: { documents: [{ id: 'contract.pdf', digest: 'ZGlnZXN0', name: 'contract.pdf' }] },
+      signed: { documents: [{ id: 'contract.pdf', signatureValue: 'c2ln' }] },
+    });
+    await itsme.close();
+    await sandbox.close();
     await store.close();
     redis.disconnect();
   });

@@ -18,7 +18,6 @@ import {
   LANGUAGES,
   type Language,
   LIMITS,
-  MAX_DOCUMENTS,
   REDIRECT_TARGETS,
   SESSION_MODES,
   SESSION_STATUSES,
@@ -36,7 +35,11 @@ export type LanguageCode = Language;
 const digestSchema = z.string().min(1).max(100);
 const documentIdSchema = z.string().min(1).max(200);
 const documentNameSchema = z.string().min(1).max(200);
-const batch = <T extends z.ZodType>(item: T) => z.array(item).min(1).max(MAX_DOCUMENTS);
+/**
+ * A batch: at least one; the most a session may sign (`maxDocuments`, ≤ MAX_DOCUMENTS) is the server's to say
+ * (BATCH_NOT_ALLOWED / BATCH_TOO_LARGE), so the length is bounded here only by the body's size.
+ */
+const batch = <T extends z.ZodType>(item: T) => z.array(item).min(1);
 
 export const startSessionBodySchema = z
   .object({
