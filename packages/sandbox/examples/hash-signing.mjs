@@ -21,8 +21,7 @@ try {
   const data = Buffer.from('I agree to the terms of contract 2026-0042.');
   const { respID, signingUrl } = await client.startSigning({
     userCode: id.userCode,
-    digest: await sha256Base64(data),
-    docId: 'contract-2026-0042',
+    documents: [{ id: 'contract-2026-0042', digest: await sha256Base64(data) }], // one docHash entry per document
     lang: 'EN',
     redirectUrl,
     signPolicyRef: '1.3.6.1.4.1.49274.1.1.7.1.0', // the generic qualified policy of the discovery document
@@ -34,9 +33,10 @@ try {
   const status = await client.getSigningStatus(respID);
   if (status.state !== 'signed') throw new Error(`signing ended: ${status.state}`);
 
-  // 4. The raw signature value verifies against the user's certificate.
+  // 4. The raw signature value (matched by whichDoc, never by position) verifies against the user's certificate.
+  const { signatureValue } = status.signatures.find((s) => s.whichDoc === 'contract-2026-0042');
   const cert = new X509Certificate(id.certificate);
-  const ok = verify('sha256', data, cert.publicKey, Buffer.from(status.signatureValue, 'base64'));
+  const ok = verify('sha256', data, cert.publicKey, Buffer.from(signatureValue, 'base64'));
   console.log(`${cert.subject.split('\n').find((l) => l.startsWith('CN='))} signed; signature valid: ${ok}`);
   console.log(`digest ${createHash('sha256').update(data).digest('hex').slice(0, 16)}…`);
   if (!ok) process.exitCode = 1;

@@ -10,7 +10,14 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium } from '../../../apps/demo/e2e/support/browser.js';
 import { type Sandbox, startSandbox } from './index.js';
 import { b2bRaw } from './test-support/b2b-client.js';
-import { digestOf, identificationBody, REDIRECT_URL, signStartBody } from './test-support/requests.js';
+import {
+  batchStartBody,
+  digestOf,
+  identificationBody,
+  REDIRECT_URL,
+  signStartBody,
+  testDocuments,
+} from './test-support/requests.js';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const PHONE = '+32470000611';
@@ -65,7 +72,7 @@ async function violations(url: string, prepare?: (page: Page) => Promise<void>):
 const phoneUrl = () => `${sb.frontUrl}/phone?number=${encodeURIComponent(PHONE)}&language=EN`;
 
 describe('axe-core on the sandbox pages (Chromium, 390×844)', () => {
-  it('finds no violation on any page of an identification and a signing flow', async () => {
+  it('finds no violation on any page of an identification and a signing flow (one document, then three)', async () => {
     const started = (await b2bRaw(sb, '/user_identification', identificationBody({ lang: 'EN' }))).json as {
       identificationUrl: string;
     };
@@ -97,6 +104,15 @@ describe('axe-core on the sandbox pages (Chromium, 390×844)', () => {
     pages.push(['phone: sign pending', await violations(phoneUrl())]);
     pages.push(['message: unknown link', await violations(`${sb.frontUrl}/qes/prove_its_you_poka?q=nope`)]);
     await sb.control.sign({ url: sign.signingUrl as string });
+
+    sb.control.setMaxHashes(3);
+    const batch = signResponseSchema.parse(
+      (await b2bRaw(sb, '/sign_document', batchStartBody(userCode as string, testDocuments(3, 'a11y').docs)))
+        .json,
+    );
+    pages.push(['signing page, 3 documents', await violations(batch.signingUrl as string)]);
+    pages.push(['phone: batch pending', await violations(phoneUrl())]);
+    await sb.control.sign({ url: batch.signingUrl as string });
 
     const report = pages.filter(([, v]) => v.length > 0).map(([name, v]) => `${name}:\n  ${v.join('\n  ')}`);
     expect(report).toEqual([]);

@@ -16,11 +16,13 @@ import { type Sandbox, startSandbox } from './index.js';
 import { b2bRaw } from './test-support/b2b-client.js';
 import { selfSignedClientCert } from './test-support/certs.js';
 import {
+  batchStartBody,
   digestOf,
   identificationBody,
   REDIRECT_URL,
   signStartBody,
   signStatusBody,
+  testDocuments,
   withPath,
 } from './test-support/requests.js';
 
@@ -169,6 +171,26 @@ describe('POST /user_identification/status', () => {
   });
 });
 
+/** POSTs a sign start request and expects 400 RequesterError with this minor. */
+async function expectSignRequesterError(body: unknown, min: string) {
+  const res = await b2bRaw(sb, '/sign_document', body);
+  expect(res.status).toBe(400);
+  expect(signResponseSchema.parse(res.json).result).toMatchObject({ maj: ResultMajor.RequesterError, min });
+  return res;
+}
+
+type DigestInfo = { alg: string; value: string };
+
+/** The body with the digest info of `docHash[i]` twice. */
+function withTwoDigestInfos<B extends { inDocs: { docHash: { di: DigestInfo[] }[] } }>(
+  body: B,
+  i: number,
+): B {
+  const di = body.inDocs.docHash[i]?.di as DigestInfo[];
+  di.push({ ...(di[0] as DigestInfo) });
+  return body;
+}
+
 describe('POST /sign_document (start)', () => {
   const base = () => signStartBody(userCode, digestOf('data'));
   const itsme = ['optInp', 'itsme'];
@@ -198,16 +220,7 @@ describe('POST /sign_document (start)', () => {
       'INCOMPLETE_REQUEST',
     ],
     ['no digest info', () => withPath(base(), ['inDocs', 'docHash', 0, 'di'], []), 'NO_DIGEST_INFO_PROVIDED'],
-    [
-      'two digest infos',
-      () => {
-        const b = base();
-        const di = b.inDocs.docHash[0]?.di as { alg: string; value: string }[];
-        di.push({ ...(di[0] as { alg: string; value: string }) });
-        return b;
-      },
-      'ONLY_SINGLE_DIGEST_INFO_SUPPORTED',
-    ],
+    ['two digest infos', () => withTwoDigestInfos(base(), 0), 'ONLY_SINGLE_DIGEST_INFO_SUPPORTED'],
     [
       'a SHA-1 algorithm',
       () =>
@@ -265,10 +278,7 @@ describe('POST /sign_document (start)', () => {
     ],
   ];
   it.each(cases)('answers 400 RequesterError for %s', async (_name, body, min) => {
-    const res = await b2bRaw(sb, '/sign_document', body());
-    expect(res.status).toBe(400);
-    const parsed = signResponseSchema.parse(res.json);
-    expect(parsed.result).toMatchObject({ maj: ResultMajor.RequesterError, min });
+    await expectSignRequesterError(body(), min);
   });
 
   it('answers 200 Pending with respID, signingUrl and userCode', async () => {
@@ -284,6 +294,69 @@ describe('POST /sign_document (start)', () => {
     const parsed = signResponseSchema.parse(res.json);
     expect(parsed).toMatchObject({ result: { maj: ResultMajor.Pending }, reqID: 'req-1', userCode });
     expect(parsed.signingUrl).toMatch(new RegExp(`^${sb.frontUrl}/qes/prove_its_you_poka\\?language=FR&q=`));
+  });
+});
+
+describe('POST /sign_document (start), a batch: every docHash entry is checked like the single one', () => {
+  beforeAll(() => void sb.control.setMaxHashes(5));
+  afterAll(() => void sb.control.setMaxHashes(1));
+  const batch = () =>
+    batchStartBody(userCode, [
+      { id: 'a.pdf', digest: digestOf('a') },
+      { id: 'b.pdf', digest: digestOf('b') },
+      { id: 'c.pdf', digest: digestOf('c') },
+    ]);
+  const third = ['inDocs', 'docHash', 2];
+  const cases: [string, () => unknown, string][] = [
+    [
+      'six entries (over the limit of 5)',
+      () => batchStartBody(userCode, testDocuments(6).docs),
+      'BATCH_TOO_LARGE',
+    ],
+    ['a third entry that is not an object', () => withPath(batch(), third, 'c.pdf'), 'INCOMPLETE_REQUEST'],
+    ['a third entry without id', () => withPath(batch(), [...third, 'id'], undefined), 'INCOMPLETE_REQUEST'],
+    ['a third entry with a blank id', () => withPath(batch(), [...third, 'id'], ' '), 'INCOMPLETE_REQUEST'],
+    ['a repeated id', () => withPath(batch(), [...third, 'id'], 'a.pdf'), 'INCOMPLETE_REQUEST'],
+    [
+      'a third entry without di',
+      () => withPath(batch(), [...third, 'di'], undefined),
+      'NO_DIGEST_INFO_PROVIDED',
+    ],
+    [
+      'a third entry with an empty di',
+      () => withPath(batch(), [...third, 'di'], []),
+      'NO_DIGEST_INFO_PROVIDED',
+    ],
+    [
+      'a third entry with two digest infos',
+      () => withTwoDigestInfos(batch(), 2),
+      'ONLY_SINGLE_DIGEST_INFO_SUPPORTED',
+    ],
+    [
+      'a third entry with a SHA-1 algorithm',
+      () => withPath(batch(), [...third, 'di', 0, 'alg'], 'http://www.w3.org/2000/09/xmldsig#sha1'),
+      'INVALID_DIGEST_INFO',
+    ],
+    [
+      'a third entry with a 20-byte digest',
+      () => withPath(batch(), [...third, 'di', 0, 'value'], Buffer.alloc(20, 1).toString('base64')),
+      'INVALID_DIGEST_INFO',
+    ],
+    [
+      'a third entry with a hex digest',
+      () => withPath(batch(), [...third, 'di', 0, 'value'], 'ab'.repeat(32)),
+      'INVALID_DIGEST_INFO',
+    ],
+  ];
+  it.each(cases)('answers 400 RequesterError for %s', async (_name, body, min) => {
+    const res = await expectSignRequesterError(body(), min);
+    if (min !== 'BATCH_TOO_LARGE') expect(res.text).toContain('docHash[2]');
+  });
+
+  it('answers 200 Pending for three valid entries', async () => {
+    const res = await b2bRaw(sb, '/sign_document', batch());
+    expect(res.status).toBe(200);
+    expect(signResponseSchema.parse(res.json).result.maj).toBe(ResultMajor.Pending);
   });
 });
 

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { discoveryDocumentSchema, identificationResponseSchema } from '@itsme-sign/core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { b2bRaw } from './test-support/b2b-client.js';
-import { identificationBody } from './test-support/requests.js';
+import { batchStartBody, identificationBody, testDocuments } from './test-support/requests.js';
 
 const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(pkgDir, 'dist', 'cli.js');
@@ -33,28 +33,57 @@ function ensureBuilt(): void {
   }
 }
 
+interface RunningCli {
+  child: ChildProcessWithoutNullStreams;
+  exited: Promise<number | null>;
+  /** The first line on stdout, or the rejection with stderr when the CLI exits first. */
+  firstLine: Promise<string>;
+}
+
+/** Starts the built CLI on the shared test data directory. */
+function startCli(args: string[], env: Record<string, string> = {}): RunningCli {
+  const child = spawn(process.execPath, [cli, '--data-dir', inject('sandboxDataDir'), ...args], {
+    stdio: 'pipe',
+    env: { ...process.env, ...env },
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString('utf8');
+  });
+  const firstLine = new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the CLI exited with ${code}: ${stderr}`)));
+  });
+  return { child, exited, firstLine };
+}
+
 let child: ChildProcessWithoutNullStreams;
 let ready: Record<string, string>;
 let exited: Promise<number | null>;
 
 beforeAll(async () => {
   ensureBuilt();
-  child = spawn(
-    process.execPath,
-    [cli, '--data-dir', inject('sandboxDataDir'), '--redirect-url', 'https://app.example/itsme/callback'],
-    { stdio: 'pipe' },
-  );
-  exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
-  const lines = createInterface({ input: child.stdout });
-  ready = await new Promise((resolve, reject) => {
-    lines.once('line', (line) => resolve(JSON.parse(line) as Record<string, string>));
-    child.once('exit', (code) => reject(new Error(`the CLI exited with ${code}`)));
-  });
+  const running = startCli(['--redirect-url', 'https://app.example/itsme/callback', '--max-hashes', '3']);
+  ({ child, exited } = running);
+  ready = JSON.parse(await running.firstLine) as Record<string, string>;
 });
 
 afterAll(() => {
   if (child && child.exitCode === null) child.kill('SIGKILL');
 });
+
+/** What `b2bRaw` needs, from the ready line's URL and files. */
+function cliSandbox(): Parameters<typeof b2bRaw>[0] {
+  return {
+    b2bUrl: ready.b2bUrl,
+    credentials: {
+      clientCertPem: readFileSync(ready.clientCertFile as string, 'utf8'),
+      clientKeyPem: readFileSync(ready.clientKeyFile as string, 'utf8'),
+      caCertPem: readFileSync(ready.caFile as string, 'utf8'),
+    },
+  } as Parameters<typeof b2bRaw>[0];
+}
 
 describe('itsme-sandbox CLI', () => {
   it('prints one JSON ready line with the URLs and the PEM files', () => {
@@ -100,14 +129,7 @@ describe('itsme-sandbox CLI', () => {
   });
 
   it('serves the B2B API over mutual TLS with the announced files, and the front', async () => {
-    const sbLike = {
-      b2bUrl: ready.b2bUrl,
-      credentials: {
-        clientCertPem: readFileSync(ready.clientCertFile as string, 'utf8'),
-        clientKeyPem: readFileSync(ready.clientKeyFile as string, 'utf8'),
-        caCertPem: readFileSync(ready.caFile as string, 'utf8'),
-      },
-    } as Parameters<typeof b2bRaw>[0];
+    const sbLike = cliSandbox();
     const discovery = await b2bRaw(sbLike, '/.well-known/configuration', undefined, { method: 'GET' });
     expect(discoveryDocumentSchema.safeParse(discovery.json).success).toBe(true);
     const started = await b2bRaw(sbLike, '/user_identification', identificationBody());
@@ -118,6 +140,30 @@ describe('itsme-sandbox CLI', () => {
     expect((await fetch(`${ready.controlUrl}/stats`)).status).toBe(200);
     const crl = await fetch(ready.issuingCaCrlUrl as string);
     expect(crl.headers.get('content-type')).toBe('application/pkix-crl');
+  });
+
+  it('--max-hashes sets the batch-signing limit of the partner', async () => {
+    const sign = async (n: number) => {
+      const body = batchStartBody('u'.repeat(36), testDocuments(n).docs);
+      return ((await b2bRaw(cliSandbox(), '/sign_document', body)).json as { result: { min: string } }).result
+        .min;
+    };
+    expect(await sign(4)).toBe('BATCH_TOO_LARGE');
+    expect(await sign(3)).toBe('NOT_ALLOWED_TO_SIGN'); // past the limit check: the user is unknown
+  });
+
+  it.each([
+    [['--max-hashes', '71'], {}, '--max-hashes must be an integer from 1 to 70'],
+    [['--max-hashes', '0'], {}, '--max-hashes must be an integer from 1 to 70'],
+    [
+      [],
+      { ITSME_SANDBOX_MAX_HASHES: 'many' },
+      '--max-hashes must be an integer from 1 to 70 (itsme®\'s batch-signing limit), got "many"',
+    ],
+  ])('refuses %j %j: exit 1 with a clear message', async (args, env, message) => {
+    const running = startCli(args, env);
+    await expect(running.firstLine).rejects.toThrow(message);
+    expect(await running.exited).toBe(1);
   });
 
   it('stops on SIGTERM with exit code 0', async () => {

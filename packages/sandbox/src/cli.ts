@@ -4,6 +4,7 @@
  * SIGINT/SIGTERM, then exits 0. Logs (with --verbose) go to stderr.
  */
 import { parseArgs } from 'node:util';
+import { checkMaxHashes } from './partners.js';
 import { startSandbox } from './sandbox.js';
 
 const HELP = `Usage: itsme-sandbox [options]
@@ -18,6 +19,8 @@ const HELP = `Usage: itsme-sandbox [options]
   --user-key-type rsa|ec       Key type of new users. Default rsa.
   --action-timeout-ms N        Time the user has to act in the app. Default 180000.
   --identification-id-spelling asyncRespId|asyncRespID   Default asyncRespId (as documented).
+  --max-hashes N               Batch signing: the most hashes (docHash entries) per sign request, 1 to 70.
+                               Default 1 (no batch option). Env ITSME_SANDBOX_MAX_HASHES
   --verbose                    Log every call to stderr.
   --help
 
@@ -47,6 +50,7 @@ async function main(): Promise<void> {
       'user-key-type': { type: 'string' },
       'action-timeout-ms': { type: 'string' },
       'identification-id-spelling': { type: 'string' },
+      'max-hashes': { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -73,6 +77,11 @@ async function main(): Promise<void> {
   const b2bPort = int(values['port-b2b'] ?? env.ITSME_SANDBOX_B2B_PORT, '--port-b2b');
   const frontPort = int(values['port-front'] ?? env.ITSME_SANDBOX_FRONT_PORT, '--port-front');
   const actionTimeoutMs = int(values['action-timeout-ms'], '--action-timeout-ms');
+  const rawMaxHashes = values['max-hashes'] ?? env.ITSME_SANDBOX_MAX_HASHES;
+  const maxHashes =
+    rawMaxHashes === undefined || rawMaxHashes === ''
+      ? undefined
+      : checkMaxHashes(/^\d+$/.test(rawMaxHashes) ? Number(rawMaxHashes) : rawMaxHashes, '--max-hashes');
   const host = values.host ?? env.ITSME_SANDBOX_HOST;
   const dataDir = values['data-dir'] ?? env.ITSME_SANDBOX_DATA_DIR;
 
@@ -89,6 +98,7 @@ async function main(): Promise<void> {
         partnerCode: values['partner-code'] ?? 'DEMO',
         serviceCode: values['service-code'] ?? 'DEMO_SIGN',
         redirectUrls,
+        ...(maxHashes !== undefined ? { maxHashes } : {}),
       },
     ],
     ...(values.verbose ? { log: (line: string) => process.stderr.write(`[itsme-sandbox] ${line}\n`) } : {}),

@@ -39,6 +39,11 @@ export interface SandboxControl {
   setFault(endpoint: FaultEndpoint, fault: Fault | null): void;
   addRedirectUrl(url: string, partnerCode?: string): void;
   /**
+   * Sets a partner's batch-signing contract option (default partner: the first): the most `docHash` entries one sign
+   * request may carry, an integer from 1 (no batch option, the default) to 70. Applies to sign requests from now on.
+   */
+  setMaxHashes(maxHashes: number, partnerCode?: string): { partnerCode: string; maxHashes: number };
+  /**
    * Revokes a certificate: a user's (`userCode` or `phone`), the TSA's (`certificate: 'tsa'`), the qualified CA's, or
    * any the sandbox CAs issued (`serial`), with an RFC 5280 `reason` and a `time` (default now). From then on the
    * CA's OCSP responder says `revoked` and its CRL lists it. Persisted in the data directory.
@@ -94,6 +99,7 @@ export function createControl(sim: Simulator, revocation: RevocationService): Sa
     stats: () => sim.stats(),
     setFault: (endpoint, fault) => sim.faults.set(endpoint, fault),
     addRedirectUrl: (url, partnerCode) => sim.partners.addRedirectUrl(url, partnerCode),
+    setMaxHashes: (maxHashes, partnerCode) => sim.partners.setMaxHashes(maxHashes, partnerCode),
     revoke: (r) => revocation.revoke(r),
     revocations: () => revocation.store.list(),
   };

@@ -1,6 +1,6 @@
 /**
  * Fault injection per endpoint (latency, HTTP status, malformed body, connection reset, no answer; for OCSP and CRL
- * also unknown status, stale and untrusted data).
+ * also unknown status, stale and untrusted data; for the sign status a success answer with a wrong `sigObj`).
  */
 import type { IncomingMessage } from 'node:http';
 import { FAULT_ENDPOINTS, type Fault, type FaultConfig, type FaultEndpoint } from './options.js';
@@ -35,20 +35,63 @@ export function parseFault(v: unknown): Fault | null {
     case 'unknown':
     case 'stale':
     case 'untrusted':
+    case 'sigObjMissing':
+    case 'sigObjRepeated':
+    case 'sigObjUnknown':
       return { kind: f.kind, ...extra };
     default:
-      throw new Error('kind must be latency, status, malformed, reset, hang, unknown, stale or untrusted');
+      throw new Error(
+        'kind must be latency, status, malformed, reset, hang, unknown, stale, untrusted, sigObjMissing, sigObjRepeated or sigObjUnknown',
+      );
   }
 }
 
-/** Faults that change the revocation data itself, and where each applies. */
+/** Faults that change the data of one kind of answer (revocation data, the signatures), and where each applies. */
 const DATA_FAULTS: Partial<Record<FaultEndpoint, readonly string[]>> = {
   ocsp: ['unknown', 'stale', 'untrusted'],
   crl: ['stale', 'untrusted'],
+  signStatus: ['sigObjMissing', 'sigObjRepeated', 'sigObjUnknown'],
 };
+
+/** The endpoints a data fault applies to (empty for the faults every endpoint knows). */
+function endpointsOf(kind: Fault['kind']): FaultEndpoint[] {
+  return (Object.keys(DATA_FAULTS) as FaultEndpoint[]).filter((e) => DATA_FAULTS[e]?.includes(kind));
+}
 export type DataFault = Extract<Fault, { kind: 'unknown' | 'stale' | 'untrusted' }>;
 export function isDataFault(f: Fault | undefined): f is DataFault {
   return f?.kind === 'unknown' || f?.kind === 'stale' || f?.kind === 'untrusted';
+}
+
+export type SigObjFault = Extract<Fault, { kind: 'sigObjMissing' | 'sigObjRepeated' | 'sigObjUnknown' }>;
+export function isSigObjFault(f: Fault | undefined): f is SigObjFault {
+  return f?.kind === 'sigObjMissing' || f?.kind === 'sigObjRepeated' || f?.kind === 'sigObjUnknown';
+}
+
+export interface SigObjEntry {
+  b64Sig: { value: string };
+  whichDoc: string;
+}
+
+/**
+ * A success answer's `sigObj` broken as the fault says: `sigObjMissing` leaves out the first entry,
+ * `sigObjRepeated` appends a copy of the first entry (its `whichDoc` twice), `sigObjUnknown` appends a copy of the
+ * first entry under a `whichDoc` that names no document of the request.
+ */
+export function faultySigObj(fault: SigObjFault, sigObj: readonly SigObjEntry[]): SigObjEntry[] {
+  const [first, ...rest] = sigObj;
+  if (!first) return [];
+  switch (fault.kind) {
+    case 'sigObjMissing':
+      return rest;
+    case 'sigObjRepeated':
+      return [...sigObj, { ...first }];
+    case 'sigObjUnknown': {
+      const ids = new Set(sigObj.map((e) => e.whichDoc));
+      let whichDoc = 'not-in-request';
+      while (ids.has(whichDoc)) whichDoc += '-x';
+      return [...sigObj, { ...first, whichDoc }];
+    }
+  }
 }
 
 /**
@@ -88,19 +131,17 @@ export class FaultTable {
     if (!isFaultEndpoint(endpoint)) throw new Error(`unknown endpoint ${String(endpoint)}`);
     const parsed = parseFault(fault);
     if (parsed === null) return void this.faults.delete(endpoint);
-    const allowed = DATA_FAULTS[endpoint];
-    if (isDataFault(parsed) && !allowed?.includes(parsed.kind)) {
-      throw new Error(
-        `${parsed.kind} applies to ${Object.keys(DATA_FAULTS).join(' and ')} only (unknown: ocsp only)`,
-      );
+    const where = endpointsOf(parsed.kind);
+    if (where.length > 0 && !where.includes(endpoint)) {
+      throw new Error(`${parsed.kind} applies to ${where.join(' and ')} only`);
     }
     this.faults.set(endpoint, parsed);
   }
 
-  /** The fault to apply to this call (consuming one of its `times`), if any. */
-  take(endpoint: FaultEndpoint): Fault | undefined {
+  /** The fault to apply to this call (consuming one of its `times`), if any and if `only` accepts it. */
+  take(endpoint: FaultEndpoint, only: (f: Fault) => boolean = () => true): Fault | undefined {
     const f = this.faults.get(endpoint);
-    if (!f) return undefined;
+    if (!f || !only(f)) return undefined;
     if (f.times !== undefined) {
       f.times -= 1;
       if (f.times <= 0) this.faults.delete(endpoint);

@@ -12,7 +12,16 @@ export interface PartnerConfig {
    * It must be self-signed or issued by the sandbox root CA (TLS checks the chain before the HTTP layer does).
    */
   clientCertificate?: string;
+  /**
+   * The batch-signing contract option: how many `docHash` entries (documents) one sign request may carry, an integer
+   * from 1 to {@link MAX_BATCH_HASHES}. Default 1 (no batch option): a second entry is refused with
+   * `ONLY_SINGLE_HASH_SUPPORTED`; with a higher limit, more than the limit is `BATCH_TOO_LARGE`.
+   */
+  maxHashes?: number;
 }
+
+/** itsme®'s ceiling for batch signing: "up to 70 signatures within 1 itsme® action". */
+export const MAX_BATCH_HASHES = 70;
 
 /** The endpoints a fault can be attached to: the B2B API's, and the CAs' OCSP responders and CRLs (both CAs). */
 export const FAULT_ENDPOINTS = [
@@ -30,6 +39,9 @@ export type FaultEndpoint = (typeof FAULT_ENDPOINTS)[number];
  * A fault injected into one endpoint; `times` applies it N times and then clears it (default: until cleared).
  * `unknown` (OCSP only), `stale` and `untrusted` apply to `ocsp` and `crl` only: every status `unknown`; `nextUpdate`
  * in the past; signed by a responder (CRL: a key) of a CA nobody trusts.
+ * `sigObjMissing`, `sigObjRepeated` and `sigObjUnknown` apply to `signStatus` only, to a success answer (a pending or
+ * error answer passes unchanged and does not use up `times`): one `sigObj` entry left out; one entry twice; one more
+ * entry whose `whichDoc` names no document of the request.
  */
 export type Fault = (
   | { kind: 'latency'; ms: number }
@@ -40,6 +52,9 @@ export type Fault = (
   | { kind: 'unknown' }
   | { kind: 'stale' }
   | { kind: 'untrusted' }
+  | { kind: 'sigObjMissing' }
+  | { kind: 'sigObjRepeated' }
+  | { kind: 'sigObjUnknown' }
 ) & { times?: number };
 
 export type FaultConfig = Partial<Record<FaultEndpoint, Fault>>;

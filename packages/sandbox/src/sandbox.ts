@@ -9,7 +9,7 @@ import { FaultTable } from './faults.js';
 import { frontRequestListener, type TsaHandler } from './front/server.js';
 import { listen, urlHost } from './http-util.js';
 import type { Fault, FaultEndpoint, SandboxOptions } from './options.js';
-import { PartnerRegistry } from './partners.js';
+import { checkPartnerConfigs, PartnerRegistry } from './partners.js';
 import { loadOrCreatePki, type PkiFiles } from './pki/authority.js';
 import { type CaId, caUrls } from './pki/revocation-urls.js';
 import { UserRegistry } from './pki/users.js';
@@ -112,6 +112,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const dataDir = options.dataDir ?? join(tmpdir(), 'itsme-sandbox');
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => undefined);
+  checkPartnerConfigs(options.partners); // before anything listens
   // The front server listens first: the certificates' AIA and CRL distribution points name its (maybe random) port.
   const front = createServer();
   const frontSockets = trackSockets(front);

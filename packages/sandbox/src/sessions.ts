@@ -36,14 +36,25 @@ export interface IdentificationSession extends SessionBase {
 }
 
 export type SignState = 'waiting-page' | 'waiting-app' | 'signed' | 'rejected' | 'expired';
+
+/** One `docHash` entry of a sign request, and its signature once the user approved. */
+export interface SignDocument {
+  /** `docHash[].id`, returned as `whichDoc`. */
+  id: string;
+  /** The SHA-256 digest to sign (32 bytes). */
+  digest: Buffer;
+  /** The raw signature value, standard base64. */
+  signatureB64?: string;
+}
+
 export interface SignSession extends SessionBase {
   kind: 'sign';
   state: SignState;
   reqID: string;
   userCode: string;
   phone: string;
-  docId: string;
-  digest: Buffer;
+  /** The request's `docHash` entries, in the request's order (one unless the partner has batch signing). */
+  documents: SignDocument[];
   description: LocalizedText[];
   signerRole: LocalizedText[];
   signPolicyRef: string;
@@ -52,7 +63,6 @@ export interface SignSession extends SessionBase {
   icons: [string, string, string];
   /** Index (0–2) of the icon highlighted in tangerine on the signing page. */
   highlighted: number;
-  signatureB64?: string;
   /** Why a sign session ended in `rejected` (`user` or `wrong-icon`). */
   rejectReason?: 'user' | 'wrong-icon';
 }

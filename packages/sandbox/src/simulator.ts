@@ -14,6 +14,7 @@ import {
   pickPokaYoke,
   type Session,
   SessionStore,
+  type SignDocument,
   type SignSession,
 } from './sessions.js';
 import { signDigest } from './signer.js';
@@ -33,6 +34,7 @@ export interface SimulatorConfig {
 export interface SandboxStats {
   calls: Record<string, number>;
   signSessionsStarted: number;
+  /** Signature values produced: one per hash (a batch of 3 approved counts 3). */
   signaturesProduced: number;
   identificationSessionsStarted: number;
   usersCreated: number;
@@ -178,8 +180,7 @@ export class Simulator {
     redirectUrl: string;
     lang: string;
     user: SandboxUser;
-    docId: string;
-    digest: Buffer;
+    documents: SignDocument[];
     description: SignSession['description'];
     signerRole: SignSession['signerRole'];
     signPolicyRef: string;
@@ -201,7 +202,9 @@ export class Simulator {
     };
     this.sessions.add(s);
     this.counters.signSessionsStarted++;
-    this.config.log(`sign ${s.id} started for ${p.partnerCode}/${p.serviceCode}`);
+    this.config.log(
+      `sign ${s.id} started for ${p.partnerCode}/${p.serviceCode} (${s.documents.length} hash${s.documents.length === 1 ? '' : 'es'})`,
+    );
     return s;
   }
 
@@ -219,8 +222,8 @@ export class Simulator {
     if (action === 'approve') {
       const user = this.users.byUserCode(s.userCode);
       if (!user) throw new SimulationError(500, 'the user disappeared');
-      s.signatureB64 = signDigest(user.keyPem, s.digest).toString('base64');
-      this.counters.signaturesProduced++;
+      for (const d of s.documents) d.signatureB64 = signDigest(user.keyPem, d.digest).toString('base64');
+      this.counters.signaturesProduced += s.documents.length;
       this.sessions.end(s, 'signed');
     } else if (action === 'reject') {
       s.rejectReason = 'pick' in act ? 'wrong-icon' : 'user';
@@ -273,7 +276,9 @@ export class Simulator {
     return {
       ...base,
       url: this.signingUrl(s),
-      docId: s.docId,
+      docId: s.documents[0]?.id,
+      docIds: s.documents.map((d) => d.id),
+      hashes: s.documents.length,
       icons: s.icons,
       highlighted: s.highlighted,
       rejectReason: s.rejectReason,

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { ResultMajor } from '@itsme-sign/core';
-import { applyTransportFault } from '../faults.js';
+import { applyTransportFault, isSigObjFault } from '../faults.js';
 import { BodyTooLargeError, parseJson, readBody, send, sendJson } from '../http-util.js';
 import type { Fault, FaultEndpoint } from '../options.js';
 import { fingerprint } from '../partners.js';
@@ -95,7 +95,8 @@ export function createB2BServer(deps: B2BServerDeps): Server {
     }
 
     if (endpoint !== 'verify') {
-      const fault = sim.faults.take(endpoint);
+      // sigObj faults change a success answer's body: the sign status handler takes them.
+      const fault = sim.faults.take(endpoint, (f) => !isSigObjFault(f));
       if (fault) {
         sim.config.log(`B2B ${method} ${path}: fault ${fault.kind}`);
         if (await applyFault(fault, endpoint, req, res)) return;

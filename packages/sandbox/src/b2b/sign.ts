@@ -7,7 +7,9 @@ import {
   SHA256_ALGORITHM_URI,
   sha256Base64Schema,
 } from '@itsme-sign/core';
-import type { LocalizedText, SignSession } from '../sessions.js';
+import { faultySigObj, isSigObjFault, type SigObjEntry, type SigObjFault } from '../faults.js';
+import type { RegisteredPartner } from '../partners.js';
+import type { LocalizedText, SignDocument, SignSession } from '../sessions.js';
 import type { Simulator } from '../simulator.js';
 import { type B2BContext, type B2BReply, isObject, nonEmptyString, resolveRequestor } from './common.js';
 import type { Discovery } from './discovery.js';
@@ -43,7 +45,18 @@ function labels(v: unknown, max: number): LocalizedText[] | undefined {
   return out;
 }
 
-function pendingOrDone(sim: Simulator, s: SignSession, reqID: string): B2BReply {
+/**
+ * One signature per document, in the REVERSE of the request's order (a batch of 2+ never comes back in the
+ * request's order, so a client matching by position fails; the documentation says to match by `whichDoc`).
+ */
+function sigObjOf(s: SignSession, fault: SigObjFault | undefined): SigObjEntry[] {
+  const sigObj = s.documents
+    .map((d) => ({ b64Sig: { value: d.signatureB64 as string }, whichDoc: d.id }))
+    .reverse();
+  return fault ? faultySigObj(fault, sigObj) : sigObj;
+}
+
+function pendingOrDone(sim: Simulator, s: SignSession, reqID: string, fault?: SigObjFault): B2BReply {
   const optOutp = { itsme: { signingUrl: sim.signingUrl(s), userCode: s.userCode } };
   switch (s.state) {
     case 'waiting-page':
@@ -57,7 +70,7 @@ function pendingOrDone(sim: Simulator, s: SignSession, reqID: string): B2BReply 
           reqID,
           respID: s.id,
           optOutp,
-          sigObj: [{ b64Sig: { value: s.signatureB64 }, whichDoc: s.docId }],
+          sigObj: sigObjOf(s, fault),
         },
       };
     case 'rejected':
@@ -80,6 +93,66 @@ export function signDocument(sim: Simulator, discovery: Discovery, body: unknown
 /** The endpoint name a `sign_document` body is counted and faulted under. */
 export function signEndpointOf(body: unknown): 'sign' | 'signStatus' {
   return isObject(body) && nonEmptyString(body.asyncRespID) ? 'signStatus' : 'sign';
+}
+
+/**
+ * The `inDocs.docHash` entries, each checked as itsme® checks the single one (id, exactly one SHA-256 digest info of
+ * 32 bytes in base64), within the partner's batch-signing limit and with unique ids; or the error answer.
+ */
+function signDocuments(
+  inDocs: unknown,
+  partner: RegisteredPartner,
+  reqID: string,
+): SignDocument[] | B2BReply {
+  const docHash = isObject(inDocs) ? inDocs.docHash : undefined;
+  if (!Array.isArray(docHash) || docHash.length === 0)
+    return requester('NO_HASH_PROVIDED', 'No hash.', reqID);
+  if (docHash.length > partner.maxHashes) {
+    return partner.maxHashes === 1
+      ? requester(
+          'ONLY_SINGLE_HASH_SUPPORTED',
+          'Your contract only allows 1 hash per request: contact itsme® to discuss enabling batch signing.',
+          reqID,
+        )
+      : requester(
+          'BATCH_TOO_LARGE',
+          `The limit is currently ${partner.maxHashes} hashes in one request.`,
+          reqID,
+        );
+  }
+  const documents: SignDocument[] = [];
+  const ids = new Set<string>();
+  for (const [i, doc] of docHash.entries()) {
+    if (!isObject(doc) || !nonEmptyString(doc.id))
+      return requester('INCOMPLETE_REQUEST', `docHash[${i}].id is required.`, reqID);
+    if (ids.has(doc.id)) {
+      return requester(
+        'INCOMPLETE_REQUEST',
+        `docHash[${i}].id repeats an earlier id: ids must be unique.`,
+        reqID,
+      );
+    }
+    ids.add(doc.id);
+    if (!Array.isArray(doc.di) || doc.di.length === 0)
+      return requester('NO_DIGEST_INFO_PROVIDED', `No digest info in docHash[${i}].`, reqID);
+    if (doc.di.length > 1) {
+      return requester(
+        'ONLY_SINGLE_DIGEST_INFO_SUPPORTED',
+        `One digest info per hash (docHash[${i}]).`,
+        reqID,
+      );
+    }
+    const di = doc.di[0];
+    if (!isObject(di) || di.alg !== SHA256_ALGORITHM_URI || !sha256Base64Schema.safeParse(di.value).success) {
+      return requester(
+        'INVALID_DIGEST_INFO',
+        `Only ${SHA256_ALGORITHM_URI} digests of 32 bytes in base64 (docHash[${i}]).`,
+        reqID,
+      );
+    }
+    documents.push({ id: doc.id, digest: Buffer.from(di.value as string, 'base64') });
+  }
+  return documents;
 }
 
 function itsmeContext(body: Record<string, unknown>): Record<string, unknown> | undefined {
@@ -114,26 +187,8 @@ function signStart(
     lang = parsed.data;
   }
 
-  const inDocs = body.inDocs;
-  const docHash = isObject(inDocs) ? inDocs.docHash : undefined;
-  if (!Array.isArray(docHash) || docHash.length === 0)
-    return requester('NO_HASH_PROVIDED', 'No hash.', reqID);
-  if (docHash.length > 1) return requester('ONLY_SINGLE_HASH_SUPPORTED', 'One hash per request.', reqID);
-  const doc = docHash[0];
-  if (!isObject(doc) || !nonEmptyString(doc.id)) return incomplete('docHash[0].id is required.');
-  if (!Array.isArray(doc.di) || doc.di.length === 0) {
-    return requester('NO_DIGEST_INFO_PROVIDED', 'No digest info.', reqID);
-  }
-  if (doc.di.length > 1)
-    return requester('ONLY_SINGLE_DIGEST_INFO_SUPPORTED', 'One digest info per hash.', reqID);
-  const di = doc.di[0];
-  if (!isObject(di) || di.alg !== SHA256_ALGORITHM_URI || !sha256Base64Schema.safeParse(di.value).success) {
-    return requester(
-      'INVALID_DIGEST_INFO',
-      `Only ${SHA256_ALGORITHM_URI} digests of 32 bytes in base64.`,
-      reqID,
-    );
-  }
+  const documents = signDocuments(body.inDocs, partner, reqID);
+  if (!Array.isArray(documents)) return documents;
 
   const signer = itsme.signer;
   const userCode = isObject(signer) ? signer.userCode : undefined;
@@ -179,8 +234,7 @@ function signStart(
     redirectUrl: redirectUrl as string,
     lang,
     user,
-    docId: doc.id,
-    digest: Buffer.from(di.value as string, 'base64'),
+    documents,
     description,
     signerRole,
     signPolicyRef: template.ref,
@@ -206,7 +260,9 @@ function signStatus(sim: Simulator, body: Record<string, unknown>, ctx: B2BConte
     return error(409, ResultMajor.RequesterError, undefined, 'Unknown sign session (asyncRespID).', reqID);
   }
   s.statusCalls++;
-  return pendingOrDone(sim, s, reqID ?? s.reqID);
+  // A sigObj fault waits for a success answer (it is not used up by Pending or error answers).
+  const fault = s.state === 'signed' ? sim.faults.take('signStatus', isSigObjFault) : undefined;
+  return pendingOrDone(sim, s, reqID ?? s.reqID, fault as SigObjFault | undefined);
 }
 
 /**
@@ -231,7 +287,11 @@ export function verifyDocument(sim: Simulator, body: unknown): B2BReply {
   }
   const match = sim.sessions
     .all()
-    .find((s) => s.kind === 'sign' && s.signatureB64 === sig && s.digest.toString('base64') === digest);
+    .some(
+      (s) =>
+        s.kind === 'sign' &&
+        s.documents.some((d) => d.signatureB64 === sig && d.digest.toString('base64') === digest),
+    );
   return match
     ? {
         status: 200,

@@ -36,6 +36,8 @@ const en = {
   reject: 'Reject',
   pickIcon: 'Tap the icon highlighted on the signing page',
   expiresIn: 'Expires at',
+  documentCount: '{n} documents',
+  signActionBatch: 'Sign documents',
 };
 export type Texts = typeof en;
 
@@ -75,6 +77,8 @@ const fr: Texts = {
   reject: 'Refuser',
   pickIcon: "Touchez l'icône mise en évidence sur la page de signature",
   expiresIn: 'Expire à',
+  documentCount: '{n} documents',
+  signActionBatch: 'Signer des documents',
 };
 
 const nl: Texts = {
@@ -113,6 +117,8 @@ const nl: Texts = {
   reject: 'Weigeren',
   pickIcon: 'Tik op het icoon dat op de ondertekeningspagina gemarkeerd is',
   expiresIn: 'Verloopt om',
+  documentCount: '{n} documenten',
+  signActionBatch: 'Documenten ondertekenen',
 };
 
 const de: Texts = {
@@ -151,6 +157,8 @@ const de: Texts = {
   reject: 'Ablehnen',
   pickIcon: 'Tippen Sie auf das auf der Signaturseite markierte Symbol',
   expiresIn: 'Läuft ab um',
+  documentCount: '{n} Dokumente',
+  signActionBatch: 'Dokumente unterschreiben',
 };
 
 const TEXTS: Record<PageLang, Texts> = { EN: en, FR: fr, NL: nl, DE: de };
@@ -162,4 +170,9 @@ export function pageLang(v: string | null | undefined): PageLang {
 
 export function texts(lang: PageLang): Texts {
   return TEXTS[lang];
+}
+
+/** "3 documents" in the page's language (batch signing: shown when more than one document is signed). */
+export function documentCount(t: Texts, n: number): string {
+  return t.documentCount.replace('{n}', String(n));
 }

@@ -1,6 +1,6 @@
 /** Server-rendered HTML of the user pages and the simulated app (no framework; a little inline JS for polling). */
 import type { IdentificationSession, LocalizedText, Session, SignSession } from '../sessions.js';
-import { type PageLang, type Texts, texts } from './i18n.js';
+import { documentCount, type PageLang, type Texts, texts } from './i18n.js';
 import { iconSvg } from './icons.js';
 
 /** JSON for a value placed inside a <script> block: `<` escaped, so `</script>` can never close it. */
@@ -39,7 +39,7 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 14px;margin:0 0 12
 .spinner{width:22px;height:22px;border:3px solid #f3c3b4;border-top-color:var(--tangerine);border-radius:50%;animation:spin 1s linear infinite;display:inline-block;vertical-align:middle;margin-right:8px}
 @keyframes spin{to{transform:rotate(360deg)}}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-.phone{max-width:400px}.action{border-left:4px solid var(--tangerine)}
+.count{font-weight:700}.phone{max-width:400px}.action{border-left:4px solid var(--tangerine)}
 `;
 
 export function layout(lang: PageLang, title: string, body: string, script = ''): string {
@@ -48,6 +48,14 @@ export function layout(lang: PageLang, title: string, body: string, script = '')
 <style>${STYLE}</style></head><body>
 <header><div class="logo" aria-hidden="true">itsme</div><span class="brand">itsme® Sign</span><span class="tag">sandbox</span></header>
 <main>${body}</main>${script ? `<script>${script}</script>` : ''}</body></html>`;
+}
+
+/** How many documents a batch signs; nothing for one document (the pages then look as without batch signing). */
+function documentCountLine(t: Texts, s: SignSession): string {
+  const n = s.documents.length;
+  return n > 1
+    ? `<p class="count" data-testid="document-count" data-count="${n}">${documentCount(t, n)}</p>`
+    : '';
 }
 
 function pick(labels: LocalizedText[], lang: PageLang): string | undefined {
@@ -110,7 +118,7 @@ export function signPage(lang: PageLang, s: SignSession, policyText: string | un
   return layout(
     lang,
     t.signTitle,
-    `<div class="card" data-testid="sign-page"><h1>${t.signTitle}</h1>
+    `<div class="card" data-testid="sign-page"><h1>${t.signTitle}</h1>${documentCountLine(t, s)}
 <dl>${description ? `<dt>${t.document}</dt><dd data-testid="sign-description">${escapeHtml(description)}</dd>` : ''}
 ${role ? `<dt>${t.signerRole}</dt><dd data-testid="sign-role">${escapeHtml(role)}</dd>` : ''}
 <dt>${t.policy}</dt><dd data-testid="sign-policy">${escapeHtml(policyText ?? s.signPolicyRef)}</dd></dl>
@@ -144,11 +152,18 @@ export function phonePage(
   const t = texts(lang);
   const list = actions
     .map((s) => {
-      const title = s.kind === 'sign' ? t.signAction : s.action === 'CREATE_CERT' ? t.createCert : t.identify;
+      const title =
+        s.kind === 'sign'
+          ? s.documents.length > 1
+            ? t.signActionBatch
+            : t.signAction
+          : s.action === 'CREATE_CERT'
+            ? t.createCert
+            : t.identify;
       const hidden = `<input type="hidden" name="q" value="${escapeHtml(s.token)}"><input type="hidden" name="number" value="${escapeHtml(number)}"><input type="hidden" name="language" value="${lang}">`;
       const detail =
         s.kind === 'sign'
-          ? `${pick(s.description, lang) ? `<p data-testid="action-description">${escapeHtml(pick(s.description, lang))}</p>` : ''}
+          ? `${documentCountLine(t, s)}${pick(s.description, lang) ? `<p data-testid="action-description">${escapeHtml(pick(s.description, lang))}</p>` : ''}
 <p class="muted">${t.pickIcon}</p>
 <form method="post" action="/phone/act">${hidden}<div class="poka" role="group" aria-label="${t.pickIcon}">${s.icons
               .map(

@@ -37,6 +37,15 @@ function isEnded(s: Session): boolean {
   return s.endedAt !== undefined;
 }
 
+/** Runs a control call whose errors are the caller's input errors (HTTP 400). */
+function badInput<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (e) {
+    throw new SimulationError(400, (e as Error).message);
+  }
+}
+
 /** The front server's request listener (the server is listening before its deps exist: certificates name its port). */
 export function frontRequestListener(deps: FrontDeps): RequestListener {
   const { sim, control } = deps;
@@ -201,23 +210,21 @@ export function frontRequestListener(deps: FrontDeps): RequestListener {
     }
     if (method === 'POST' && sub === '/faults') {
       if (!isFaultEndpoint(b.endpoint)) throw new SimulationError(400, 'unknown endpoint');
-      try {
-        control.setFault(b.endpoint, parseFault(b.fault));
-      } catch (e) {
-        throw new SimulationError(400, (e as Error).message);
-      }
+      const endpoint = b.endpoint;
+      badInput(() => control.setFault(endpoint, parseFault(b.fault)));
       return sendJson(res, 200, { faults: sim.faults.snapshot() });
     }
+    const partnerCode = typeof b.partnerCode === 'string' ? b.partnerCode : undefined;
     if (method === 'POST' && sub === '/redirect-urls') {
-      try {
-        control.addRedirectUrl(
-          String(b.url ?? ''),
-          typeof b.partnerCode === 'string' ? b.partnerCode : undefined,
-        );
-      } catch (e) {
-        throw new SimulationError(400, (e as Error).message);
-      }
+      badInput(() => control.addRedirectUrl(String(b.url ?? ''), partnerCode));
       return sendJson(res, 200, { ok: true });
+    }
+    if (method === 'POST' && sub === '/max-hashes') {
+      return sendJson(
+        res,
+        200,
+        badInput(() => control.setMaxHashes(b.maxHashes as number, partnerCode)),
+      );
     }
     sendJson(res, 404, { error: 'unknown control endpoint' });
   }

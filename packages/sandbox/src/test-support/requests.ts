@@ -39,6 +39,24 @@ export function signStartBody(userCode: string, digest: string, over: Record<str
   };
 }
 
+export interface TestDocument {
+  id: string;
+  /** Standard base64 SHA-256. */
+  digest: string;
+}
+
+/** `n` documents `doc-1.pdf` … with the digests of distinct data (`data[i]` is what document i's digest is of). */
+export function testDocuments(n: number, tag = 'batch'): { docs: TestDocument[]; data: Buffer[] } {
+  const data = Array.from({ length: n }, (_, i) => Buffer.from(`${tag}: document ${i + 1}`));
+  return { docs: data.map((d, i) => ({ id: `doc-${i + 1}.pdf`, digest: digestOf(d) })), data };
+}
+
+/** A sign start request with one `docHash` entry per document (batch signing). */
+export function batchStartBody(userCode: string, docs: readonly TestDocument[]) {
+  const docHash = docs.map((d) => ({ id: d.id, di: [{ alg: SHA256_ALGORITHM_URI, value: d.digest }] }));
+  return withPath(signStartBody(userCode, docs[0]?.digest ?? ''), ['inDocs', 'docHash'], docHash);
+}
+
 export function signStatusBody(respID: string, over: Record<string, unknown> = {}) {
   return {
     inDocs: null,
