@@ -114,6 +114,11 @@ describe('createCertificateCheck against the sandbox', () => {
     const mid = ocspCalls();
     await Promise.all(users.map((chain) => shared(chain, new Date())));
     expect(ocspCalls() - mid).toBe(5);
+    // CRL first: one CRL per issuer answers for all of them, no OCSP fetch.
+    const crlFirst = check({ mode: 'require', sources: 'crl-first' });
+    const [o, c] = [ocspCalls(), crlCalls()];
+    await Promise.all([good, ...users].map((chain) => crlFirst(chain, new Date())));
+    expect([ocspCalls() - o, crlCalls() - c]).toEqual([0, 2]);
   });
 
   it('chain errors: untrusted root, expired at the time, garbage, no anchors', async () => {

@@ -20,6 +20,12 @@ export interface RevocationOptions {
    * (`CERTIFICATE_REVOKED`) and an answer that came unusable (stale, untrusted) are refused. `off`: not checked.
    */
   mode?: 'require' | 'prefer' | 'off';
+  /**
+   * Which source is asked first: `ocsp-first` (default: a small answer about this one certificate) or
+   * `crl-first` (one CRL per issuer and window answers for every user of a CA: far fewer fetches when many
+   * different users sign, but the whole list is embedded at B-LT). The other source is the fallback.
+   */
+  sources?: 'ocsp-first' | 'crl-first';
   /** Replaces `globalThis.fetch` (proxies, tests). */
   fetch?: typeof fetch;
   /** Per request. Default 10 s. */
@@ -297,10 +303,9 @@ export async function checkRevocation(
     let outcome: Outcome | undefined;
     let badData = false;
     const tried: string[] = [];
-    for (const [url, how] of [
-      ...ocspUrls(cert).map((u) => [u, viaOcsp] as const),
-      ...crlUrls(cert).map((u) => [u, viaCrl] as const),
-    ]) {
+    const ocsp = ocspUrls(cert).map((u) => [u, viaOcsp] as const);
+    const crl = crlUrls(cert).map((u) => [u, viaCrl] as const);
+    for (const [url, how] of o.sources === 'crl-first' ? [...crl, ...ocsp] : [...ocsp, ...crl]) {
       try {
         const answer = await how(cert, issuer, url, o);
         if (answer.result.status !== 'unknown') {
