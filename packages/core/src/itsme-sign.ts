@@ -36,8 +36,28 @@ export interface ItsmeSign {
   close(): Promise<void>;
 }
 
+/**
+ * The B2B base URL must be a URL: there are no named environments (`ITSME_ENVIRONMENTS`). A name such as
+ * `'production'` or `'test'` is refused with where the URL comes from.
+ */
+export function checkBaseUrl(baseUrl: unknown): void {
+  const named = typeof baseUrl === 'string' && /^[a-z][\w-]*$/i.test(baseUrl);
+  if (!named && typeof baseUrl === 'string' && baseUrl !== '') return; // the client checks the URL itself
+  const where =
+    'itsme® communicates the B2B base URL (ending in /qes-partners/1.0.0) at onboarding, for its test and ' +
+    "production environments; pass it as an https URL. For local tests, use the sandbox's b2bUrl " +
+    '(@itsme-sign/sandbox).';
+  throw new ItsmeSignError('INVALID_CONFIG', {
+    message: named
+      ? `client.baseUrl '${baseUrl}' is not a URL: there are no named environments. ${where}`
+      : `client.baseUrl is required. ${where}`,
+    field: 'baseUrl',
+  });
+}
+
 /** The instances a config names, created where it gives options, with the `close` for what was created. */
 function instances(config: InstanceOptions & Pick<OrchestratorSettings, 'now'>) {
+  if (!isB2BClient(config.client)) checkBaseUrl(config.client?.baseUrl);
   const ownsClient = !isB2BClient(config.client);
   const client = isB2BClient(config.client) ? config.client : createB2BClient(config.client);
   const store = config.store ?? new MemorySessionStore(config.now ? { now: config.now } : {});

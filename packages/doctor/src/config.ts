@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 
 /** Every setting the doctor reads (the names the READMEs and the sandbox's CI recipe use). */
 export const SETTINGS = {
-  ITSME_B2B_URL: "B2B base URL: 'production', 'test' or an https URL",
+  ITSME_B2B_URL:
+    "B2B base URL from the itsme® onboarding (https://…/qes-partners/1.0.0); for local tests, the sandbox's b2bUrl",
   ITSME_PARTNER_CODE: 'partner code from the itsme® onboarding',
   ITSME_SERVICE_CODE: 'service code from the itsme® onboarding',
   ITSME_CLIENT_CERT: 'client certificate (PEM), chain after it; or ITSME_CLIENT_CERT_FILE',

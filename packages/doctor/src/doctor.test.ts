@@ -174,6 +174,21 @@ describe('itsme-sign doctor against the sandbox', () => {
       () => ({ ITSME_PARTNER_CODE: '' }),
       /^✗ Configuration\s+missing ITSME_PARTNER_CODE/m,
     ],
+    [
+      'a missing B2B URL (there is no default host)',
+      () => ({ ITSME_B2B_URL: '' }),
+      /^✗ Configuration\s+missing ITSME_B2B_URL \(B2B base URL from the itsme® onboarding/m,
+    ],
+    [
+      "a B2B URL named 'test' (no public source names a test host)",
+      () => ({ ITSME_B2B_URL: 'test' }),
+      /^✗ Configuration\s+ITSME_B2B_URL 'test' is not a URL: there are no named environments\. itsme® communicates the B2B base URL .* at onboarding/m,
+    ],
+    [
+      "a B2B URL named 'production'",
+      () => ({ ITSME_B2B_URL: 'production' }),
+      /^✗ Configuration\s+ITSME_B2B_URL 'production' is not a URL/m,
+    ],
   ];
   it.each(cases)('%s is explained (exit 1)', async (_name, change, explained, args = []) => {
     const { code, out } = await doctor({ ...good, ...change() }, args);

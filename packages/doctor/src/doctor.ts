@@ -1,7 +1,14 @@
 /** Runs every check in order and formats one line per result: ✓ ok, ⚠ warning, ✗ failure. */
 import { type DoctorConfig, SETTINGS } from './config.js';
 import { type CheckLine, cookieSecretLines, credentialLines, redirectUrlLines } from './local-checks.js';
-import { clientOptions, discoveryLines, redisLines, serverTlsLines, tsaLines } from './network-checks.js';
+import {
+  baseUrlProblem,
+  clientOptions,
+  discoveryLines,
+  redisLines,
+  serverTlsLines,
+  tsaLines,
+} from './network-checks.js';
 
 export type { CheckLine, Status } from './local-checks.js';
 
@@ -20,7 +27,10 @@ export interface DoctorReport {
 export async function runDoctor(config: DoctorConfig, options: DoctorOptions = {}): Promise<DoctorReport> {
   const now = options.now ?? Date.now();
   const lines: CheckLine[] = [];
-  const missing = (['ITSME_PARTNER_CODE', 'ITSME_SERVICE_CODE'] as const).filter((k) => !config[k]);
+  const missing = (['ITSME_B2B_URL', 'ITSME_PARTNER_CODE', 'ITSME_SERVICE_CODE'] as const).filter(
+    (k) => !config[k],
+  );
+  const badUrl = config.ITSME_B2B_URL ? baseUrlProblem(config.ITSME_B2B_URL) : undefined;
   lines.push(
     missing.length
       ? {
@@ -28,11 +38,13 @@ export async function runDoctor(config: DoctorConfig, options: DoctorOptions = {
           check: 'Configuration',
           detail: `missing ${missing.join(', ')} (${SETTINGS[missing[0]!]})`,
         }
-      : {
-          status: 'ok',
-          check: 'Configuration',
-          detail: `partner ${config.ITSME_PARTNER_CODE}, service ${config.ITSME_SERVICE_CODE}, B2B ${config.ITSME_B2B_URL ?? 'production'}`,
-        },
+      : badUrl
+        ? { status: 'fail', check: 'Configuration', detail: badUrl }
+        : {
+            status: 'ok',
+            check: 'Configuration',
+            detail: `partner ${config.ITSME_PARTNER_CODE}, service ${config.ITSME_SERVICE_CODE}, B2B ${config.ITSME_B2B_URL}`,
+          },
   );
   const credentials = credentialLines(config, now);
   lines.push(...credentials);

@@ -12,10 +12,10 @@ import {
 } from 'node:tls';
 import {
   type B2BClientOptions,
+  checkBaseUrl,
   createB2BClient,
   DEFAULTS,
   isItsmeSignError,
-  resolveBaseUrl,
   resolveProfile,
 } from '@itsme-sign/core';
 import type { DoctorConfig } from './config.js';
@@ -26,7 +26,8 @@ const line = (status: Status, check: string, detail: string): CheckLine => ({ st
 
 /** The client options the app would build from this configuration (`undefined` if they cannot be built). */
 export function clientOptions(config: DoctorConfig): B2BClientOptions | undefined {
-  if (!config.ITSME_PARTNER_CODE || !config.ITSME_SERVICE_CODE) return undefined;
+  if (!config.ITSME_PARTNER_CODE || !config.ITSME_SERVICE_CODE || !config.ITSME_B2B_URL) return undefined;
+  if (baseUrlProblem(config.ITSME_B2B_URL)) return undefined;
   const credentials = config.ITSME_PFX_FILE
     ? { pfx: readFileSync(config.ITSME_PFX_FILE), passphrase: config.ITSME_PFX_PASSPHRASE }
     : {
@@ -35,7 +36,7 @@ export function clientOptions(config: DoctorConfig): B2BClientOptions | undefine
         passphrase: config.ITSME_CLIENT_KEY_PASSPHRASE,
       };
   return {
-    baseUrl: config.ITSME_B2B_URL ?? 'production',
+    baseUrl: config.ITSME_B2B_URL,
     partnerCode: config.ITSME_PARTNER_CODE,
     serviceCode: config.ITSME_SERVICE_CODE,
     credentials,
@@ -45,12 +46,22 @@ export function clientOptions(config: DoctorConfig): B2BClientOptions | undefine
   };
 }
 
+/** Why `ITSME_B2B_URL` cannot be used (core's message: a name such as 'production' is not a URL), or `undefined`. */
+export function baseUrlProblem(baseUrl: string | undefined): string | undefined {
+  try {
+    checkBaseUrl(baseUrl);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.replace(/^client\.baseUrl/, 'ITSME_B2B_URL');
+  }
+}
+
 const TRUST_ERRORS = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ALTNAME|HOSTNAME/;
 
 /** A TLS handshake with the B2B server: is its certificate trusted (and not close to expiry)? */
 export async function serverTlsLines(options: B2BClientOptions, now: number): Promise<CheckLine[]> {
   const CHECK = 'Server TLS trust';
-  const url = new URL(resolveBaseUrl(options.baseUrl));
+  const url = new URL(options.baseUrl);
   const creds = options.credentials as Record<string, unknown> | undefined;
   const result = await new Promise<{ cert?: PeerCertificate; local?: PeerCertificate; error?: unknown }>(
     (resolve) => {

@@ -100,11 +100,12 @@ export const B2B_PATHS = {
   verify: '/verify_document',
 } as const;
 
-/** Named environments. The hosts change over time: any `https:` URL is accepted too. */
-export const ITSME_ENVIRONMENTS = {
-  production: 'https://b2b.sign.itsme.be/qes-partners/1.0.0',
-  test: 'https://b2b.sign.e2e.itsme.be/qes-partners/1.0.0',
-} as const;
+/**
+ * Named environments: none. itsme® communicates the B2B base URL at onboarding (`…/qes-partners/1.0.0`); no
+ * public source names a test host, and the public production hosts differ by document (`b2b.sign.itsme.be` in
+ * the 2019 guide, `b2b.itsme.be` in the 2022 swagger). The base URL is configuration: an `https:` URL.
+ */
+export const ITSME_ENVIRONMENTS: Readonly<Record<never, string>> = Object.freeze({});
 export type ItsmeEnvironment = keyof typeof ITSME_ENVIRONMENTS;
 
 /** The generic qualified signature policy of the discovery document. */
