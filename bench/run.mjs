@@ -23,6 +23,7 @@ const BENCHMARKS = {
   handler: {},
   upstream: {},
   ades: {},
+  'ades-users': {},
   frontend: {},
   memory: { nodeArgs: ['--expose-gc'] },
 };
