@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { discoveryDocumentSchema, identificationResponseSchema } from '@itsme-sign/core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readConfig, SETTINGS } from '../../doctor/src/config.js';
 import { b2bRaw } from './test-support/b2b-client.js';
 import { batchStartBody, identificationBody, testDocuments } from './test-support/requests.js';
 
@@ -38,6 +39,8 @@ interface RunningCli {
   exited: Promise<number | null>;
   /** The first line on stdout, or the rejection with stderr when the CLI exits first. */
   firstLine: Promise<string>;
+  /** The first `n` lines on stdout (the same rejection). */
+  lines(n: number): Promise<string[]>;
 }
 
 /** Starts the built CLI on the shared test data directory. */
@@ -51,15 +54,27 @@ function startCli(args: string[], env: Record<string, string> = {}): RunningCli 
   child.stderr.on('data', (c: Buffer) => {
     stderr += c.toString('utf8');
   });
-  const firstLine = new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`the CLI exited with ${code}: ${stderr}`)));
+  const seen: string[] = [];
+  const waiting = new Set<() => void>();
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    seen.push(line);
+    for (const check of waiting) check();
   });
-  return { child, exited, firstLine };
+  const lines = (n: number) =>
+    new Promise<string[]>((resolve, reject) => {
+      const check = () => {
+        if (seen.length >= n) resolve(seen.slice(0, n));
+      };
+      waiting.add(check);
+      check();
+      child.once('exit', (code) => reject(new Error(`the CLI exited with ${code}: ${stderr}`)));
+    });
+  return { child, exited, lines, firstLine: lines(1).then(([line]) => line as string) };
 }
 
 let child: ChildProcessWithoutNullStreams;
 let ready: Record<string, string>;
+let readyEnv: Record<string, string>;
 let exited: Promise<number | null>;
 
 beforeAll(async () => {
@@ -67,6 +82,7 @@ beforeAll(async () => {
   const running = startCli(['--redirect-url', 'https://app.example/itsme/callback', '--max-hashes', '3']);
   ({ child, exited } = running);
   ready = JSON.parse(await running.firstLine) as Record<string, string>;
+  readyEnv = (ready as unknown as { env: Record<string, string> }).env;
 });
 
 afterAll(() => {
@@ -107,6 +123,7 @@ describe('itsme-sandbox CLI', () => {
         'rootCaOcspUrl',
         'rootCaCrlUrl',
         'rootCaOcspCertFile',
+        'env',
       ].sort(),
     );
     expect(ready.b2bUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
@@ -142,6 +159,19 @@ describe('itsme-sandbox CLI', () => {
     expect(crl.headers.get('content-type')).toBe('application/pkix-crl');
   });
 
+  it("carries the app's environment in `env`: the doctor's names, the sandbox's values", () => {
+    expect(readyEnv).toEqual({
+      ITSME_B2B_URL: ready.b2bUrl,
+      ITSME_PARTNER_CODE: 'DEMO',
+      ITSME_SERVICE_CODE: 'DEMO_SIGN',
+      ITSME_CLIENT_CERT_FILE: ready.clientCertFile,
+      ITSME_CLIENT_KEY_FILE: ready.clientKeyFile,
+      ITSME_CA_FILE: ready.caFile,
+      ITSME_REDIRECT_URL: 'https://app.example/itsme/callback', // the first --redirect-url
+      ITSME_TSA_URL: ready.tsaUrl,
+    });
+  });
+
   it('--max-hashes sets the batch-signing limit of the partner', async () => {
     const sign = async (n: number) => {
       const body = batchStartBody('u'.repeat(36), testDocuments(n).docs);
@@ -169,6 +199,57 @@ describe('itsme-sandbox CLI', () => {
   it('stops on SIGTERM with exit code 0', async () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+});
+
+describe('itsme-sandbox --print-env', () => {
+  it("prints a .env of the doctor's variables that the doctor reads and that reach this sandbox", async () => {
+    const running = startCli(['--print-env']);
+    try {
+      const lines = await running.lines(8);
+      const env = Object.fromEntries(
+        lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      );
+      expect(Object.keys(env)).toEqual([
+        'ITSME_B2B_URL',
+        'ITSME_PARTNER_CODE',
+        'ITSME_SERVICE_CODE',
+        'ITSME_CLIENT_CERT_FILE',
+        'ITSME_CLIENT_KEY_FILE',
+        'ITSME_CA_FILE',
+        'ITSME_REDIRECT_URL',
+        'ITSME_TSA_URL',
+      ]);
+      // every name is one of the doctor's settings (or its _FILE form)
+      for (const name of Object.keys(env))
+        expect(Object.keys(SETTINGS)).toContain(name.replace(/_FILE$/, ''));
+      expect(env.ITSME_REDIRECT_URL).toBe('http://localhost:3000/api/itsme/callback'); // the default
+      expect(env.ITSME_B2B_URL).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect(env.ITSME_TSA_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/tsa$/);
+
+      const config = readConfig(env);
+      expect(config.ITSME_CLIENT_CERT).toContain('-----BEGIN CERTIFICATE-----');
+      expect(config.ITSME_CLIENT_KEY).toContain('PRIVATE KEY-----');
+      expect(config.ITSME_CA).toContain('-----BEGIN CERTIFICATE-----');
+      const sbLike = {
+        b2bUrl: env.ITSME_B2B_URL,
+        credentials: {
+          clientCertPem: config.ITSME_CLIENT_CERT,
+          clientKeyPem: config.ITSME_CLIENT_KEY,
+          caCertPem: config.ITSME_CA,
+        },
+      } as Parameters<typeof b2bRaw>[0];
+      const started = await b2bRaw(
+        sbLike,
+        '/user_identification',
+        identificationBody({ redirectUrl: env.ITSME_REDIRECT_URL }),
+      );
+      expect(started.status).toBe(200); // the conventional redirect URL is registered
+      running.child.kill('SIGTERM');
+      expect(await running.exited).toBe(0);
+    } finally {
+      if (running.child.exitCode === null) running.child.kill('SIGKILL');
+    }
   });
 });
 

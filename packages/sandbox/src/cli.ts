@@ -4,6 +4,7 @@
  * SIGINT/SIGTERM, then exits 0. Logs (with --verbose) go to stderr.
  */
 import { parseArgs } from 'node:util';
+import { CONVENTIONAL_REDIRECT_URL, dotenv, integrationEnv } from './env.js';
 import { checkMaxHashes } from './partners.js';
 import { startSandbox } from './sandbox.js';
 
@@ -14,21 +15,27 @@ const HELP = `Usage: itsme-sandbox [options]
   --host H                     Interface. Default 127.0.0.1. Env ITSME_SANDBOX_HOST
   --data-dir D                 PKI and users. Default <tmp>/itsme-sandbox. Env ITSME_SANDBOX_DATA_DIR
   --redirect-url URL           Register a redirect URL for the DEMO partner (repeatable).
-                               Env ITSME_SANDBOX_REDIRECT_URLS (comma-separated)
+                               Env ITSME_SANDBOX_REDIRECT_URLS (comma-separated).
+                               Default ${CONVENTIONAL_REDIRECT_URL}
   --partner-code C             Default DEMO.   --service-code S   Default DEMO_SIGN
   --user-key-type rsa|ec       Key type of new users. Default rsa.
   --action-timeout-ms N        Time the user has to act in the app. Default 180000.
   --identification-id-spelling asyncRespId|asyncRespID   Default asyncRespId (as documented).
   --max-hashes N               Batch signing: the most hashes (docHash entries) per sign request, 1 to 70.
                                Default 1 (no batch option). Env ITSME_SANDBOX_MAX_HASHES
+  --print-env                  When ready, print the app's environment (NAME=value lines) instead of the JSON line:
+                               ITSME_B2B_URL, ITSME_PARTNER_CODE, ITSME_SERVICE_CODE, ITSME_CLIENT_CERT_FILE,
+                               ITSME_CLIENT_KEY_FILE, ITSME_CA_FILE, ITSME_REDIRECT_URL (the first redirect URL),
+                               ITSME_TSA_URL. E.g. itsme-sandbox --print-env --port-b2b 8443 --port-front 8080 > .env
   --verbose                    Log every call to stderr.
   --help
 
-When ready, prints one JSON line:
+When ready, prints one JSON line (and keeps serving):
   {"b2bUrl","frontUrl","tsaUrl","controlUrl","partnerCode","serviceCode","caFile","clientCertFile","clientKeyFile",
    "rootCaFile","issuingCaFile","tsaCertFile","issuingCaOcspUrl","issuingCaCrlUrl","issuingCaOcspCertFile",
-   "rootCaOcspUrl","rootCaCrlUrl","rootCaOcspCertFile"}
-  (OCSP and CRL URLs: revocation data of the qualified CA, issuer of the users, and of the root, issuer of the TSA)`;
+   "rootCaOcspUrl","rootCaCrlUrl","rootCaOcspCertFile","env"}
+  (OCSP and CRL URLs: revocation data of the qualified CA, issuer of the users, and of the root, issuer of the TSA;
+   env: the variables --print-env prints, as an object)`;
 
 function int(v: string | undefined, name: string): number | undefined {
   if (v === undefined || v === '') return undefined;
@@ -51,6 +58,7 @@ async function main(): Promise<void> {
       'action-timeout-ms': { type: 'string' },
       'identification-id-spelling': { type: 'string' },
       'max-hashes': { type: 'string' },
+      'print-env': { type: 'boolean' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -60,13 +68,14 @@ async function main(): Promise<void> {
     return;
   }
   const env = process.env;
-  const redirectUrls = [
+  const givenRedirectUrls = [
     ...(values['redirect-url'] ?? []),
     ...(env.ITSME_SANDBOX_REDIRECT_URLS ?? '')
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
   ];
+  const redirectUrls = givenRedirectUrls.length > 0 ? givenRedirectUrls : [CONVENTIONAL_REDIRECT_URL];
   const keyType = values['user-key-type'];
   if (keyType !== undefined && keyType !== 'rsa' && keyType !== 'ec')
     throw new Error('--user-key-type: rsa or ec');
@@ -117,6 +126,11 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 
+  const appEnv = integrationEnv(sb, redirectUrls[0] as string);
+  if (values['print-env']) {
+    process.stdout.write(dotenv(appEnv));
+    return;
+  }
   process.stdout.write(
     `${JSON.stringify({
       b2bUrl: sb.b2bUrl,
@@ -137,6 +151,7 @@ async function main(): Promise<void> {
       rootCaOcspUrl: sb.revocation.rootCa.ocspUrl,
       rootCaCrlUrl: sb.revocation.rootCa.crlUrl,
       rootCaOcspCertFile: sb.credentials.files.rootCaOcsp,
+      env: appEnv,
     })}\n`,
   );
 }
