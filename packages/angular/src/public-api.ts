@@ -1,6 +1,30 @@
 /*
  * Public API of @itsme-sign/angular.
  */
+/**
+ * The browser contract's types (what the handler's routes answer), re-exported so an app needs no import of
+ * `@itsme-sign/core/contract` (not a dependency of the app under pnpm). Types only: nothing of core's server
+ * side (undici, node:crypto, zod) reaches a browser bundle; at run time this package uses
+ * `@itsme-sign/core/browser` and `@itsme-sign/core/contract/constants` alone.
+ */
+export type {
+  BatchSignatureResult,
+  ErrorBody,
+  ErrorInfo,
+  FinalStatus,
+  Language,
+  LanguageCode,
+  NextAction,
+  NextActionName,
+  RedirectTarget,
+  SessionMode,
+  SessionStatus,
+  SessionStatusName,
+  SessionView,
+  SignatureResult,
+  SigningStep,
+  StartSessionBody,
+} from '@itsme-sign/core/contract';
 export {
   exponentialBackoff,
   ITSME_SIGN_CONFIG,
