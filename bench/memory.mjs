@@ -27,8 +27,7 @@ async function realValues(sandbox) {
     const digest = randomBytes(32).toString('base64');
     const sign = await client.startSigning({
       userCode: status.userCode,
-      digest,
-      docId: 'contract-2026-0042.pdf',
+      documents: [{ id: 'contract-2026-0042.pdf', digest }],
       lang: 'FR',
       redirectUrl: REDIRECT_URL,
       signPolicyRef: '1.3.6.1.4.1.49274.1.1.7.1.0',
@@ -48,8 +47,9 @@ function makeSession(values, state) {
     id: randomBytes(24).toString('base64url'),
     subject: {
       mode: 'hash',
-      digest: randomBytes(32).toString('base64'),
-      documentName: 'contract-2026-0042.pdf',
+      documents: [
+        { id: 'contract-2026-0042.pdf', digest: randomBytes(32).toString('base64'), name: 'contract-2026-0042.pdf' },
+      ],
     },
     options: { lang: 'FR', signerRole: 'Gérant', description: 'Contrat de crédit 2026-0042' },
     now,
@@ -82,8 +82,7 @@ function makeSession(values, state) {
       type: 'SIGNING_STARTED',
       respID: values.sign.respID,
       signingUrl: values.sign.signingUrl,
-      docId: 'contract-2026-0042.pdf',
-      digest: s.subject.digest,
+      documents: s.subject.documents.map(({ id, digest }) => ({ id, digest })),
     },
     now,
   );

@@ -37,8 +37,7 @@ function sdkSide(client) {
     startSigning: (userCode) =>
       client.startSigning({
         userCode,
-        digest: newDigest(),
-        docId: 'contract.pdf',
+        documents: [{ id: 'contract.pdf', digest: newDigest() }],
         lang: 'FR',
         redirectUrl: REDIRECT_URL,
         signPolicyRef: POLICY,

@@ -30,6 +30,15 @@ export const DEFAULTS = Object.freeze({
    * has the batch-signing option (then up to `LIMITS.batchDocuments`, 70).
    */
   maxDocuments: 1,
+  /**
+   * Once the user was sent to itsme® to sign, this instance asks itsme® itself until the session ends, even if
+   * the browser never comes back (so a signature given is never lost).
+   */
+  completeInBackground: true,
+  /** Longest wait between two background checks of one session while nothing changes (ms). */
+  backgroundMaxIntervalMs: 10_000,
+  /** Most sessions one instance completes in the background at once (the rest complete on browser polls). */
+  backgroundMaxSessions: 1_000,
   /** Check language, policy and commitment type against the discovery document. */
   useDiscovery: true,
   /** How long the discovery document is cached (ms): 1 hour. */

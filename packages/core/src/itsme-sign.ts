@@ -89,7 +89,12 @@ export function createItsmeSign(config: ItsmeSignConfig): ItsmeSign {
     const orchestrator = new SigningOrchestrator(deps);
     return { orchestrator, handler: createWebHandler({ ...config, orchestrator }) };
   });
-  return Object.freeze({ client, store, ...built, close });
+  // The orchestrator's background completion stops first, then what was created here is closed.
+  const closeAll = async () => {
+    await built.orchestrator.close();
+    await close();
+  };
+  return Object.freeze({ client, store, ...built, close: closeAll });
 }
 
 /** An orchestrator from options (the instances or their options); its `close()` closes what it created. */
@@ -101,8 +106,9 @@ class OwningOrchestrator extends SigningOrchestrator {
     super(deps);
     this.#close = close;
   }
-  override close(): Promise<void> {
-    return this.#close();
+  override async close(): Promise<void> {
+    await super.close();
+    await this.#close();
   }
 }
 

@@ -9,6 +9,7 @@ import type {
   SigningStep,
 } from '../contract/index.js';
 import { ItsmeSignError } from '../errors.js';
+import { optional } from '../optional.js';
 import type { SignedSession, SigningSession } from '../session/state.js';
 
 /** Signer names by certificate: views are built on every poll, certificates are parsed once. */
@@ -113,9 +114,6 @@ export function toSessionView(session: SigningSession, urls: ResultUrls): Sessio
     expiresAt: new Date(session.expiresAt).toISOString(),
   };
 }
-
-const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
-  (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 
 /**
  * What a signed hash-mode session hands back for one document (`docId`, default: the only one): the value,

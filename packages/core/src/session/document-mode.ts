@@ -3,6 +3,7 @@
  * signed (with the signature policy from discovery), finalizes the signed document once, and rebuilds or
  * loads it later. Hash mode never gets here.
  */
+import { createHash } from 'node:crypto';
 import type { ResolvedProfile } from '../client/discovery.js';
 import { normalizeDigest } from '../digest.js';
 import { ItsmeSignError } from '../errors.js';
@@ -138,17 +139,20 @@ export class DocumentMode {
       if (!signing || signatureValue === undefined) throw new ItsmeSignError('INTERNAL_ERROR');
       const source = await this.resolve(session, doc);
       const signed = await this.#telemetry.step(session.id, 'document.finalize', () =>
-        docs.documentSigner.finalize(signing.prepared as never, signatureValue, source),
+        docs.documentSigner.finalize(signing.prepared as never, signatureValue, source, {
+          certificateChain: session.signer.certificateChain,
+        }),
       );
       const resultRef = (await docs.storeSignedDocument?.(signed, session)) ?? undefined;
       const cached = await this.#results.put(session.id, doc.id, signed.bytes);
+      const { name, contentType, bytes } = signed;
+      const sha256 = createHash('sha256').update(bytes).digest('base64');
       out.push({
         id: doc.id,
         signatureValue,
         ...(resultRef ? { resultRef } : {}),
-        ...(cached
-          ? { file: { name: signed.name, contentType: signed.contentType, size: signed.bytes.byteLength } }
-          : {}),
+        file: { name, contentType, size: bytes.byteLength, sha256 },
+        ...(cached ? { cached } : {}),
       });
     }
     return out;
@@ -177,12 +181,14 @@ export class DocumentMode {
       const stored = await docs.loadSignedDocument(signed.resultRef, session);
       if (stored) return stored;
     }
-    if (signed.file) {
+    if (signed.file && signed.cached) {
       const bytes = await this.#results.get(session.id, docId);
       if (bytes) return { name: signed.file.name, contentType: signed.file.contentType, bytes };
     }
     const source = await this.resolve(session, doc);
-    return docs.documentSigner.finalize(signing.prepared as never, signed.signatureValue, source);
+    return docs.documentSigner.finalize(signing.prepared as never, signed.signatureValue, source, {
+      certificateChain: session.signer.certificateChain,
+    });
   }
 }
 

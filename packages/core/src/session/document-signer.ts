@@ -32,6 +32,12 @@ export interface SignerContext {
   commitmentTypeOid?: string;
 }
 
+/** What `finalize` is told besides its own state. */
+export interface FinalizeContext {
+  /** PEM certificates of the signer, leaf first (the same as in `prepare`'s `SignerContext`). */
+  certificateChain: string[];
+}
+
 export interface PreparedSignature {
   /** Standard base64 of the SHA-256 that itsme® will sign. */
   digest: string;
@@ -53,6 +59,13 @@ export interface DocumentSigner {
    * Embeds `signatureValue` (raw, standard base64) and returns the signed document. `document` is the same
    * document given to `prepare`. Must verify the value against the certificate and throw an
    * `ItsmeSignError` (`SIGNATURE_INVALID`, `CERTIFICATE_UNTRUSTED`…) rather than write a bad signature.
+   * `context` carries the signer's certificates, kept once per session (a batch of 70 documents need not keep
+   * 70 copies of them in its states).
    */
-  finalize(state: JsonValue, signatureValue: string, document: DocumentSource): Promise<SignedDocument>;
+  finalize(
+    state: JsonValue,
+    signatureValue: string,
+    document: DocumentSource,
+    context?: FinalizeContext,
+  ): Promise<SignedDocument>;
 }

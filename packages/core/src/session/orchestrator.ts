@@ -8,9 +8,12 @@
 import { randomBytes } from 'node:crypto';
 import { type B2BClient, isB2BClient } from '../client/b2b-client.js';
 import { DiscoveryCache, type ResolvedProfile } from '../client/discovery.js';
+import { DEFAULTS } from '../config.js';
 import { ItsmeSignError, isItsmeSignError } from '../errors.js';
+import { BackgroundCompletion } from './completion.js';
 import { DocumentMode } from './document-mode.js';
 import type { SignedDocument } from './document-signer.js';
+import { type SignatureRecord, signatureRecord } from './evidence.js';
 import { waitForChange } from './long-poll.js';
 import { eventFor, isPoll, type NextStep, nextStep } from './next-step.js';
 import { SessionRepository } from './repository.js';
@@ -22,6 +25,7 @@ import type { SessionStore } from './store.js';
 import { Telemetry } from './telemetry.js';
 
 export type { DocumentHooks } from './document-mode.js';
+export type { SignatureRecord } from './evidence.js';
 export type { StartInput } from './session-input.js';
 export type { OrchestratorSettings } from './settings.js';
 export type { OrchestratorEvent, OrchestratorStep } from './telemetry.js';
@@ -43,6 +47,8 @@ export class SigningOrchestrator {
   readonly #telemetry: Telemetry;
   readonly #documents: DocumentMode;
   readonly #signing: SigningDeps;
+  /** Follows sessions waiting for the user's signature until they end (`completeInBackground`). */
+  readonly #completion: BackgroundCompletion | undefined;
   /** One in-flight `advance` per session in this process: concurrent callers share it. */
   readonly #inFlight = new Map<string, Promise<SigningSession | undefined>>();
 
@@ -62,15 +68,26 @@ export class SigningOrchestrator {
     this.#sessions = new SessionRepository(this.store, {
       finishedTtlMs: this.#s.finishedTtlMs,
       now: this.#s.now,
-      onTransition: (from, to, event) =>
+      onTransition: (from, to, event) => {
         telemetry.emit({
           type: 'session.transition',
           sessionId: to.id,
           from: from.status,
           to: to.status,
           event: event.type,
-        }),
+        });
+        if (to.status === 'signed') this.#signed(to, deps.onSigned);
+        else this.#completion?.follow(to);
+      },
     });
+    this.#completion = this.#s.completeInBackground
+      ? new BackgroundCompletion({
+          advance: (id) => this.advance(id),
+          pollIntervalMs: this.#s.pollIntervalMs,
+          maxIntervalMs: DEFAULTS.backgroundMaxIntervalMs,
+          maxSessions: DEFAULTS.backgroundMaxSessions,
+        })
+      : undefined;
     this.#documents = new DocumentMode(deps.documents, telemetry, this.#sessions.results);
     this.discovery = new DiscoveryCache(this.client, { ttlMs: this.#s.discoveryTtlMs, now: this.#s.now });
     this.#signing = {
@@ -214,13 +231,24 @@ export class SigningOrchestrator {
     return this.#documents.signedDocument(session, id);
   }
 
-  /** Closes nothing: the client and the store belong to whoever created them (e.g. `createItsmeSign`). */
-  async close(): Promise<void> {}
+  /** The evidence record of a signed session (`undefined` before), as `onSigned` receives it. */
+  signatureRecord(session: SigningSession): SignatureRecord | undefined {
+    return signatureRecord(session, this.#s);
+  }
+
+  /**
+   * Stops the background completion of this instance. Closes nothing else: the client and the store belong
+   * to whoever created them (e.g. `createItsmeSign`).
+   */
+  async close(): Promise<void> {
+    this.#completion?.close();
+  }
 
   // -------------------------------------------------------------------------------------------------------
 
   async #advance(id: string, opts: { force?: boolean }): Promise<SigningSession | undefined> {
     let session = await this.get(id);
+    this.#completion?.follow(session);
     try {
       // Each step moves the session to a later status or leaves it (pending, or not due): then stop.
       for (;;) {
@@ -286,6 +314,23 @@ export class SigningOrchestrator {
       }
       case 'none':
         return session;
+    }
+  }
+
+  /** Hands the evidence record to the app's hook; its failure is reported, never thrown. */
+  #signed(session: SigningSession, hook: OrchestratorSettings['onSigned']): void {
+    if (!hook) return;
+    const report = (error: unknown) =>
+      this.#telemetry.emit({
+        type: 'onSigned.failed',
+        sessionId: session.id,
+        message: error instanceof Error ? error.message : String(error),
+      });
+    try {
+      const record = signatureRecord(session, this.#s);
+      if (record) Promise.resolve(hook(record, session)).catch(report);
+    } catch (error) {
+      report(error);
     }
   }
 

@@ -6,6 +6,8 @@ import { DEFAULTS } from '../config.js';
 import { ItsmeSignError } from '../errors.js';
 import { type Language, LIMITS } from '../wire/constants.js';
 import type { DocumentHooks } from './document-mode.js';
+import type { SignatureRecord } from './evidence.js';
+import type { SigningSession } from './state.js';
 import type { OrchestratorEvent } from './telemetry.js';
 
 /** How the orchestrator behaves; every default is in `DEFAULTS`. */
@@ -39,6 +41,15 @@ export interface OrchestratorSettings {
   /** Default `DEFAULTS.verifySignatures`. */
   verifySignatures?: boolean;
   onEvent?: (event: OrchestratorEvent) => void;
+  /**
+   * Called once per signed session, by the instance that recorded the signature, with its evidence record
+   * (persist it: the session is deleted `finishedTtlMs` after it ends). At most once: a crash between the
+   * signature and the hook loses the call, so `signatureRecord(session)` rebuilds it while the session exists.
+   * Its failure is reported as an `onSigned.failed` event and never changes the session.
+   */
+  onSigned?: (record: SignatureRecord, session: SigningSession) => void | Promise<void>;
+  /** Default `DEFAULTS.completeInBackground`. */
+  completeInBackground?: boolean;
   /** Clock (ms), for tests. */
   now?: () => number;
 }
@@ -59,11 +70,13 @@ export const ORCHESTRATOR_SETTING_KEYS = [
   'discoveryTtlMs',
   'verifySignatures',
   'onEvent',
+  'onSigned',
+  'completeInBackground',
   'now',
 ] as const satisfies readonly (keyof OrchestratorSettings)[];
 
 export type ResolvedSettings = Readonly<
-  Required<Omit<OrchestratorSettings, 'commitmentTypeRef' | 'documents' | 'onEvent'>> &
+  Required<Omit<OrchestratorSettings, 'commitmentTypeRef' | 'documents' | 'onEvent' | 'onSigned'>> &
     Pick<OrchestratorSettings, 'commitmentTypeRef'>
 >;
 
@@ -94,6 +107,7 @@ export function resolveSettings(s: OrchestratorSettings): ResolvedSettings {
     useDiscovery: s.useDiscovery ?? DEFAULTS.useDiscovery,
     discoveryTtlMs: s.discoveryTtlMs || DEFAULTS.discoveryTtlMs,
     verifySignatures: s.verifySignatures ?? DEFAULTS.verifySignatures,
+    completeInBackground: s.completeInBackground ?? DEFAULTS.completeInBackground,
     now: s.now ?? Date.now,
   });
 }

@@ -67,6 +67,8 @@ export interface SignerInfo {
   certificate: string;
   /** PEM certificates, leaf first. */
   certificateChain: string[];
+  /** When the identification completed (ms since epoch). */
+  identifiedAt?: number;
 }
 
 /** A document as sent to itsme® for signing. */
@@ -85,6 +87,8 @@ export interface SigningInfo {
   /** In the order of the subject's documents. */
   documents: SigningDocument[];
   returned: boolean;
+  /** When the sign session started at itsme® (ms since epoch). */
+  startedAt?: number;
 }
 
 /** A signed document: its signature value and where its signed result is kept. */
@@ -95,8 +99,10 @@ export interface SignedDocumentInfo {
   signatureValue: string;
   /** Where the signed document was stored by the app's hook (document mode), if it said. */
   resultRef?: string;
-  /** The signed file (document mode), kept once in the store's result cache: served as is on every download. */
-  file?: { name: string; contentType: string; size: number };
+  /** The signed file (document mode): its name, type, size and SHA-256 (standard base64). */
+  file?: { name: string; contentType: string; size: number; sha256: string };
+  /** The signed file is kept in the store's result cache: every download serves these bytes. */
+  cached?: boolean;
 }
 
 export interface SignedInfo {
@@ -301,6 +307,7 @@ export function transition(session: SigningSession, event: SessionEvent, now: nu
           userCode: event.userCode,
           certificate: event.certificate,
           certificateChain: event.certificateChain,
+          identifiedAt: now,
         },
       };
     case 'identified':
@@ -314,6 +321,7 @@ export function transition(session: SigningSession, event: SessionEvent, now: nu
           signingUrl: event.signingUrl,
           documents: event.documents,
           returned: false,
+          startedAt: now,
         },
       };
     case 'signing':

@@ -25,7 +25,9 @@ export type OrchestratorEvent =
       durationMs: number;
       outcome: string;
     }
-  | { type: 'step.failed'; sessionId: string; step: OrchestratorStep; code: ErrorCode; durationMs: number };
+  | { type: 'step.failed'; sessionId: string; step: OrchestratorStep; code: ErrorCode; durationMs: number }
+  /** The app's `onSigned` hook threw or rejected (the session stays signed). */
+  | { type: 'onSigned.failed'; sessionId: string; message: string };
 
 export class Telemetry {
   readonly #listener: ((event: OrchestratorEvent) => void) | undefined;
