@@ -60,6 +60,7 @@ const flows = {
   rejected: ['express'],
   expired: ['express'],
   cancelled: ['express', 'nest'],
+  languages: ['express'],
 } satisfies Record<string, Backend[]>;
 
 for (const backend of ['express', 'nest'] as const) {
@@ -254,6 +255,9 @@ for (const backend of ['express', 'nest'] as const) {
         await waitForPhase(page, demo, 'redirect-identification');
         await page.getByTestId('itsme-sign-continue').waitFor();
         expect(await statusTitle(page)).toBe('Bevestig wie u bent');
+        // The demo's own text follows the language picked on the start page, there and back from itsme®.
+        expect(await page.getByTestId('back-link').textContent()).toBe('← Een ander document ondertekenen');
+        expect(await page.getAttribute('html', 'lang')).toBe('nl');
         await shot(page, 'back-at-status');
         await page.getByTestId('itsme-sign-cancel').click();
 
@@ -261,6 +265,31 @@ for (const backend of ['express', 'nest'] as const) {
         expect(await statusTitle(page)).toBe('Ondertekening geannuleerd');
         expect(await page.getByTestId('itsme-sign-continue').count()).toBe(0);
         await shot(page, 'cancelled');
+      });
+
+    if (runs('languages'))
+      it("the demo's own text follows the language picked: EN, FR, NL, DE", async () => {
+        const shot = screenshotter(`${backend}-languages`);
+        const page = await context.newPage();
+        await page.goto(demo.url);
+        await page.locator('[data-testid^="doc-option-"]').first().waitFor();
+        const expected = {
+          EN: ['Sign a PDF with itsme®', 'Sign with itsme®', 'en'],
+          FR: ['Signer un PDF avec itsme®', 'Signer avec itsme®', 'fr'],
+          NL: ['Een pdf ondertekenen met itsme®', 'Ondertekenen met itsme®', 'nl'],
+          DE: ['Ein PDF mit itsme® signieren', 'Mit itsme® signieren', 'de'],
+        } as const;
+        for (const [lang, [heading, button, htmlLang]] of Object.entries(expected)) {
+          await page.getByTestId('lang-select').selectOption(lang);
+          expect(await page.getByTestId('start-heading').textContent()).toBe(heading);
+          expect((await page.getByTestId('sign-button').textContent())?.trim()).toBe(button);
+          expect(await page.getAttribute('html', 'lang')).toBe(htmlLang);
+          expect(await page.title()).toContain(heading);
+          await shot(page, `start-${lang}`);
+        }
+        // Kept on reload (and on the way back from itsme®).
+        await page.reload();
+        expect(await page.getByTestId('start-heading').textContent()).toBe(expected.DE[0]);
       });
   });
 }

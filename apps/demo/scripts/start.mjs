@@ -2,38 +2,39 @@
 // Starts the demo: the offline itsme® sandbox, a back end (Express by default, NestJS with --backend nest)
 // and the Angular front end, then prints the URL to open. Run through `pnpm demo` (it builds first).
 //
-//   pnpm demo                      # Express back end, free ports
+//   pnpm demo                      # Express back end on http://127.0.0.1:3000 (sandbox on 4430 and 4431)
 //   pnpm demo -- --backend nest    # NestJS back end
-//   PORT=3000 REDIS_URL=redis://127.0.0.1:6379 pnpm demo
-import { parseArgs } from 'node:util';
+//   PORT=3001 pnpm demo            # another app port (or --port 3001; --sandbox-b2b-port, --sandbox-front-port)
+//   REDIS_URL=redis://127.0.0.1:6379 pnpm demo
 
-// `pnpm demo -- --backend nest` hands the script a literal `--` first: drop it.
-const args = process.argv.slice(2);
-if (args[0] === '--') args.shift();
-const { values } = parseArgs({
-  args,
-  options: {
-    backend: { type: 'string', default: process.env.DEMO_BACKEND ?? 'express' },
-    port: { type: 'string', default: process.env.PORT ?? '0' },
-    host: { type: 'string', default: process.env.HOST ?? '127.0.0.1' },
-    quiet: { type: 'boolean', default: false },
-  },
-  allowPositionals: true,
-});
-if (!['express', 'nest'].includes(values.backend)) {
-  console.error(`--backend must be express or nest, not ${values.backend}`);
+const { parseCliOptions, portInUseMessage } = await import('../dist-server/cli.js');
+let options;
+try {
+  options = parseCliOptions(process.argv.slice(2), process.env);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
   process.exit(2);
 }
 
 const { startDemo } = await import('../dist-server/index.js');
-const demo = await startDemo({
-  backend: values.backend,
-  port: Number(values.port),
-  host: values.host,
-  redisUrl: process.env.REDIS_URL || undefined,
-  sandboxDataDir: process.env.SANDBOX_DATA_DIR || undefined,
-  log: values.quiet ? undefined : (line) => console.log(`  · ${line}`),
-});
+let demo;
+try {
+  demo = await startDemo({
+    backend: options.backend,
+    port: options.port,
+    host: options.host,
+    sandboxB2bPort: options.sandboxB2bPort,
+    sandboxFrontPort: options.sandboxFrontPort,
+    redisUrl: process.env.REDIS_URL || undefined,
+    sandboxDataDir: process.env.SANDBOX_DATA_DIR || undefined,
+    log: options.quiet ? undefined : (line) => console.log(`  · ${line}`),
+  });
+} catch (error) {
+  const message = portInUseMessage(error, options);
+  if (!message) throw error;
+  console.error(`\n${message}\n`);
+  process.exit(1);
+}
 
 const line = '─'.repeat(64);
 console.log(`

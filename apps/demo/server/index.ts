@@ -12,10 +12,10 @@ export type Backend = 'express' | 'nest';
 
 export interface DemoOptions {
   backend?: Backend;
-  /** Port of the app. 0 = a free one. Default 0. */
+  /** Port of the app. 0 = a free one. Default 0 (`pnpm demo` uses the fixed `DEFAULT_PORTS` of `cli.ts`). */
   port?: number;
   host?: string;
-  /** Ports of the sandbox (B2B API and user pages). Default 0. */
+  /** Ports of the sandbox (B2B API and user pages). Default 0 (`pnpm demo`: 4430 and 4431). */
   sandboxB2bPort?: number;
   sandboxFrontPort?: number;
   /** Where the sandbox keeps its PKI and users. */

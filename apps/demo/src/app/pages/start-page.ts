@@ -1,9 +1,18 @@
-import { ChangeDetectionStrategy, Component, computed, inject, type OnInit, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  type OnInit,
+  signal,
+} from '@angular/core';
+import { Title } from '@angular/platform-browser';
 import { Router } from '@angular/router';
-import { injectSigningSession } from '@itsme-sign/angular';
-import type { StartSessionBody } from '@itsme-sign/core/contract';
+import { injectSigningSession, type StartSessionBody } from '@itsme-sign/angular';
 import { LANGUAGES, type Language, LIMITS } from '@itsme-sign/core/contract/constants';
 import { type DemoDocument, DocumentsApi, formatSize } from '../documents';
+import { DEMO_TEXT, DemoI18n } from '../i18n';
 
 const LANGUAGE_LABELS: Record<Language, string> = {
   EN: 'English',
@@ -22,17 +31,14 @@ const LATIN1_PRINTABLE = /^[\u0020-\u007e\u00a0-\u00ff]*$/;
   styleUrl: './start-page.css',
   template: `
     <div class="intro">
-      <h1>Sign a PDF with itsme<sup>®</sup></h1>
-      <p class="lead">
-        Pick a document, say in which capacity you sign, and confirm in the itsme® app.
-        You get back the PDF with a qualified electronic signature.
-      </p>
+      <h1 data-testid="start-heading">{{ t().heading[0] }}itsme<sup>®</sup>{{ t().heading[1] }}</h1>
+      <p class="lead">{{ t().lead }}</p>
     </div>
 
     <div class="layout">
       <form class="card form" (submit)="sign($event)" novalidate>
         <fieldset class="section">
-          <legend class="section-title"><span class="num" aria-hidden="true">1</span> Choose a document</legend>
+          <legend class="section-title"><span class="num" aria-hidden="true">1</span> {{ t().chooseDocument }}</legend>
           @if (loadError()) {
             <p class="error" role="alert">{{ loadError() }}</p>
           }
@@ -45,11 +51,11 @@ const LATIN1_PRINTABLE = /^[\u0020-\u007e\u00a0-\u00ff]*$/;
                   <span class="doc-name">{{ doc.name }}</span>
                   <span class="doc-size">{{ size(doc.size) }}</span>
                 </span>
-                <a class="doc-preview" [href]="documentUrl(doc.id)" target="_blank" rel="noopener">Preview<span class="visually-hidden"> {{ doc.name }}</span></a>
+                <a class="doc-preview" [href]="documentUrl(doc.id)" target="_blank" rel="noopener">{{ t().preview }}<span class="visually-hidden"> {{ doc.name }}</span></a>
               </label>
             } @empty {
               @if (!loadError()) {
-                <p class="muted">Loading the sample documents…</p>
+                <p class="muted">{{ t().loadingDocuments }}</p>
               }
             }
           </div>
@@ -57,8 +63,8 @@ const LATIN1_PRINTABLE = /^[\u0020-\u007e\u00a0-\u00ff]*$/;
             <input type="file" accept="application/pdf,.pdf" data-testid="upload-input" (change)="upload($event)" [disabled]="uploading()" />
             <span class="upload-plus" aria-hidden="true">+</span>
             <span class="upload-text">
-              <strong>{{ uploading() ? 'Uploading…' : 'Upload your own PDF' }}</strong>
-              <span class="muted">Up to 10 MB. It stays on this demo server.</span>
+              <strong>{{ uploading() ? t().uploading : t().uploadOwn }}</strong>
+              <span class="muted">{{ t().uploadHint }}</span>
             </span>
           </label>
           @if (uploadError()) {
@@ -67,15 +73,15 @@ const LATIN1_PRINTABLE = /^[\u0020-\u007e\u00a0-\u00ff]*$/;
         </fieldset>
 
         <fieldset class="section">
-          <legend class="section-title"><span class="num" aria-hidden="true">2</span> Your details</legend>
+          <legend class="section-title"><span class="num" aria-hidden="true">2</span> {{ t().yourDetails }}</legend>
           <div class="field">
-            <label for="signer-role">Signer role <span class="muted">(optional)</span></label>
+            <label for="signer-role">{{ t().signerRole }} <span class="muted">{{ t().optional }}</span></label>
             <input
               id="signer-role"
               type="text"
               data-testid="signer-role"
               [attr.maxlength]="maxRole"
-              placeholder="e.g. Director, on behalf of Acme NV"
+              [placeholder]="t().rolePlaceholder"
               autocomplete="organization-title"
               [value]="role()"
               (input)="role.set($any($event.target).value)"
@@ -83,49 +89,48 @@ const LATIN1_PRINTABLE = /^[\u0020-\u007e\u00a0-\u00ff]*$/;
               aria-describedby="signer-role-hint"
             />
             <p id="signer-role-hint" class="hint" [class.error]="roleError()">
-              {{ roleError() || 'Shown in the itsme® app with the signature.' }}
+              {{ roleError() || t().roleHint }}
               <span class="counter">{{ role().length }}/{{ maxRole }}</span>
             </p>
           </div>
           <div class="field">
-            <label for="lang">Language</label>
-            <select id="lang" data-testid="lang-select" (change)="lang.set($any($event.target).value)">
+            <label for="lang">{{ t().language }}</label>
+            <select id="lang" data-testid="lang-select" (change)="i18n.set($any($event.target).value)">
               @for (l of languages; track l.code) {
-                <option [value]="l.code" [selected]="l.code === lang()">{{ l.label }}</option>
+                <option [value]="l.code" [selected]="l.code === lang()" [attr.lang]="l.htmlLang">{{ l.label }}</option>
               }
             </select>
-            <p class="hint">Used by itsme® and by the status page.</p>
+            <p class="hint">{{ t().languageHint }}</p>
           </div>
         </fieldset>
 
         <fieldset class="section">
-          <legend class="section-title"><span class="num" aria-hidden="true">3</span> Sign</legend>
+          <legend class="section-title"><span class="num" aria-hidden="true">3</span> {{ t().signSection }}</legend>
           <label class="check">
             <input type="checkbox" data-testid="hash-mode" [checked]="hashMode()" (change)="hashMode.set($any($event.target).checked)" />
             <span>
-              <strong>Hash mode</strong>
-              <span class="muted">Send only the document's SHA-256; you get the raw signature as JSON instead of a signed PDF.</span>
+              <strong>{{ t().hashMode }}</strong>
+              <span class="muted">{{ t().hashModeHint }}</span>
             </span>
           </label>
           @if (startError()) {
             <p class="error" role="alert" data-testid="start-error">{{ startError() }}</p>
           }
           <button type="submit" class="btn-primary" data-testid="sign-button" [disabled]="!canSign()">
-            {{ starting() ? 'Starting…' : 'Sign with itsme®' }}
+            {{ starting() ? t().starting : t().signButton }}
           </button>
-          <p class="muted small">You will confirm who you are at itsme®, then approve the signature on your phone.</p>
+          <p class="muted small">{{ t().signHint }}</p>
         </fieldset>
       </form>
 
       <aside class="card how" aria-labelledby="how-title">
-        <h2 id="how-title">How it works</h2>
+        <h2 id="how-title">{{ t().howTitle }}</h2>
         <ol>
-          <li><strong>Identify.</strong> itsme® asks for your phone number and you confirm in the app.</li>
-          <li><strong>Certificate.</strong> A qualified signing certificate is issued in your name.</li>
-          <li><strong>Confirm.</strong> Check that the icon on this screen matches the one in the app, then sign.</li>
-          <li><strong>Signed.</strong> The signature is added to the PDF (PAdES). Download it and open it in any PDF reader.</li>
+          @for (step of t().how; track $index) {
+            <li><strong>{{ step[0] }}</strong> {{ step[1] }}</li>
+          }
         </ol>
-        <p class="muted small">Sandbox: the phone is simulated in a browser tab; nothing here is a real identity.</p>
+        <p class="muted small">{{ t().sandboxNote }}</p>
       </aside>
     </div>
   `,
@@ -134,13 +139,19 @@ export class StartPage implements OnInit {
   private readonly api = inject(DocumentsApi);
   private readonly router = inject(Router);
   private readonly session = injectSigningSession({ autoRedirect: false });
+  protected readonly i18n = inject(DemoI18n);
+  readonly t = this.i18n.text;
 
-  readonly languages = LANGUAGES.map((code) => ({ code, label: LANGUAGE_LABELS[code] }));
+  readonly languages = LANGUAGES.map((code) => ({
+    code,
+    label: LANGUAGE_LABELS[code],
+    htmlLang: DEMO_TEXT[code].htmlLang,
+  }));
   readonly maxRole = MAX_ROLE;
   readonly documents = signal<DemoDocument[]>([]);
   readonly selectedId = signal<string | null>(null);
   readonly role = signal('');
-  readonly lang = signal<Language>(preferredLanguage());
+  readonly lang = this.i18n.lang;
   readonly hashMode = signal(false);
   readonly uploading = signal(false);
   readonly loadError = signal('');
@@ -150,13 +161,18 @@ export class StartPage implements OnInit {
 
   readonly roleError = computed(() => {
     const role = this.role();
-    if (role.length > MAX_ROLE) return `At most ${MAX_ROLE} characters.`;
-    if (!LATIN1_PRINTABLE.test(role)) return 'Use Latin letters, digits and punctuation only (ISO-8859-1).';
+    if (role.length > MAX_ROLE) return this.t().roleTooLong(MAX_ROLE);
+    if (!LATIN1_PRINTABLE.test(role)) return this.t().roleLatin1;
     return '';
   });
   readonly canSign = computed(
     () => this.selectedId() !== null && !this.roleError() && !this.starting() && !this.uploading(),
   );
+
+  constructor() {
+    const title = inject(Title);
+    effect(() => title.setTitle(this.t().titleStart));
+  }
 
   async ngOnInit(): Promise<void> {
     try {
@@ -164,7 +180,7 @@ export class StartPage implements OnInit {
       this.documents.set(documents);
       if (documents.length > 0 && this.selectedId() === null) this.selectedId.set(documents[0].id);
     } catch {
-      this.loadError.set('The sample documents could not be loaded. Is the demo back end running?');
+      this.loadError.set(this.t().loadError);
     }
   }
 
@@ -183,11 +199,11 @@ export class StartPage implements OnInit {
     this.uploadError.set('');
     if (!file) return;
     if (file.type !== 'application/pdf' && !file.name.toLowerCase().endsWith('.pdf')) {
-      this.uploadError.set('That is not a PDF file.');
+      this.uploadError.set(this.t().notPdf);
       return;
     }
     if (file.size > MAX_UPLOAD_BYTES) {
-      this.uploadError.set('That file is larger than 10 MB.');
+      this.uploadError.set(this.t().tooLarge);
       return;
     }
     this.uploading.set(true);
@@ -196,7 +212,7 @@ export class StartPage implements OnInit {
       this.documents.update((docs) => [doc, ...docs.filter((d) => d.id !== doc.id)]);
       this.selectedId.set(doc.id);
     } catch {
-      this.uploadError.set('The upload failed. Please try another PDF.');
+      this.uploadError.set(this.t().uploadFailed);
     } finally {
       this.uploading.set(false);
     }
@@ -224,18 +240,13 @@ export class StartPage implements OnInit {
       const error = this.session.error();
       this.startError.set(
         error?.kind === 'network'
-          ? 'The server cannot be reached. Please try again.'
-          : `The signing could not start: ${error?.message ?? 'unknown error'}${error ? ` (${error.code})` : ''}`,
+          ? this.t().unreachable
+          : this.t().cannotStart(`${error?.message ?? 'unknown error'}${error ? ` (${error.code})` : ''}`),
       );
     } catch {
-      this.startError.set('The document could not be read. Please try again.');
+      this.startError.set(this.t().unreadable);
     } finally {
       this.starting.set(false);
     }
   }
-}
-
-function preferredLanguage(): Language {
-  const tag = typeof navigator === 'undefined' ? '' : navigator.language.slice(0, 2).toUpperCase();
-  return LANGUAGES.find((code) => code === tag) ?? 'EN';
 }

@@ -1,7 +1,8 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, effect, inject, signal } from '@angular/core';
+import { Title } from '@angular/platform-browser';
 import { Router, RouterLink } from '@angular/router';
-import { ItsmeSignStatusComponent } from '@itsme-sign/angular';
-import type { SessionView } from '@itsme-sign/core/contract';
+import { ItsmeSignStatusComponent, type SessionView } from '@itsme-sign/angular';
+import { DemoI18n } from '../i18n';
 
 /** Where itsme® (through the back end's callback) brings the user back. */
 @Component({
@@ -10,25 +11,18 @@ import type { SessionView } from '@itsme-sign/core/contract';
   imports: [ItsmeSignStatusComponent, RouterLink],
   styleUrl: './status-page.css',
   template: `
-    <a class="back" routerLink="/">← Sign another document</a>
-    <h1>Signing with itsme<sup>®</sup></h1>
+    <a class="back" routerLink="/" data-testid="back-link">{{ t().back }}</a>
+    <h1 data-testid="status-heading">{{ t().signingHeading[0] }}itsme<sup>®</sup>{{ t().signingHeading[1] }}</h1>
     <itsme-sign-status class="status" (signed)="signed.set($event)" (restartRequested)="startAgain()" />
 
     @if (signed(); as view) {
       <aside class="card next" data-testid="signed-help">
         @if (view.mode === 'document') {
-          <h2>Check the signature yourself</h2>
-          <p>
-            Open the PDF in a PDF reader and look at the signature panel, or run
-            <code>pdfsig signed.pdf</code>. The signature is a PAdES signature with a qualified certificate from the
-            sandbox's test authority, so readers will say it is not from a trusted authority.
-          </p>
+          <h2>{{ t().checkTitle }}</h2>
+          <p>{{ t().checkText[0] }} <code>pdfsig signed.pdf</code>. {{ t().checkText[1] }}</p>
         } @else {
-          <h2>What you got</h2>
-          <p>
-            The JSON holds the raw signature value over the digest you sent and the signer's certificate chain.
-            Your back end puts them into the signature container (CAdES, PAdES, XAdES).
-          </p>
+          <h2>{{ t().gotTitle }}</h2>
+          <p>{{ t().gotText }}</p>
         }
       </aside>
     }
@@ -36,7 +30,13 @@ import type { SessionView } from '@itsme-sign/core/contract';
 })
 export class StatusPage {
   private readonly router = inject(Router);
+  readonly t = inject(DemoI18n).text;
   readonly signed = signal<SessionView | null>(null);
+
+  constructor() {
+    const title = inject(Title);
+    effect(() => title.setTitle(this.t().titleStatus));
+  }
 
   startAgain(): void {
     void this.router.navigateByUrl('/');
