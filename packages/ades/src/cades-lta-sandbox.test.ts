@@ -136,6 +136,61 @@ describe('CAdES B-LTA and extendCades against the sandbox', () => {
     ).rejects.toMatchObject({ code: 'DOCUMENT_CHANGED' });
   });
 
+  it('a BER signature with the content inside (`openssl cms -sign -stream -nodetach`) → B-LTA, its indefinite lengths kept', async () => {
+    const keyFile = save('user.key.pem', Buffer.from(signer.keyPem));
+    const certFile = save('user.pem', Buffer.from(signer.chain[0]!));
+    const berFile = join(out, 'openssl-stream.b-b.p7s');
+    const signed = run('openssl', [
+      'cms',
+      '-sign',
+      '-stream',
+      '-nodetach',
+      '-binary',
+      '-md',
+      'sha256',
+      '-in',
+      contentFile,
+      '-signer',
+      certFile,
+      '-inkey',
+      keyFile,
+      '-certfile',
+      save('issuing.pem', Buffer.from(signer.chain.slice(1).join('\n'))),
+      '-outform',
+      'DER',
+      '-out',
+      berFile,
+    ]);
+    expect(signed.status, signed.stderr).toBe(0);
+    const ber = readFileSync(berFile);
+    expect(ber[1]).toBe(0x80); // indefinite length: BER, not DER
+    const lta = await extendCades(ber, undefined, { level: 'B-LTA', trustAnchors: anchors(), tsa: tsa() });
+    const file = save('openssl-stream.b-lta.p7s', lta);
+    const v = run('openssl', [
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      file,
+      '-CAfile',
+      root(),
+      '-purpose',
+      'any',
+      '-out',
+      join(out, 'extracted.txt'),
+    ]);
+    expect(v.stderr).toContain('Verification successful');
+    expect(readFileSync(join(out, 'extracted.txt'))).toEqual(text);
+    const checks = checkArchiveTimestamps(file, contentFile, root(), sandbox.credentials.files.tsaCert, file);
+    expect(checks).toHaveLength(1);
+    expect(checks[0]!.verify.stdout + checks[0]!.verify.stderr).toContain('Verification: OK');
+    expect(
+      checks[0]!.certificates.missing + checks[0]!.crls.missing + checks[0]!.attributeValues.missing,
+    ).toBe(0);
+  });
+
   it('OCSP down: the CRLs are embedded instead, and each one verifies with `openssl crl -verify` against its issuer', async () => {
     sandbox.setFault('ocsp', { kind: 'status', status: 503 });
     const { digest, state } = await prepareCades(text, {

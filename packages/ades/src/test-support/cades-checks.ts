@@ -1,6 +1,6 @@
 /**
  * Independent checks of CAdES B-LT/B-LTA files: the structure is read by `openssl asn1parse` (not by our
- * code), each archive-time-stamp-v3's message imprint is recomputed from it as EN 319 122-1 §5.5.3 says and
+ * code; BER indefinite lengths included), each archive-time-stamp-v3's message imprint is recomputed from it as EN 319 122-1 §5.5.3 says and
  * verified with `openssl ts -verify -digest`, its ats-hash-index-v3 entries are matched against the file's
  * certificates, revocation values and unsigned attribute values, and every embedded CRL is verified with
  * `openssl crl -verify`.
@@ -29,14 +29,17 @@ export function asn1Tree(der: Buffer, file: string): AsnNode {
   const stack: AsnNode[] = [];
   let root: AsnNode | undefined;
   for (const line of r.stdout.split('\n')) {
-    const m = /^\s*(\d+):d=\s*(\d+)\s+hl=\s*(\d+)\s+l=\s*(\d+)\s+(?:cons|prim):\s*(.*)$/.exec(line);
+    const m = /^\s*(\d+):d=\s*(\d+)\s+hl=\s*(\d+)\s+l=\s*(\d+|inf)\s+(?:cons|prim):\s*(.*)$/.exec(line);
     if (!m) continue;
-    const [offset, depth, header, length] = [m[1], m[2], m[3], m[4]].map(Number) as [
-      number,
-      number,
-      number,
-      number,
-    ];
+    const [offset, depth, header] = [m[1], m[2], m[3]].map(Number) as [number, number, number];
+    if (m[5]!.startsWith('EOC')) {
+      // The end of an indefinite-length element (BER): its raw bytes run through these two octets.
+      const open = stack[depth - 1]!;
+      open.raw = der.subarray(open.offset, offset + 2);
+      open.length = offset + 2 - open.offset - open.header;
+      continue;
+    }
+    const length = m[4] === 'inf' ? 0 : Number(m[4]);
     const node: AsnNode = {
       offset,
       header,
