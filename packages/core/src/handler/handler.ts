@@ -44,7 +44,10 @@ export interface HandlerSettings {
   ) => Promise<string | undefined | false> | string | undefined | false;
   /** Longest long poll (s). Default `DEFAULTS.maxWaitSeconds`, which is also the maximum. */
   maxWaitSeconds?: number;
-  /** Called with every unexpected (non-`ItsmeSignError`) failure, for logging. */
+  /**
+   * Called with every unexpected (non-`ItsmeSignError`) failure, for logging; and once with the
+   * `INVALID_CONFIG` of a `basePath` that is not the mount path (without `onError`, that one goes to the console).
+   */
   onError?: (error: unknown, request: Request) => void;
 }
 
