@@ -16,7 +16,12 @@ export function run(cmd: string, args: string[], input?: Uint8Array): RunResult 
   return { status: r.status, stdout: r.stdout.toString('latin1'), stderr: r.stderr.toString('latin1') };
 }
 
-export function opensslCmsVerify(sigFile: string, contentFile: string, rootFile: string): RunResult {
+/** `openssl cms -verify` of a DER signature: detached over `contentFile`, or with its content inside (`undefined`). */
+export function opensslCmsVerify(
+  sigFile: string,
+  contentFile: string | undefined,
+  rootFile: string,
+): RunResult {
   return run('openssl', [
     'cms',
     '-verify',
@@ -25,8 +30,7 @@ export function opensslCmsVerify(sigFile: string, contentFile: string, rootFile:
     'DER',
     '-in',
     sigFile,
-    '-content',
-    contentFile,
+    ...(contentFile ? ['-content', contentFile] : []),
     '-CAfile',
     rootFile,
     '-purpose',
