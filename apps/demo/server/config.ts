@@ -92,5 +92,7 @@ function describe(e: OrchestratorEvent): string {
       return `session ${id} ${e.step}: ${e.outcome} (${e.durationMs.toFixed(0)} ms)`;
     case 'step.failed':
       return `session ${id} ${e.step} failed: ${e.code} (${e.durationMs.toFixed(0)} ms)`;
+    default:
+      return `session ${id} ${e.type}${'message' in e ? `: ${e.message}` : ''}`;
   }
 }
