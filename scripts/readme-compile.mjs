@@ -72,22 +72,13 @@ for (const readme of readmes) {
   }
 }
 
-// READMEs whose blocks are compiled and reported but do not fail the run yet, each with the reason. Remove an
-// entry as soon as its README compiles.
-const PENDING = {
-  'packages/sandbox/README.md':
-    'owned by the sandbox work in progress; its fragments need <!-- compile-with: … --> or <!-- not-compiled: … --> markers',
-};
-
 const groupOf = (block) =>
-  PENDING[block.readme]
-    ? 'pending'
-    : /from '@nestjs\//.test(block.code) || block.readme.startsWith('packages/nestjs/')
-      ? 'nest'
-      : /from '@angular\/|from '@itsme-sign\/angular'/.test(block.code) ||
-          block.readme.startsWith('packages/angular/')
-        ? 'angular'
-        : 'node';
+  /from '@nestjs\//.test(block.code) || block.readme.startsWith('packages/nestjs/')
+    ? 'nest'
+    : /from '@angular\/|from '@itsme-sign\/angular'/.test(block.code) ||
+        block.readme.startsWith('packages/angular/')
+      ? 'angular'
+      : 'node';
 
 // 2. The throwaway project: the tarballs, and the frameworks at the versions the workspace uses.
 const workspaceVersions = {};
@@ -168,7 +159,6 @@ const strict = {
 };
 const tsconfigs = {
   node: { ...strict, module: 'nodenext', moduleResolution: 'nodenext' },
-  pending: { ...strict, module: 'nodenext', moduleResolution: 'nodenext' },
   nest: {
     ...strict,
     module: 'nodenext',
@@ -222,17 +212,8 @@ for (const { group, code, out } of results) {
     console.log(`✓ ${group}: ${count} block(s) compile`);
     continue;
   }
-  const readmesOf = [
-    ...new Set([...files.values()].filter((b) => groupOf(b) === group).map((b) => b.readme)),
-  ];
-  if (group === 'pending') {
-    console.warn(
-      `⚠ ${readmesOf.join(', ')}: does not compile yet (not failing the run: ${readmesOf.map((r) => PENDING[r]).join('; ')})`,
-    );
-  } else {
-    failed++;
-    console.error(`✗ ${group}: tsc failed`);
-  }
+  failed++;
+  console.error(`✗ ${group}: tsc failed`);
   for (const line of out.split('\n').filter(Boolean)) {
     const m = /^(blocks\/[^(]+)\((\d+),(\d+)\): (.*)$/.exec(line);
     const block = m && files.get(m[1]);
@@ -241,7 +222,6 @@ for (const { group, code, out } of results) {
 }
 console.log(
   `readme-compile: ${blocks.length} block(s) from ${readmes.length} READMEs type-checked in ${since(t)}` +
-    ` (${blocks.filter((b) => groupOf(b) === 'pending').length} of them pending)` +
     ` (${skipped.length} not compiled${skipped.map((s) => `; ${s.readme}:${s.line} ${s.reason}`).join('')}); total ${since(started)}`,
 );
 if (keep) console.log(`kept: ${relative(process.cwd(), app) || app}`);
