@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { type CertificateInput, parseCertificates } from './certificates.js';
+import { sortedToken } from './cms-raw.js';
 import { fail } from './errors.js';
 import { OID } from './oids.js';
 
@@ -125,5 +126,7 @@ async function checkResponse(
       'The timestamp was not signed by a time-stamping certificate (no timeStamping usage).',
     );
   }
-  return { token: new Uint8Array(resp.timeStampToken!.toSchema().toBER()), genTime: tstInfo.genTime };
+  // Its certificates in DER order (a TSA may list them in any): what is embedded must be DER (see cms-raw.ts).
+  const token = sortedToken(new Uint8Array(resp.timeStampToken!.toSchema().toBER()));
+  return { token, genTime: tstInfo.genTime };
 }
