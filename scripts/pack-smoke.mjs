@@ -5,11 +5,12 @@
 //     @itsme-sign/ades (smoke.mjs);
 //  2. CommonJS: a NestJS 11 app compiled by tsc to `require()` calls (`"type": "commonjs"`, `module: nodenext`)
 //     imports @itsme-sign/nestjs and signs one hash against the sandbox end to end (nest-cjs/);
-//  3. Angular: a minimal Angular 21 app that uses @itsme-sign/angular (`provideItsmeSign`, `<itsme-sign-status>`,
-//     `injectSigningSession`) is built with `ng build` (@angular/build's application builder) (ng/).
+//  3. Angular: the Angular README's recipe (`provideItsmeSign`, `injectSigningSession`, `<itsme-sign-status>`)
+//     as an Angular 21 app, built with `ng build` (@angular/build's application builder, strict templates) (ng/).
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installProject, packAll, run, since, workDir } from './pack.mjs';
+import { readmeBlocks } from './readme-blocks.mjs';
 
 const started = performance.now();
 const work = workDir('itsme-sign-smoke-');
@@ -41,6 +42,7 @@ installProject(app, {
     '@angular/compiler-cli': '~21.2.0',
     '@angular/core': '~21.2.0',
     '@angular/platform-browser': '~21.2.0',
+    '@angular/router': '~21.2.0',
     tslib: '^2.8.1',
   },
 });
@@ -220,7 +222,7 @@ if (!emitted.includes('require("@itsme-sign/nestjs")')) throw new Error('tsc did
 process.stdout.write(run('node', ['dist/main.js', join(work, 'sandbox-data-cjs')], cjs));
 console.log(`  (${since(t)})`);
 
-// 3. Angular: ng build of a minimal standalone, zoneless app that uses @itsme-sign/angular.
+// 3. Angular: ng build of the README's standalone, zoneless app on @itsme-sign/angular.
 const ng = join(app, 'ng');
 mkdirSync(join(ng, 'src'), { recursive: true });
 const ngFiles = {
@@ -268,40 +270,30 @@ writeFileSync(
   join(ng, 'src', 'index.html'),
   '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>smoke</title><base href="/"></head><body><app-root></app-root></body></html>\n',
 );
+// The app is the Angular README's recipe, block by block (app.config.ts, app.routes.ts, the sign button, the
+// status page), under a root component with a router outlet: ng build type-checks its templates too.
+const recipe = readmeBlocks('packages/angular/README.md').blocks.filter((block) => block.name);
+const written = new Set();
+mkdirSync(join(ng, 'src', 'app'), { recursive: true });
+for (const block of recipe) {
+  if (written.has(block.name)) continue;
+  written.add(block.name);
+  writeFileSync(join(ng, 'src', 'app', block.name), `${block.code}\n`);
+}
+for (const needed of ['app.config.ts', 'app.routes.ts']) {
+  if (!written.has(needed)) throw new Error(`packages/angular/README.md has no ${needed} block`);
+}
 writeFileSync(
   join(ng, 'src', 'main.ts'),
-  `import { provideHttpClient, withFetch } from '@angular/common/http';
-import { ChangeDetectionStrategy, Component, provideZonelessChangeDetection } from '@angular/core';
+  `import { Component } from '@angular/core';
 import { bootstrapApplication } from '@angular/platform-browser';
-import { injectSigningSession, ItsmeSignStatusComponent, provideItsmeSign, type SigningFailure } from '@itsme-sign/angular';
+import { RouterOutlet } from '@angular/router';
+import { appConfig } from './app/app.config';
 
-@Component({
-  selector: 'app-root',
-  changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ItsmeSignStatusComponent],
-  template: \`
-    <button type="button" (click)="sign()" [disabled]="session.busy()">Sign with itsme®</button>
-    @if (session.error(); as e) { <p role="alert">{{ e.message }} ({{ e.code }})</p> }
-    <itsme-sign-status lang="EN" (failed)="onFailed($event)" />
-  \`,
-})
-class App {
-  readonly session = injectSigningSession({ autoRedirect: false });
-  async sign() {
-    await this.session.start({ documentId: 'contract-42', lang: 'EN' });
-  }
-  onFailed(failure: SigningFailure) {
-    console.warn(failure.reason);
-  }
-}
+@Component({ selector: 'app-root', imports: [RouterOutlet], template: '<router-outlet />' })
+class App {}
 
-bootstrapApplication(App, {
-  providers: [
-    provideZonelessChangeDetection(),
-    provideHttpClient(withFetch()),
-    provideItsmeSign({ baseUrl: '/api/itsme' }),
-  ],
-}).catch((error: unknown) => console.error(error));
+bootstrapApplication(App, appConfig).catch((error: unknown) => console.error(error));
 `,
 );
 t = performance.now();
@@ -316,7 +308,7 @@ const bundle = readdirSync(browser)
 if (!bundle.includes('itsme-sign-status'))
   throw new Error('the Angular build does not contain <itsme-sign-status>');
 console.log(
-  `smoke (Angular): ng build of an app using @itsme-sign/angular (${Math.round(bundle.length / 1024)} kB of JS) (${since(t)})`,
+  `smoke (Angular): ng build of the Angular README's app (${written.size} files) on @itsme-sign/angular (${Math.round(bundle.length / 1024)} kB of JS) (${since(t)})`,
 );
 
 rmSync(work, { recursive: true, force: true });

@@ -23,53 +23,19 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join, relative } from 'node:path';
 import { installProject, packAll, since, workDir } from './pack.mjs';
 import { root } from './publishable.mjs';
+import { readmeBlocks, readmeFiles } from './readme-blocks.mjs';
 
 const started = performance.now();
 const keep = process.argv.includes('--keep');
 
-/** The `<!-- not-compiled: … -->` or `<!-- compile-with: … -->` comment just before line `i`, if any. */
-function markerBefore(lines, i) {
-  let j = i - 1;
-  while (j >= 0 && lines[j].trim() === '') j--;
-  if (j < 0 || !lines[j].trim().endsWith('-->')) return undefined;
-  let k = j;
-  while (k >= 0 && !lines[k].includes('<!--')) k--;
-  const m = /^<!--\s*(not-compiled|compile-with):([\s\S]*)-->$/.exec(
-    lines
-      .slice(k, j + 1)
-      .join('\n')
-      .trim(),
-  );
-  return m ? { kind: m[1], text: m[2].trim() } : undefined;
-}
-
 // 1. The blocks.
-const readmes = [
-  'README.md',
-  ...readdirSync(join(root, 'packages'))
-    .map((name) => `packages/${name}/README.md`)
-    .filter((path) => existsSync(join(root, path))),
-];
+const readmes = readmeFiles();
 const blocks = [];
 const skipped = [];
 for (const readme of readmes) {
-  const lines = readFileSync(join(root, readme), 'utf8').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const fence = /^```(ts|typescript)\s*$/.exec(lines[i]);
-    if (!fence) continue;
-    const end = lines.findIndex((line, j) => j > i && /^```\s*$/.test(line));
-    if (end < 0) throw new Error(`${readme}:${i + 1}: unterminated code block`);
-    const code = lines.slice(i + 1, end).join('\n');
-    const marker = markerBefore(lines, i);
-    if (marker?.kind === 'not-compiled') {
-      if (!marker.text) throw new Error(`${readme}:${i}: not-compiled needs a reason`);
-      skipped.push({ readme, line: i + 1, reason: marker.text });
-    } else {
-      const prelude = marker?.kind === 'compile-with' ? marker.text : '';
-      blocks.push({ readme, line: i + 1, code, prelude });
-    }
-    i = end;
-  }
+  const found = readmeBlocks(readme);
+  blocks.push(...found.blocks);
+  skipped.push(...found.skipped);
 }
 
 const groupOf = (block) =>
@@ -133,12 +99,11 @@ console.log(`readme-compile: installed them with ${frameworks.length} frameworks
 const files = new Map(); // path relative to app → block
 for (const [n, block] of blocks.entries()) {
   const group = groupOf(block);
-  const named = /^\/\/ ([\w.-]+\.ts)\b/.exec(block.code);
   const slug = block.readme === 'README.md' ? 'root' : block.readme.split('/')[1];
-  let path = join('blocks', group, slug, named ? named[1] : `block-${n}-line-${block.line}.ts`);
+  let path = join('blocks', group, slug, block.name ?? `block-${n}-line-${block.line}.ts`);
   // A second block of the same name (e.g. app.module.ts in document mode) is a variant: compiled next to the first.
   for (let v = 2; files.has(path); v++)
-    path = join('blocks', group, slug, named[1].replace(/\.ts$/, `.${v}.ts`));
+    path = join('blocks', group, slug, block.name.replace(/\.ts$/, `.${v}.ts`));
   files.set(path, block);
   mkdirSync(dirname(join(app, path)), { recursive: true });
   // The prelude goes on the block's last line, so that line numbers stay the README's.
