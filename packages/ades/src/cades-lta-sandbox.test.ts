@@ -144,6 +144,28 @@ describe('CAdES B-LTA and extendCades against the sandbox', () => {
     expectValid(file, 1, true);
   });
 
+  it('a certificate revoked between prepare and finalize (while the user confirms) is refused in finalize', async () => {
+    const phone = '+32470557002';
+    const late = await sandboxSigner(sandbox, dataDir, phone);
+    const { digest, state } = await prepareCades(text, {
+      certificateChain: late.chain,
+      level: 'B-LT',
+      trustAnchors: anchors(),
+      revocation: { cache: new RevocationCache() },
+    });
+    // Revoked clearly after the signing time (revocation times are kept to the second).
+    await new Promise((r) => setTimeout(r, 1100));
+    const revoked = await sandbox.control.revoke({ phone, reason: 'keyCompromise' });
+    expect(new Date(revoked.time).getTime()).toBeGreaterThan(new Date(state.signingTime).getTime());
+    await expect(
+      finalizeCades(state, late.sign(digest), {
+        trustAnchors: anchors(),
+        tsa: tsa(),
+        revocation: { cache: new RevocationCache() },
+      }),
+    ).rejects.toMatchObject({ code: 'CERTIFICATE_REVOKED' });
+  });
+
   it('OCSP down: the CRLs are embedded instead, and each one verifies with `openssl crl -verify` against its issuer', async () => {
     sandbox.setFault('ocsp', { kind: 'status', status: 503 });
     const { digest, state } = await prepareCades(text, {

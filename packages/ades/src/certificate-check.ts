@@ -23,9 +23,11 @@ export async function validateChain(
   trustAnchors: readonly CertificateInput[],
   at: Date,
   revocation: RevocationOptions,
+  /** A revocation at or before this time refuses the chain. Default `at`. */
+  revokedBy: Date = at,
 ): Promise<RevocationData> {
   await checkChain(chain, trustAnchors, at);
-  return checkRevocation(chain, parseCertificates(trustAnchors), at, revocation);
+  return checkRevocation(chain, parseCertificates(trustAnchors), revokedBy, revocation);
 }
 
 export interface CertificateCheckOptions {

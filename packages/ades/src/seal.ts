@@ -47,10 +47,15 @@ export async function seal(input: SealInput, options: FinalizeOptions): Promise<
       field: 'tsa',
     });
   }
-  const revocation = await validateChain(input.chain, options.trustAnchors, input.signingTime, {
-    mode: isLongTerm(input.level) ? 'require' : 'prefer',
-    ...options.revocation,
-  });
+  // Valid at the signing time fixed in prepare; not revoked by now: the signature value was made after prepare
+  // (while the user confirmed), so a revocation in between is one before the signature existed.
+  const revocation = await validateChain(
+    input.chain,
+    options.trustAnchors,
+    input.signingTime,
+    { mode: isLongTerm(input.level) ? 'require' : 'prefer', ...options.revocation },
+    new Date(),
+  );
   const { signature, algorithm } = verifySignatureValue(
     input.signedAttributes,
     input.signatureValue,
