@@ -104,6 +104,27 @@ describe('SessionFollower', () => {
     expect(server.pending).toEqual([]);
   });
 
+  it("goes through the handler's own `via` path when the view gives one (never another site's)", async () => {
+    const { follower, server, navigated } = setup();
+    follower.refresh();
+    const via = '/api/itsme/session/go?target=signing';
+    server.take().respond(200, view({ next: { action: 'redirect', url: SIGN_URL, target: 'signing', via } }));
+    await settle();
+    expect(navigated).toEqual([via]);
+    for (const bad of ['//evil.example/x', '/\\evil.example', 'https://evil.example/go']) {
+      const other = setup();
+      other.follower.refresh();
+      other.server
+        .take()
+        .respond(200, view({ next: { action: 'redirect', url: SIGN_URL, target: 'signing', via: bad } }));
+      await settle();
+      // An unsafe via is ignored: the browser goes to itsme®'s own URL.
+      expect(other.navigated).toEqual([SIGN_URL]);
+      other.follower.dispose();
+    }
+    follower.dispose();
+  });
+
   it('retries with the back-off after a network error, and Retry asks at once', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const errors: string[] = [];

@@ -5,7 +5,7 @@
 
 import { isFinalStatus } from '../contract/constants.js';
 import type { SessionView } from '../contract/index.js';
-import { isSessionView, isWebUrl } from './view.js';
+import { isSessionView, isSitePath, isWebUrl } from './view.js';
 
 /** A request to the handler that did not succeed (the session itself may still be fine). */
 export interface RequestError {
@@ -137,17 +137,18 @@ function answered(state: FollowerState, body: unknown, autoRedirect: boolean): F
   // The same version again keeps the same object: listeners see no new view.
   const view = unchanged ? previous : body;
   const next = view.next;
+  const destination = next.action === 'redirect' ? destinationOf(next) : null;
   const redirect =
     !unchanged &&
     autoRedirect &&
     !state.cameBack &&
-    next.action === 'redirect' &&
-    next.url !== state.redirectedTo;
+    destination !== null &&
+    destination !== state.redirectedTo;
   const base = {
     ...context(state),
     view,
     error: null,
-    redirectedTo: redirect ? next.url : state.redirectedTo,
+    redirectedTo: redirect ? destination : state.redirectedTo,
   };
   return isFinalStatus(view.status) ? { ...base, type: 'finished' } : { ...base, type: 'following' };
 }
@@ -164,7 +165,13 @@ export const isFollowing = (state: FollowerState): boolean =>
 /** Where the browser goes next at itsme®, when the session asks for it. */
 export function redirectUrlOf(state: FollowerState): string | null {
   const next = state.view?.next;
-  return next?.action === 'redirect' && isWebUrl(next.url) ? next.url : null;
+  return next?.action === 'redirect' ? destinationOf(next) : null;
+}
+
+/** Where a redirect sends the browser: the handler's own `via` path if safe, else itsme®'s http(s) URL. */
+function destinationOf(next: { url: string; via?: string | undefined }): string | null {
+  if (isSitePath(next.via)) return next.via;
+  return isWebUrl(next.url) ? next.url : null;
 }
 
 /** The browser was sent to the current redirect address (and is leaving the page). */

@@ -20,6 +20,7 @@ type FieldName =
   | 'action'
   | 'url'
   | 'target'
+  | 'via'
   | 'resultUrl'
   | 'code'
   | 'message'
@@ -39,7 +40,8 @@ const isOptional = (value: unknown, check: (v: unknown) => boolean): boolean =>
 
 /** Every `next.action`, with what it must carry (a missing action here does not compile). */
 const NEXT_FIELDS: Record<NextActionName, (next: Fields) => boolean> = {
-  redirect: (next) => isString(next.url) && isOneOf(REDIRECT_TARGETS, next.target),
+  redirect: (next) =>
+    isString(next.url) && isOneOf(REDIRECT_TARGETS, next.target) && isOptional(next.via, isString),
   wait: () => true,
   done: (next) => isString(next.resultUrl),
   restart: () => true,
@@ -99,6 +101,11 @@ export function isSessionView(value: unknown): value is SessionView {
 /** Only http(s) pages are ever a place to send the browser (never `javascript:`, `data:`, …). */
 export function isWebUrl(url: unknown): url is string {
   return isString(url) && /^https?:\/\//i.test(url.trim());
+}
+
+/** A path of this site (`/…`, never `//host` or `/\host`): the handler's own `via` routes. */
+export function isSitePath(url: unknown): url is string {
+  return isString(url) && /^\/(?![/\\])/.test(url) && !/[\s\\]/.test(url);
 }
 
 /** The handler's `ErrorBody.error` (code, and message / retryable when given), when `body` is one. */

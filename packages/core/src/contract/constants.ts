@@ -12,6 +12,8 @@ export const ROUTES = {
   sessions: '/sessions',
   session: '/session',
   callback: '/callback',
+  /** `?target=signing`: the way to itsme®'s signing page (records that the user was sent there). */
+  go: '/session/go',
   /** `?document=<id>` names one document of a batch. */
   result: '/session/result',
   /** Every signed document of a document-mode session in one zip archive. */

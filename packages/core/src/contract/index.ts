@@ -6,6 +6,7 @@
  *   POST   /sessions        StartSessionBody → SessionView (201), sets the session cookie
  *   GET    /session         → SessionView; `?wait=<s>&version=<n>` long-polls until the version changes
  *   GET    /callback        itsme® redirects the user here (identification and signing); → 303 to the app page
+ *   GET    /session/go      `?target=signing`: records that the user is sent to itsme® to sign; → 303 there
  *   GET    /session/result  → the signed document (document mode) or SignatureResult (hash mode);
  *                            `?document=<id>` names one document of a batch (a hash-mode batch without it
  *                            → BatchSignatureResult)
@@ -81,8 +82,16 @@ export const sessionStatusSchema = z.enum(SESSION_STATUSES);
 export type SessionStatusName = SessionStatus;
 
 export const nextActionSchema = z.discriminatedUnion('action', [
-  /** Send the browser to itsme® now. */
-  z.object({ action: z.literal('redirect'), url: z.string(), target: z.enum(REDIRECT_TARGETS) }),
+  /**
+   * Send the browser to itsme® now: through `via` when given (a path of this handler that records that the
+   * user was sent, then redirects to `url`), else to `url` itself.
+   */
+  z.object({
+    action: z.literal('redirect'),
+    url: z.string(),
+    target: z.enum(REDIRECT_TARGETS),
+    via: z.string().optional(),
+  }),
   /** Nothing to do: keep following the session. */
   z.object({ action: z.literal('wait') }),
   /**

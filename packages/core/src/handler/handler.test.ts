@@ -219,7 +219,9 @@ describe('the web handler against the sandbox (Web Request → Response, no adap
     const nest = await handler.handle(new Request(`${ORIGIN}/api/itsme/sessions`, { method: 'POST' }), {
       mounted: true,
     });
-    expect(((await nest?.json()) as { error: { message: string } }).error.message).toContain(message);
+    expect(((await (nest as Response).json()) as { error: { message: string } }).error.message).toContain(
+      message,
+    );
     expect(reported).toHaveLength(1);
     // The right mount path, and paths that are no route, are untouched.
     expect(

@@ -8,9 +8,19 @@ import { type ErrorCode, ItsmeSignError, isItsmeSignError } from '../errors.js';
 import type { SigningOrchestrator } from '../session/orchestrator.js';
 import { isFinalStatus, type SigningSession } from '../session/state.js';
 import { type CookieOptions, SessionCookie } from './cookie.js';
+import {
+  crossSiteMessage,
+  isPeek,
+  mountPathError,
+  parseOrigin,
+  readLimited,
+  splitMounted,
+} from './request-guards.js';
 import { archiveResponse, resultResponse } from './results.js';
 import { isDocumentBody, subjectFromBody } from './start-body.js';
 import { resultUrls, toSessionView } from './view.js';
+
+export { mountPathError } from './request-guards.js';
 
 export type HandlerAction = 'start' | 'read' | 'callback' | 'result' | 'cancel';
 
@@ -72,47 +82,6 @@ export interface HandleOptions {
   mounted?: boolean;
 }
 
-/**
- * The mount check of the adapters: `basePath` against the path the routes are really mounted at. An
- * `INVALID_CONFIG` error that names both when they differ, else `undefined`.
- */
-export function mountPathError(basePath: string, mountPath: string): ItsmeSignError | undefined {
-  const norm = (p: string) => p.replace(/\/+$/, '') || '/';
-  if (norm(basePath) === norm(mountPath)) return undefined;
-  return new ItsmeSignError('INVALID_CONFIG', {
-    message:
-      `basePath is '${norm(basePath)}' but the routes are mounted at '${norm(mountPath)}': set basePath to ` +
-      `'${norm(mountPath)}' (the session cookie's path and the result URL are built from basePath, so the ` +
-      'browser would never send the cookie back).',
-    field: 'basePath',
-  });
-}
-
-/** The route a mounted request asks for and the mount path in front of it (longest route first). */
-function splitMounted(pathname: string): { mount: string; route: string } | undefined {
-  const path = pathname.replace(/\/+$/, '');
-  const routes = Object.values(ROUTES).sort((a, b) => b.length - a.length);
-  const route = routes.find((r) => path.endsWith(r));
-  return route === undefined ? undefined : { mount: path.slice(0, -route.length), route };
-}
-
-/** `publicOrigin` as an origin (`https://app.example`), or an `INVALID_CONFIG` error. */
-function parseOrigin(value: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (!url || !/^https?:$/.test(url.protocol) || url.origin !== value.replace(/\/+$/, '')) {
-    throw new ItsmeSignError('INVALID_CONFIG', {
-      message: `publicOrigin must be an origin such as 'https://app.example' (scheme and host, no path), got '${value}'.`,
-      field: 'publicOrigin',
-    });
-  }
-  return url.origin;
-}
-
 export interface ItsmeSignHandler {
   /** Answers a request; `undefined` if it is not one of the handler's routes (let the app handle it). */
   handle(request: Request, options?: HandleOptions): Promise<Response | undefined>;
@@ -125,25 +94,6 @@ export interface ItsmeSignHandler {
   sessionCookie(session: SigningSession, request: Request): string;
   /** Closes what the handler was created with, if it owns it (`createItsmeSignHandler` with options). */
   close(): Promise<void>;
-}
-
-/** Reads a body as text, stopping (and cancelling the stream) as soon as it passes `max` bytes. */
-async function readLimited(request: Request, max: number): Promise<string> {
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      throw new ItsmeSignError('INVALID_REQUEST', { message: 'The body is too large.' });
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
@@ -305,8 +255,10 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
       try {
         const who = await owner(request, 'callback');
         const session = await orchestrator.get(id);
-        if (session && (session.owner ?? undefined) === who) await orchestrator.userReturned(id);
-        else target.searchParams.set('error', 'SESSION_NOT_FOUND');
+        if (!session || (session.owner ?? undefined) !== who)
+          target.searchParams.set('error', 'SESSION_NOT_FOUND');
+        // A HEAD request or a prefetch is not the user coming back: it changes nothing.
+        else if (!isPeek(request)) await orchestrator.userReturned(id);
       } catch (error) {
         target.searchParams.set('error', isItsmeSignError(error) ? error.code : 'INTERNAL_ERROR');
         if (!isItsmeSignError(error)) options.onError?.(error, request);
@@ -314,14 +266,32 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
     } else {
       target.searchParams.set('error', 'SESSION_NOT_FOUND');
     }
-    // A path stays relative (unless publicOrigin says where the browser is): behind a proxy the browser
-    // resolves it against the proxy's URL it asked for, not against the back end's Host.
+    return seeOther(target);
+  }
+
+  /** 303 to the app's page: a path stays relative unless publicOrigin says where the browser is. */
+  function seeOther(target: URL): Response {
+    // Behind a proxy the browser resolves a relative location against the proxy's URL it asked for, not
+    // against the back end's Host.
     const location =
       statusPageAbsolute || publicOrigin ? target.href : `${target.pathname}${target.search}${target.hash}`;
-    return new Response(null, {
-      status: 303,
-      headers: { location, 'cache-control': 'no-store' },
-    });
+    return new Response(null, { status: 303, headers: { location, 'cache-control': 'no-store' } });
+  }
+
+  /** `GET /session/go?target=signing`: records that the user is sent to sign, then sends them to itsme®. */
+  async function go(request: Request, url: URL): Promise<Response> {
+    if (url.searchParams.get('target') !== 'signing')
+      fail('INVALID_REQUEST', 'target must be signing.', 'target');
+    const session = await ownSession(request, 'read');
+    const sent = isPeek(request) ? { session } : await orchestrator.userSent(session.id);
+    if (sent.signingUrl) {
+      return new Response(null, {
+        status: 303,
+        headers: { location: sent.signingUrl, 'cache-control': 'no-store' },
+      });
+    }
+    // Not (or no longer) signing: back to the app's page, which shows what comes next.
+    return seeOther(new URL(options.statusPageUrl, publicOrigin ?? request.url));
   }
 
   async function result(request: Request, url: URL): Promise<Response> {
@@ -366,11 +336,13 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
             ? { GET: read, HEAD: read, DELETE: cancel }
             : path === ROUTES.callback
               ? { GET: callback, HEAD: callback }
-              : path === ROUTES.result
-                ? { GET: result, HEAD: result }
-                : path === ROUTES.resultArchive
-                  ? { GET: archive, HEAD: archive }
-                  : undefined;
+              : path === ROUTES.go
+                ? { GET: go }
+                : path === ROUTES.result
+                  ? { GET: result, HEAD: result }
+                  : path === ROUTES.resultArchive
+                    ? { GET: archive, HEAD: archive }
+                    : undefined;
       if (!route) return undefined;
       const wrongMount = mountPath === undefined ? undefined : mountPathError(basePath, mountPath);
       if (wrongMount) return mountFault(wrongMount, request);
@@ -388,15 +360,4 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
     },
     async close() {},
   };
-}
-
-/** Why a state-changing request was refused, and what to change if it was the app's own page. */
-function crossSiteMessage(origin: string | null, own: string, site: string | null): string {
-  const from =
-    origin && origin !== 'null' ? `from ${origin}` : `(Sec-Fetch-Site: ${site ?? 'none'}, no Origin)`;
-  return (
-    `Cross-site request ${from} refused: this server is ${own}. If that is your app's page, add its origin ` +
-    "to allowedOrigins (or set publicOrigin); behind a dev proxy, keep the proxy's changeOrigin false so the " +
-    'Host header stays the one the browser used.'
-  );
 }

@@ -1,5 +1,5 @@
 /** Turns a session (server state) into the `SessionView` a browser sees. */
-import { X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { ROUTES } from '../contract/constants.js';
 import type {
   BatchSignatureResult,
@@ -36,12 +36,15 @@ function signerName(certificate: string): string | undefined {
 export interface ResultUrls {
   result: string;
   archive: string;
+  /** The way to itsme®'s signing page (`ROUTES.go`). */
+  go: string;
 }
 
 /** The result URLs of a handler mounted at `basePath`. */
 export const resultUrls = (basePath: string): ResultUrls => ({
   result: `${basePath}${ROUTES.result}`,
   archive: `${basePath}${ROUTES.resultArchive}`,
+  go: `${basePath}${ROUTES.go}?target=signing`,
 });
 
 /** The URL of one document's result. */
@@ -72,7 +75,13 @@ export function toSessionView(session: SigningSession, urls: ResultUrls): Sessio
       step = 'confirm';
       next = session.signing.returned
         ? { action: 'wait' }
-        : { action: 'redirect', url: session.signing.signingUrl, target: 'signing' };
+        : {
+            action: 'redirect',
+            url: session.signing.signingUrl,
+            target: 'signing',
+            // One via per sign session, so a browser tells this signing page from an earlier one.
+            via: `${urls.go}&s=${createHash('sha256').update(session.signing.respID).digest('base64url').slice(0, 12)}`,
+          };
       break;
     case 'signed':
       step = 'signed';

@@ -53,6 +53,8 @@ describe('SigningOrchestrator against the sandbox (mutual TLS)', () => {
     if (signing?.status !== 'signing') throw new Error('not signing');
     expect(signing.signing).toMatchObject({ documents: [{ digest, id: 'document' }], returned: false });
 
+    // The browser goes to itsme® through the handler's `go` route: from then on a callback is its return.
+    expect((await o.userSent(started.id)).signingUrl).toBe(signing.signing.signingUrl);
     await sandbox.control.sign({ url: signing.signing.signingUrl });
     const signed = await o.userReturned(started.id);
     if (signed?.status !== 'signed') throw new Error(`not signed: ${signed?.status}`);
@@ -71,6 +73,7 @@ describe('SigningOrchestrator against the sandbox (mutual TLS)', () => {
       'identifying', // USER_RETURNED
       'identified',
       'signing',
+      'signing', // USER_SENT
       'signing', // USER_RETURNED
       'signed',
     ]);

@@ -164,21 +164,40 @@ export class SigningOrchestrator {
 
   /**
    * The user came back from itsme® (callback). Records it and, the first time, asks itsme® at once (past the
-   * poll interval); a repeated callback (a reload) waits for the interval like any poll.
+   * poll interval); a repeated callback (a reload) waits for the interval like any poll. A callback while
+   * signing counts as the return from signing only once the user was sent there (`userSent`): before that it
+   * is a repeated identification callback, a reload or a prefetch, and the signing page stays on offer.
    */
   async userReturned(id: string): Promise<SigningSession | undefined> {
     const session = await this.get(id);
     if (!session) return undefined;
     let firstReturn = false;
-    if (session.status === 'identifying' || session.status === 'signing') {
-      const returned =
-        session.status === 'identifying' ? session.identification.returned : session.signing.returned;
-      if (!returned) {
-        const after = await this.#sessions.applyIfLive(id, { type: 'USER_RETURNED' }).catch(ignoreIllegal);
-        firstReturn = after !== undefined && after.version === session.version + 1;
-      }
+    const step =
+      session.status === 'identifying'
+        ? session.identification
+        : session.status === 'signing' && session.signing.sent
+          ? session.signing
+          : undefined;
+    if (step && !step.returned) {
+      const after = await this.#sessions.applyIfLive(id, { type: 'USER_RETURNED' }).catch(ignoreIllegal);
+      firstReturn = after !== undefined && after.version === session.version + 1;
+    } else if (session.status === 'signing' && !session.signing.returned) {
+      // Not known to have been sent to sign: still ask itsme® at once, but only for the first such callback.
+      firstReturn = await this.#sessions.lease(`return:${id}`, this.retentionMs(session));
     }
     return this.advance(id, { force: firstReturn });
+  }
+
+  /**
+   * The user is on the way to itsme®'s signing page (the handler's `go` route): from now on a callback is
+   * their return from signing. Returns the session; the signing URL while it is signing, else `undefined`.
+   */
+  async userSent(id: string): Promise<{ session: SigningSession | undefined; signingUrl?: string }> {
+    let session = await this.get(id);
+    if (session?.status === 'signing' && !session.signing.sent && !session.signing.returned) {
+      session = await this.#sessions.applyIfLive(id, { type: 'USER_SENT' }).catch(ignoreIllegal);
+    }
+    return session?.status === 'signing' ? { session, signingUrl: session.signing.signingUrl } : { session };
   }
 
   /**

@@ -23,6 +23,7 @@ const EVENTS: Record<SessionEventType, SessionEvent> = {
     identificationUrl: 'https://itsme.example/id?q=1',
   },
   USER_RETURNED: { type: 'USER_RETURNED' },
+  USER_SENT: { type: 'USER_SENT' },
   IDENTIFIED: { type: 'IDENTIFIED', userCode: 'u'.repeat(36), certificate: CERT, certificateChain: [CERT] },
   SIGNING_STARTED: {
     type: 'SIGNING_STARTED',
@@ -88,6 +89,7 @@ const LEGAL: Partial<Record<SessionStatus, Partial<Record<SessionEventType, Sess
   },
   signing: {
     USER_RETURNED: 'signing',
+    USER_SENT: 'signing',
     SIGNED: 'signed',
     REJECTED: 'rejected',
     EXPIRED: 'expired',

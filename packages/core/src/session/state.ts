@@ -87,6 +87,11 @@ export interface SigningInfo {
   /** In the order of the subject's documents. */
   documents: SigningDocument[];
   returned: boolean;
+  /**
+   * The user was sent to the signing page (through the handler's `go` route). Until then a callback is not
+   * taken as their return from signing (it is a repeated identification callback, a reload, a prefetch).
+   */
+  sent?: boolean;
   /** When the sign session started at itsme® (ms since epoch). */
   startedAt?: number;
 }
@@ -174,6 +179,8 @@ export type SigningSession =
 export type SessionEvent =
   | { type: 'IDENTIFICATION_STARTED'; asyncRespID: string; identificationUrl: string }
   | { type: 'USER_RETURNED' }
+  /** The user is being sent to itsme®'s signing page. */
+  | { type: 'USER_SENT' }
   | { type: 'IDENTIFIED'; userCode: string; certificate: string; certificateChain: string[] }
   | { type: 'SIGNING_STARTED'; respID: string; signingUrl: string; documents: SigningDocument[] }
   | { type: 'SIGNED'; documents: SignedDocumentInfo[] }
@@ -186,6 +193,7 @@ export type SessionEventType = SessionEvent['type'];
 export const SESSION_EVENT_TYPES: readonly SessionEventType[] = [
   'IDENTIFICATION_STARTED',
   'USER_RETURNED',
+  'USER_SENT',
   'IDENTIFIED',
   'SIGNING_STARTED',
   'SIGNED',
@@ -327,6 +335,9 @@ export function transition(session: SigningSession, event: SessionEvent, now: nu
     case 'signing':
       if (event.type === 'USER_RETURNED') {
         return { ...session, ...bump, signing: { ...session.signing, returned: true } };
+      }
+      if (event.type === 'USER_SENT') {
+        return { ...session, ...bump, signing: { ...session.signing, sent: true } };
       }
       if (event.type !== 'SIGNED') return illegal(session, event);
       return {
