@@ -46,6 +46,45 @@ const groupOf = (block) =>
       ? 'angular'
       : 'node';
 
+// 1b. The install lines: every package a README's blocks import must be in one of its `npm install` / `pnpm add`
+// lines (a ```sh block or an inline code span), so that a newcomer who copies both gets code that resolves.
+// A type-only package counts through its @types/ package; @angular/* comes with the Angular app (`ng new`).
+// A README with no install line at all is reported, not failed.
+const packageOf = (spec) =>
+  spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
+let installProblems = 0;
+for (const readme of readmes) {
+  const text = readFileSync(join(root, readme), 'utf8');
+  const candidates = [
+    ...[...text.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1].split('\n')),
+    ...[...text.matchAll(/`([^`\n]*(?:\n[^`\n]*)?)`/g)].map((m) => m[1]),
+  ];
+  const installed = new Set();
+  for (const line of candidates) {
+    const m = /(?:npm (?:install|i)|pnpm add|yarn add)\s+([^#]*)/.exec(line);
+    for (const token of m ? m[1].split(/\s+/) : []) {
+      if (token && !token.startsWith('-')) installed.add(packageOf(token.replace(/(?<=.)@[^/]*$/, '')));
+    }
+  }
+  const imported = new Set();
+  for (const block of blocks.filter((b) => b.readme === readme)) {
+    for (const m of `${block.code}\n${block.prelude}`.matchAll(/(?:from|import)\s+'([^'.][^']*)'/g)) {
+      if (!m[1].startsWith('node:') && !m[1].startsWith('@angular/')) imported.add(packageOf(m[1]));
+    }
+  }
+  const missing = [...imported].filter((name) => !installed.has(name) && !installed.has(`@types/${name}`));
+  if (!missing.length) continue;
+  if (installed.size) {
+    installProblems++;
+    console.error(`✗ ${readme}: the examples import ${missing.join(', ')}, which no install line lists`);
+  } else {
+    console.warn(`⚠ ${readme}: no install line; its examples import ${missing.join(', ')}`);
+  }
+}
+
+if (!installProblems)
+  console.log(`✓ install lines: every package the examples import is in their README's install line`);
+
 // 2. The throwaway project: the tarballs, and the frameworks at the versions the workspace uses.
 const workspaceVersions = {};
 for (const dir of [
@@ -191,4 +230,4 @@ console.log(
 );
 if (keep) console.log(`kept: ${relative(process.cwd(), app) || app}`);
 else rmSync(work, { recursive: true, force: true });
-if (failed) process.exit(1);
+if (failed || installProblems) process.exit(1);
