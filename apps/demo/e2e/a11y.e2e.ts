@@ -1,7 +1,7 @@
 /**
  * Accessibility of every page a user meets in the flow, audited with axe-core in Debian's Chromium on a phone
- * (390×844): the demo's start page (in two languages) and status page (following, signed, waiting for the user,
- * cancelled), the sandbox's identification pages, its signing page and its simulated phone. Zero violations.
+ * (390×844): the demo's start page (in two languages) and status page (signed, waiting for the user, cancelled,
+ * declined), the sandbox's identification pages, its signing page and its simulated phone. Zero violations.
  * Screenshots of each audited page land in apps/demo/test-output/screenshots/a11y/.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -9,7 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, MOBILE } from './support/axe.js';
 import { launchChromium, screenshotter } from './support/browser.js';
 import { type DemoHandle, startDemo } from './support/demo.js';
-import { highlightedIcon, nextPhoneNumber, pickIcon, waitForAction, waitForPhase } from './support/flow.js';
+import {
+  highlightedIcon,
+  identify,
+  nextPhoneNumber,
+  pickIcon,
+  startSigning,
+  waitForAction,
+  waitForPhase,
+} from './support/flow.js';
 
 let demo: DemoHandle;
 let browser: Browser;
@@ -80,6 +88,18 @@ describe('axe-core on every page of the flow (Chromium, 390×844)', () => {
       await second.getByTestId('itsme-sign-cancel').click();
       await waitForPhase(second, demo, 'cancelled');
       await audit(second, 'demo status page: cancelled');
+
+      // A third one declined on the phone: the status page with an error and its code.
+      const third = await context.newPage();
+      await startSigning(third, demo, noShot);
+      const thirdPhone = await identify(third, context, demo, noShot, nextPhoneNumber());
+      await highlightedIcon(third);
+      await waitForAction(thirdPhone, 'SIGN');
+      await thirdPhone
+        .locator('[data-testid="phone-action"][data-kind="SIGN"] [data-testid="action-reject"]')
+        .click();
+      await waitForPhase(third, demo, 'rejected');
+      await audit(third, 'demo status page: declined');
     } finally {
       await context.close();
     }
