@@ -22,7 +22,8 @@ export type ItsmeSignMiddleware = RequestHandler & {
 
 /**
  * Returns middleware that answers the itsme® Sign routes under the path it is mounted at, and passes
- * every other request on. `options.basePath` must be that mount path (it scopes the cookie and the result URL).
+ * every other request on. `options.basePath` must be that mount path (it scopes the cookie and the result URL):
+ * a different one is answered with one `INVALID_CONFIG` naming both (`req.baseUrl` against `basePath`).
  */
 export function itsmeSign(options: ItsmeSignHandlerOptions | ItsmeSignHandler): ItsmeSignMiddleware {
   const isHandler = typeof (options as ItsmeSignHandler).handle === 'function';
