@@ -274,8 +274,7 @@ function invoke(client: B2BClient, call: Call): Promise<unknown> {
     case 'startSigning':
       return client.startSigning({
         userCode: 'u'.repeat(36),
-        digest: DIGEST,
-        docId: 'document',
+        documents: [{ id: 'document', digest: DIGEST }],
         lang: 'FR',
         redirectUrl: 'https://app.example/api/itsme/callback',
         signPolicyRef: '1.3.6.1.4.1.49274.1.1.5.1.0',
@@ -307,7 +306,11 @@ function checkResult(call: Call, r: Record<string, unknown>): void {
       return;
     case 'getSigningStatus':
       expect(['pending', 'signed', 'rejected', 'expired']).toContain(r.state);
-      if (r.state === 'signed') expect(nonEmpty(r.signatureValue) && nonEmpty(r.whichDoc)).toBe(true);
+      if (r.state === 'signed') {
+        const signatures = r.signatures as { signatureValue: unknown; whichDoc: unknown }[];
+        expect(signatures.length).toBeGreaterThan(0);
+        for (const s of signatures) expect(nonEmpty(s.signatureValue) && nonEmpty(s.whichDoc)).toBe(true);
+      }
       return;
     case 'getDiscovery':
       expect(Array.isArray(r.sign_policy_templates_supported)).toBe(true);

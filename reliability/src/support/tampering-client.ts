@@ -10,9 +10,14 @@ export class TamperingClient extends B2BClient {
   override async getSigningStatus(respID: string, ctx?: CallContext): Promise<SigningStatus> {
     const status = await super.getSigningStatus(respID, ctx);
     if (status.state !== 'signed') return status;
-    const bytes = Buffer.from(status.signatureValue, 'base64');
-    bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] ?? 0) ^ 0x01;
     this.tampered++;
-    return { ...status, signatureValue: bytes.toString('base64') };
+    return {
+      ...status,
+      signatures: status.signatures.map((s) => {
+        const bytes = Buffer.from(s.signatureValue, 'base64');
+        bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] ?? 0) ^ 0x01;
+        return { ...s, signatureValue: bytes.toString('base64') };
+      }),
+    };
   }
 }
