@@ -5,9 +5,14 @@
 //     @itsme-sign/ades (smoke.mjs);
 //  2. CommonJS: a NestJS 11 app compiled by tsc to `require()` calls (`"type": "commonjs"`, `module: nodenext`)
 //     imports @itsme-sign/nestjs and signs one hash against the sandbox end to end (nest-cjs/);
-//  3. Angular: the Angular README's recipe (`provideItsmeSign`, `injectSigningSession`, `<itsme-sign-status>`)
+//  3. The root README's quick-start recipe (Express, hash and document mode), compiled with tsc and run: it
+//     signs a hash and a PDF over HTTP against the sandbox (quick-start/);
+//  4. Angular: the Angular README's recipe (`provideItsmeSign`, `injectSigningSession`, `<itsme-sign-status>`)
 //     as an Angular 21 app, built with `ng build` (@angular/build's application builder, strict templates) (ng/).
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { installProject, packAll, run, since, workDir } from './pack.mjs';
 import { readmeBlocks } from './readme-blocks.mjs';
@@ -34,6 +39,7 @@ installProject(app, {
     rxjs: '^7.8.2',
     typescript: '~5.9.3',
     '@types/node': '^20.19.0',
+    '@types/express': '^5.0.6',
     // The Angular app.
     '@angular/build': '~21.2.0',
     '@angular/cli': '~21.2.0',
@@ -222,7 +228,104 @@ if (!emitted.includes('require("@itsme-sign/nestjs")')) throw new Error('tsc did
 process.stdout.write(run('node', ['dist/main.js', join(work, 'sandbox-data-cjs')], cjs));
 console.log(`  (${since(t)})`);
 
-// 3. Angular: ng build of the README's standalone, zoneless app on @itsme-sign/angular.
+// 3. The root README's recipe (server.ts: Express, hash and document mode, against the sandbox), compiled by tsc
+// as it is (but for the port) and run: a hash and a PDF are signed through it over HTTP.
+const quick = join(app, 'quick-start');
+mkdirSync(quick);
+const recipe0 = readmeBlocks('README.md').blocks.find((block) => block.name === 'server.ts');
+if (!recipe0?.code.includes('app.listen(3000,'))
+  throw new Error('README.md has no server.ts block that listens on 3000');
+const port = await new Promise((resolve) => {
+  const probe = createNetServer().listen(0, '127.0.0.1', () => {
+    const { port } = probe.address();
+    probe.close(() => resolve(port));
+  });
+});
+writeFileSync(join(quick, 'server.ts'), recipe0.code.replace('app.listen(3000,', `app.listen(${port},`));
+writeFileSync(
+  join(quick, 'tsconfig.json'),
+  JSON.stringify({
+    compilerOptions: {
+      module: 'nodenext',
+      target: 'ES2022',
+      strict: true,
+      skipLibCheck: true,
+      types: ['node'],
+      outDir: 'dist',
+    },
+    files: ['server.ts'],
+  }),
+);
+t = performance.now();
+run('node', [tsc, '-p', 'tsconfig.json'], quick);
+run(
+  'node',
+  [
+    '--input-type=module',
+    '-e',
+    "import { PDFDocument } from 'pdf-lib'; import { writeFileSync } from 'node:fs'; const d = await PDFDocument.create(); d.addPage(); writeFileSync('contract-42.pdf', await d.save());",
+  ],
+  quick,
+);
+const server = spawn('node', ['dist/server.js'], { cwd: quick, stdio: ['ignore', 'pipe', 'inherit'] });
+try {
+  const front = await new Promise((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = /sandbox at (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    server.once('exit', (code) => reject(new Error(`the README's server.ts exited (${code}): ${out}`)));
+  });
+  const origin = `http://localhost:${port}`;
+  const signThrough = async (body) => {
+    let cookie = '';
+    const call = async (path, init = {}) => {
+      const res = await fetch(origin + path, {
+        ...init,
+        redirect: 'manual',
+        headers: { ...init.headers, cookie, origin },
+      });
+      const set = res.headers.getSetCookie()[0];
+      if (set) cookie = set.split(';')[0];
+      return res;
+    };
+    const control = (action, url) =>
+      fetch(`${front}/control/${action}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ url }),
+      });
+    const started = await (
+      await call('/api/itsme/sessions', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...body, lang: 'EN' }),
+      })
+    ).json();
+    if (!started.next?.url)
+      throw new Error(`the README's server did not start a session: ${JSON.stringify(started)}`);
+    await control('identify', started.next.url);
+    await call('/api/itsme/callback');
+    await control('sign', (await (await call('/api/itsme/session')).json()).next.url);
+    await call('/api/itsme/callback');
+    const done = await (await call('/api/itsme/session')).json();
+    if (done.status !== 'signed')
+      throw new Error(`the README's server did not sign: ${JSON.stringify(done)}`);
+    const result = await call('/api/itsme/session/result');
+    return `${result.headers.get('content-type')?.split(';')[0]} (${(await result.arrayBuffer()).byteLength} bytes)`;
+  };
+  const hash = await signThrough({ digest: createHash('sha256').update('quick start').digest('base64') });
+  const pdf = await signThrough({ documentId: 'contract-42' });
+  console.log(
+    `smoke (README.md quick start): its server.ts signed a hash → ${hash} and a PDF → ${pdf} (${since(t)})`,
+  );
+} finally {
+  server.kill();
+}
+
+// 4. Angular: ng build of the README's standalone, zoneless app on @itsme-sign/angular.
 const ng = join(app, 'ng');
 mkdirSync(join(ng, 'src'), { recursive: true });
 const ngFiles = {
