@@ -7,7 +7,9 @@
 //     imports @itsme-sign/nestjs and signs one hash against the sandbox end to end (nest-cjs/);
 //  3. The root README's quick-start recipe (Express, hash and document mode), compiled with tsc and run: it
 //     signs a hash and a PDF over HTTP against the sandbox (quick-start/);
-//  4. Angular: the Angular README's recipe (`provideItsmeSign`, `injectSigningSession`, `<itsme-sign-status>`)
+//  4. The NestJS README's document-mode app (ConfigService, ContractsService, the controller that starts a session
+//     from the server and follows it with advance()), compiled with tsc and run to a signed PDF (nest-readme/);
+//  5. Angular: the Angular README's recipe (`provideItsmeSign`, `injectSigningSession`, `<itsme-sign-status>`)
 //     as an Angular 21 app, built with `ng build` (@angular/build's application builder, strict templates) (ng/).
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -35,6 +37,7 @@ installProject(app, {
     '@nestjs/common': '^11.1.0',
     '@nestjs/core': '^11.1.0',
     '@nestjs/platform-express': '^11.1.0',
+    '@nestjs/config': '^12.0.1',
     'reflect-metadata': '^0.2.2',
     rxjs: '^7.8.2',
     typescript: '~5.9.3',
@@ -325,7 +328,113 @@ try {
   server.kill();
 }
 
-// 4. Angular: ng build of the README's standalone, zoneless app on @itsme-sign/angular.
+// 4. The NestJS README's document-mode app (ESM, the README's files as they are but for the port: ConfigService
+// settings filled by main.sandbox.ts, ContractsService, the controller that starts a session from the server and
+// follows it with advance()), compiled by tsc and run: the controller's session ends with a signed PDF.
+const nest = join(app, 'nest-readme');
+mkdirSync(join(nest, 'src'), { recursive: true });
+mkdirSync(join(nest, 'contracts'));
+const nestBlocks = readmeBlocks('packages/nestjs/README.md').blocks;
+for (const [file, header] of [
+  ['itsme.config.ts', '// itsme.config.ts'],
+  ['contracts.service.ts', '// contracts.service.ts'],
+  ['app.module.ts', '// app.module.ts — document mode'],
+  ['contract-signing.controller.ts', '// contract-signing.controller.ts'],
+  ['main.ts', '// main.ts'],
+  ['main.sandbox.ts', '// main.sandbox.ts — development only'],
+]) {
+  const block = nestBlocks.find((b) => b.code.split('\n')[0] === header);
+  if (!block) throw new Error(`packages/nestjs/README.md has no block starting with ${header}`);
+  const code =
+    file === 'main.ts'
+      ? block.code.replace('await app.listen(3000);', `await app.listen(${port});`)
+      : block.code;
+  if (file === 'main.ts' && code === block.code)
+    throw new Error("the NestJS README's main.ts no longer listens on 3000");
+  writeFileSync(join(nest, 'src', file), `${code}\n`);
+}
+writeFileSync(
+  join(nest, 'tsconfig.json'),
+  JSON.stringify({
+    compilerOptions: {
+      module: 'nodenext',
+      target: 'ES2022',
+      strict: true,
+      skipLibCheck: true,
+      experimentalDecorators: true,
+      emitDecoratorMetadata: true,
+      types: ['node'],
+      outDir: 'dist',
+      rootDir: 'src',
+    },
+    include: ['src'],
+  }),
+);
+t = performance.now();
+run('node', [tsc, '-p', 'tsconfig.json'], nest);
+run(
+  'node',
+  ['-e', "require('node:fs').copyFileSync('../quick-start/contract-42.pdf', 'contracts/contract-42.pdf')"],
+  nest,
+);
+const nestServer = spawn('node', ['dist/main.sandbox.js'], {
+  cwd: nest,
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, NO_COLOR: '1' },
+});
+try {
+  const front = await new Promise((resolve, reject) => {
+    let out = '';
+    nestServer.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = /itsme® pages and phone: (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    nestServer.once('exit', (code) => reject(new Error(`the NestJS README's app exited (${code}): ${out}`)));
+  });
+  const origin = `http://localhost:${port}`;
+  let started;
+  for (let i = 0; !started; i++) {
+    started = await fetch(`${origin}/contracts/contract-42/signature`, { method: 'POST' }).catch((error) => {
+      if (i > 100) throw error;
+      return new Promise((r) => setTimeout(r, 100));
+    });
+  }
+  if (started.status !== 201)
+    throw new Error(`POST /contracts/contract-42/signature: ${started.status} ${await started.text()}`);
+  if (!started.headers.getSetCookie().some((c) => c.includes('/api/itsme')))
+    throw new Error('no session cookie for the browser');
+  const { sessionId, next, version } = await started.json();
+  const control = (action, url) =>
+    fetch(`${front}/control/${action}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url }),
+    });
+  await control('identify', next.url);
+  // The browser never comes back to the callback here: the controller's advance() follows the session alone.
+  const progress = async (seen) =>
+    (await fetch(`${origin}/contracts/signature/${sessionId}?version=${seen}`)).json();
+  let signing = await progress(version);
+  while (signing.status === 'identifying') signing = await progress(signing.version);
+  await control('sign', signing.next.url);
+  let done = await progress(signing.version);
+  while (done.status === 'signing') done = await progress(done.version);
+  if (done.status !== 'signed')
+    throw new Error(`the NestJS README's controller did not sign: ${JSON.stringify(done)}`);
+  const result = await fetch(`${origin}/contracts/signature/${sessionId}/result`);
+  const bytes = Buffer.from(await result.arrayBuffer());
+  if (result.headers.get('content-type') !== 'application/pdf' || !bytes.includes('ETSI.CAdES.detached')) {
+    throw new Error(`the NestJS README's result is not a signed PDF (${result.status})`);
+  }
+  console.log(
+    `smoke (NestJS README): its app started a session from the server, followed it with advance() and returned a signed PDF (${bytes.length} bytes) (${since(t)})`,
+  );
+} finally {
+  nestServer.kill();
+}
+
+// 5. Angular: ng build of the README's standalone, zoneless app on @itsme-sign/angular.
 const ng = join(app, 'ng');
 mkdirSync(join(ng, 'src'), { recursive: true });
 const ngFiles = {
