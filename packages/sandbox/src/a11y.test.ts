@@ -3,10 +3,10 @@
  * identification pages, the signing page, the simulated app (with an identification, a sign action and nothing
  * pending) and the message page. Zero violations of any impact.
  */
-import { createRequire } from 'node:module';
 import { signResponseSchema } from '@itsme-sign/core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { axeViolations, MOBILE } from '../../../apps/demo/e2e/support/axe.js';
 import { launchChromium } from '../../../apps/demo/e2e/support/browser.js';
 import { type Sandbox, startSandbox } from './index.js';
 import { b2bRaw } from './test-support/b2b-client.js';
@@ -19,7 +19,6 @@ import {
   testDocuments,
 } from './test-support/requests.js';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const PHONE = '+32470000611';
 
 let sb: Sandbox;
@@ -36,34 +35,14 @@ afterAll(async () => {
   await sb?.close();
 });
 
-interface AxeViolation {
-  id: string;
-  impact: string;
-  help: string;
-  nodes: { target: string[]; failureSummary: string }[];
-}
-
-/** Opens `url` in a fresh mobile context, injects axe-core and returns its violations, one line each. */
+/** Opens `url` in a fresh phone-sized context and returns axe-core's violations there, one line each. */
 async function violations(url: string, prepare?: (page: Page) => Promise<void>): Promise<string[]> {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 3,
-    isMobile: true,
-    hasTouch: true,
-  });
+  const context = await browser.newContext(MOBILE);
   try {
     const page = await context.newPage();
     await page.goto(url);
     await prepare?.(page);
-    await page.addScriptTag({ path: AXE });
-    const found = await page.evaluate(async () => {
-      const axe = (globalThis as unknown as { axe: { run(ctx: unknown, o: unknown): Promise<unknown> } }).axe;
-      const r = (await axe.run(document, { resultTypes: ['violations'] })) as { violations: unknown[] };
-      return r.violations;
-    });
-    return (found as AxeViolation[]).flatMap((v) =>
-      v.nodes.map((n) => `${v.impact} ${v.id} (${v.help}) at ${n.target.join(' ')}: ${n.failureSummary}`),
-    );
+    return await axeViolations(page);
   } finally {
     await context.close();
   }
