@@ -6,8 +6,11 @@ import { execFile, spawnSync } from 'node:child_process';
 import { createHash, verify, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { extractSignatures } from '../../../packages/ades/src/test-support/pdf-checks.js';
+import { opensslCmsPrint, opensslCmsVerify, run } from '../../../packages/ades/src/test-support/tools.js';
 import { DOWNLOADS, launchChromium, SCREENSHOTS, screenshotter } from './support/browser.js';
 import { type Backend, type DemoHandle, startDemo } from './support/demo.js';
 import {
@@ -61,7 +64,43 @@ const flows = {
   expired: ['express'],
   cancelled: ['express', 'nest'],
   languages: ['express'],
+  batchDocuments: ['express', 'nest'],
+  batchHash: ['express', 'nest'],
 } satisfies Record<string, Backend[]>;
+
+const BATCH = ['car-insurance', 'employment-contract', 'general-terms'];
+
+/**
+ * Every signature of a signed PDF checked by openssl over its byte ranges, against the sandbox's root: the
+ * signature with `openssl cms -verify`, the document timestamp (B-LTA) with `openssl ts -verify`.
+ */
+function opensslVerifiesEvery(pdf: Uint8Array, base: string, rootFile: string): void {
+  const signatures = extractSignatures(pdf, base);
+  expect(signatures.length).toBeGreaterThan(0);
+  for (const { sigFile, contentFile } of signatures) {
+    // The content type of the SignedData itself (the first eContentType; a signature's own timestamp is deeper).
+    if (
+      /eContentType: id-smime-ct-TSTInfo/.test(/eContentType: .*/.exec(opensslCmsPrint(sigFile))?.[0] ?? '')
+    ) {
+      const ts = run('openssl', [
+        'ts',
+        '-verify',
+        '-data',
+        contentFile,
+        '-in',
+        sigFile,
+        '-token_in',
+        '-CAfile',
+        rootFile,
+      ]);
+      expect(ts.stdout + ts.stderr).toContain('Verification: OK');
+    } else {
+      expect(opensslCmsVerify(sigFile, contentFile, rootFile).stderr).toContain('Verification successful');
+    }
+  }
+  // The signature and, at B-LTA, the document timestamp over the whole file.
+  expect(signatures.length).toBe(2);
+}
 
 for (const backend of ['express', 'nest'] as const) {
   describe(`the demo on ${backend}`, () => {
@@ -189,6 +228,79 @@ for (const backend of ['express', 'nest'] as const) {
         expect(verify('sha256', document, { key, dsaEncoding }, signature)).toBe(true);
         // And not for other data.
         expect(verify('sha256', Buffer.from('other'), { key, dsaEncoding }, signature)).toBe(false);
+      });
+
+    if (runs('batchDocuments'))
+      it('three PDFs, one identification, one confirmation: three signed PDFs (pdfsig, openssl cms) and the zip', async () => {
+        const shot = screenshotter(`${backend}-batch`);
+        const page = await context.newPage();
+        await startSigning(page, demo, shot, { documentNames: BATCH });
+        const phone = await identify(page, context, demo, shot, nextPhoneNumber());
+        const icon = await highlightedIcon(page);
+        expect(await page.getByTestId('document-count').getAttribute('data-count')).toBe('3');
+        await shot(page, 'itsme-sign-poka-yoke');
+        await pickIcon(phone, shot, icon);
+        await waitForPhase(page, demo, 'signed');
+        expect(await statusTitle(page)).toBe('Your documents are signed');
+        await shot(page, 'signed');
+
+        const links = page.getByTestId('itsme-sign-download-one');
+        expect(await links.count()).toBe(3);
+        const files: Buffer[] = [];
+        for (let i = 0; i < 3; i++) {
+          const [file] = await Promise.all([page.waitForEvent('download'), links.nth(i).click()]);
+          const path = join(DOWNLOADS, `${backend}-batch-${i + 1}.pdf`);
+          await file.saveAs(path);
+          expect(file.suggestedFilename()).toContain(BATCH[i]);
+          const report = await pdfsig(path);
+          expect(report).toMatch(/Signature Validation: Signature is Valid\./);
+          expect(report).not.toMatch(/Signature is Invalid|not signed/i);
+          files.push(readFileSync(path));
+          opensslVerifiesEvery(files[i]!, path.replace(/\.pdf$/, ''), demo.rootCaFile);
+        }
+        // One approval: the three signatures share the signer and the same itsme® signing session.
+        const zipPath = await download(page, `${backend}-batch.zip`);
+        const entries = unzipSync(new Uint8Array(readFileSync(zipPath)));
+        expect(Object.keys(entries)).toHaveLength(3);
+        for (const [i, bytes] of Object.values(entries).entries()) {
+          expect(Buffer.from(bytes).equals(files[i]!)).toBe(true);
+        }
+      });
+
+    if (runs('batchHash'))
+      it('hash mode with three digests: each signature value verifies against its own document', async () => {
+        const shot = screenshotter(`${backend}-batch-hash`);
+        const page = await context.newPage();
+        await startSigning(page, demo, shot, { documentNames: BATCH, hashMode: true });
+        const phone = await identify(page, context, demo, shot, nextPhoneNumber());
+        await pickIcon(phone, shot, await highlightedIcon(page));
+        await waitForPhase(page, demo, 'signed');
+        await shot(page, 'signed');
+        const result = JSON.parse(
+          readFileSync(await download(page, `${backend}-batch-hash.json`), 'utf8'),
+        ) as {
+          signatures: { name: string; signatureValue: string }[];
+          certificate: string;
+        };
+        expect(result.signatures).toHaveLength(3);
+        const key = certificateOf(result.certificate).publicKey;
+        const documents = (await (await fetch(`${demo.url}/api/demo/documents`)).json()) as {
+          id: string;
+          name: string;
+        }[];
+        for (const s of result.signatures) {
+          const doc = documents.find((d) => d.name === s.name);
+          expect(doc, s.name).toBeDefined();
+          const bytes = Buffer.from(
+            await (
+              await fetch(`${demo.url}/api/demo/documents/${encodeURIComponent(doc!.id)}`)
+            ).arrayBuffer(),
+          );
+          const signature = Buffer.from(s.signatureValue, 'base64');
+          const dsaEncoding =
+            key.asymmetricKeyType === 'ec' && signature.length === 64 ? 'ieee-p1363' : 'der';
+          expect(verify('sha256', bytes, { key, dsaEncoding }, signature)).toBe(true);
+        }
       });
 
     if (runs('wrongIcon'))

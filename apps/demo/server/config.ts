@@ -63,13 +63,15 @@ export function itsmeOptions(s: DemoSettings): ItsmeSignConfig & { basePath: str
       secrets: [process.env.ITSME_COOKIE_SECRET ?? 'itsme-sign-demo-cookie-secret-not-for-production'],
     },
     commitmentTypeRef: '1.2.840.113549.1.9.16.6.5',
+    // The sandbox's partner has the batch-signing option: up to 70 documents with one approval.
+    maxDocuments: 70,
     ...(store ? { store } : {}),
     documents: {
       documentSigner: {
         ...signer,
         // A contract signed in turn: the signed PDF is what the next party signs.
-        async finalize(state, value, document) {
-          const signed = await signer.finalize(state, value, document);
+        async finalize(state, value, document, context) {
+          const signed = await signer.finalize(state, value, document, context);
           s.library.recordSigned(document.name, signed.bytes);
           return signed;
         },

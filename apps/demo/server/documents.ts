@@ -105,6 +105,16 @@ export class DocumentLibrary {
       ]),
     );
     lib.#add(
+      'general-terms',
+      'general-terms-and-conditions.pdf',
+      await sampleContract('General terms and conditions', [
+        'Applies to: every contract with Example Bank NV',
+        'Version: 2027-01',
+        'Governing law: Belgian law; courts of Brussels',
+        'Often signed together with a contract (batch signing: one approval).',
+      ]),
+    );
+    lib.#add(
       'loan-agreement',
       'loan-agreement-two-parties.pdf',
       await sampleContract(

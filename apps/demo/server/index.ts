@@ -54,6 +54,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     ...(options.sandboxDataDir ? { dataDir: options.sandboxDataDir } : {}),
     ...(options.actionTimeoutMs ? { actionTimeoutMs: options.actionTimeoutMs } : {}),
   });
+  // The demo's partner has the batch-signing contract option (itsme®'s limit: 70 documents).
+  sandbox.control.setMaxHashes(70);
   try {
     const port = options.port || (await freePort(host));
     const origin = `http://${host}:${port}`;

@@ -12,7 +12,10 @@ export function nextPhoneNumber(): string {
 }
 
 export interface StartOptions {
+  /** The one document to sign (by a part of its name); default: the first offered. */
   documentName?: string;
+  /** Several documents to sign with one approval (by parts of their names). */
+  documentNames?: string[];
   signerRole?: string;
   lang?: 'EN' | 'FR' | 'NL' | 'DE';
   hashMode?: boolean;
@@ -30,19 +33,28 @@ export async function startSigning(
 ): Promise<{ documentId: string }> {
   await page.goto(demo.url);
   await page.locator('[data-testid^="doc-option-"]').first().waitFor();
-  if (options.documentName) {
-    await page.locator('[data-testid^="doc-option-"]', { hasText: options.documentName }).click();
-  }
+  const wanted = options.documentNames ?? (options.documentName ? [options.documentName] : undefined);
+  if (wanted) await selectDocuments(page, wanted);
   if (options.signerRole) await page.getByTestId('signer-role').fill(options.signerRole);
   if (options.lang) await page.getByTestId('lang-select').selectOption(options.lang);
   if (options.hashMode) await page.getByTestId('hash-mode').check();
-  const documentId = await page.locator('input[name="document"]:checked').inputValue();
+  const documentId = await page.locator('input[name="document"]:checked').first().inputValue();
   await shot(page, 'start-form');
   await page.getByTestId('sign-button').click();
   await page.waitForURL((url) => url.href.startsWith(demo.sandbox.frontUrl));
   await page.getByTestId('phone-input').waitFor();
   await shot(page, 'itsme-identify');
   return { documentId };
+}
+
+/** Ticks exactly the documents whose names contain one of `names` (and unticks the others). */
+export async function selectDocuments(page: Page, names: string[]): Promise<void> {
+  const options = page.locator('[data-testid^="doc-option-"]');
+  for (let i = 0; i < (await options.count()); i++) {
+    const option = options.nth(i);
+    const text = (await option.textContent()) ?? '';
+    await option.locator('input[name="document"]').setChecked(names.some((n) => text.includes(n)));
+  }
 }
 
 /** Opens the simulated phone of `number` in a second tab. */

@@ -21,6 +21,10 @@ export interface DemoText {
   heading: [string, string];
   lead: string;
   chooseDocument: string;
+  /** Under the list: ticking several signs them all with one approval. */
+  batchHint: string;
+  /** The sign button's note when several documents are ticked. */
+  signMany: (count: number) => string;
   loadingDocuments: string;
   loadError: string;
   preview: string;
@@ -74,7 +78,9 @@ export const DEMO_TEXT: Record<Language, DemoText> = {
       'This demo talks to an offline itsme® sandbox: the identities, certificates and signatures are test data. In production the same code talks to itsme® over mutual TLS.',
     heading: ['Sign a PDF with ', ''],
     lead: 'Pick a document, say in which capacity you sign, and confirm in the itsme® app. You get back the PDF with a qualified electronic signature.',
-    chooseDocument: 'Choose a document',
+    chooseDocument: 'Choose documents',
+    batchHint: 'Tick several to sign them all with one itsme® approval.',
+    signMany: (n) => `Sign ${n} documents with itsme®`,
     loadingDocuments: 'Loading the sample documents…',
     loadError: 'The sample documents could not be loaded. Is the demo back end running?',
     preview: 'Preview',
@@ -134,7 +140,9 @@ export const DEMO_TEXT: Record<Language, DemoText> = {
       'Cette démo parle à un bac à sable itsme® hors ligne : les identités, certificats et signatures sont des données de test. En production, le même code parle à itsme® en TLS mutuel.',
     heading: ['Signer un PDF avec ', ''],
     lead: 'Choisissez un document, indiquez en quelle qualité vous signez et confirmez dans l’app itsme®. Vous recevez le PDF avec une signature électronique qualifiée.',
-    chooseDocument: 'Choisissez un document',
+    chooseDocument: 'Choisissez des documents',
+    batchHint: 'Cochez-en plusieurs pour les signer tous avec une seule approbation itsme®.',
+    signMany: (n) => `Signer ${n} documents avec itsme®`,
     loadingDocuments: 'Chargement des documents d’exemple…',
     loadError: 'Les documents d’exemple n’ont pas pu être chargés. Le serveur de la démo tourne-t-il ?',
     preview: 'Aperçu',
@@ -195,7 +203,9 @@ export const DEMO_TEXT: Record<Language, DemoText> = {
       'Deze demo praat met een offline itsme®-sandbox: de identiteiten, certificaten en handtekeningen zijn testgegevens. In productie praat dezelfde code met itsme® over wederzijdse TLS.',
     heading: ['Een pdf ondertekenen met ', ''],
     lead: 'Kies een document, zeg in welke hoedanigheid u tekent en bevestig in de itsme®-app. U krijgt de pdf terug met een gekwalificeerde elektronische handtekening.',
-    chooseDocument: 'Kies een document',
+    chooseDocument: 'Kies documenten',
+    batchHint: 'Vink er meerdere aan om ze allemaal met één itsme®-goedkeuring te ondertekenen.',
+    signMany: (n) => `${n} documenten ondertekenen met itsme®`,
     loadingDocuments: 'De voorbeelddocumenten worden geladen…',
     loadError: 'De voorbeelddocumenten konden niet worden geladen. Draait de demoserver?',
     preview: 'Voorbeeld',
@@ -259,7 +269,9 @@ export const DEMO_TEXT: Record<Language, DemoText> = {
       'Diese Demo spricht mit einer Offline-Sandbox von itsme®: Identitäten, Zertifikate und Signaturen sind Testdaten. In Produktion spricht derselbe Code über gegenseitiges TLS mit itsme®.',
     heading: ['Ein PDF mit ', ' signieren'],
     lead: 'Wählen Sie ein Dokument, geben Sie an, in welcher Eigenschaft Sie unterschreiben, und bestätigen Sie in der itsme®-App. Sie erhalten das PDF mit einer qualifizierten elektronischen Signatur zurück.',
-    chooseDocument: 'Dokument wählen',
+    chooseDocument: 'Dokumente wählen',
+    batchHint: 'Wählen Sie mehrere, um alle mit einer einzigen itsme®-Freigabe zu signieren.',
+    signMany: (n) => `${n} Dokumente mit itsme® signieren`,
     loadingDocuments: 'Die Beispieldokumente werden geladen…',
     loadError: 'Die Beispieldokumente konnten nicht geladen werden. Läuft der Demo-Server?',
     preview: 'Vorschau',

@@ -10,7 +10,7 @@ import {
 import { Title } from '@angular/platform-browser';
 import { Router } from '@angular/router';
 import { injectSigningSession, type StartSessionBody } from '@itsme-sign/angular';
-import { LANGUAGES, type Language, LIMITS } from '@itsme-sign/core/contract/constants';
+import { LANGUAGES, type Language, LIMITS, MAX_DOCUMENTS } from '@itsme-sign/core/contract/constants';
 import { type DemoDocument, DocumentsApi, formatSize } from '../documents';
 import { DEMO_TEXT, DemoI18n } from '../i18n';
 
@@ -42,10 +42,11 @@ const LATIN1_PRINTABLE = /^[\u0020-\u007e\u00a0-\u00ff]*$/;
           @if (loadError()) {
             <p class="error" role="alert">{{ loadError() }}</p>
           }
-          <div class="docs">
+          <p class="hint" id="batch-hint">{{ t().batchHint }}</p>
+          <div class="docs" aria-describedby="batch-hint">
             @for (doc of documents(); track doc.id) {
-              <label class="doc" [class.is-selected]="selectedId() === doc.id" [attr.data-testid]="'doc-option-' + doc.id">
-                <input type="radio" name="document" [value]="doc.id" [checked]="selectedId() === doc.id" (change)="selectedId.set(doc.id)" />
+              <label class="doc" [class.is-selected]="isSelected(doc.id)" [attr.data-testid]="'doc-option-' + doc.id">
+                <input type="checkbox" name="document" [value]="doc.id" [checked]="isSelected(doc.id)" (change)="toggle(doc.id, $any($event.target).checked)" />
                 <span class="doc-icon" aria-hidden="true">PDF</span>
                 <span class="doc-text">
                   <span class="doc-name">{{ doc.name }}</span>
@@ -117,7 +118,7 @@ const LATIN1_PRINTABLE = /^[\u0020-\u007e\u00a0-\u00ff]*$/;
             <p class="error" role="alert" data-testid="start-error">{{ startError() }}</p>
           }
           <button type="submit" class="btn-primary" data-testid="sign-button" [disabled]="!canSign()">
-            {{ starting() ? t().starting : t().signButton }}
+            {{ starting() ? t().starting : selectedIds().length > 1 ? t().signMany(selectedIds().length) : t().signButton }}
           </button>
           <p class="muted small">{{ t().signHint }}</p>
         </fieldset>
@@ -149,7 +150,8 @@ export class StartPage implements OnInit {
   }));
   readonly maxRole = MAX_ROLE;
   readonly documents = signal<DemoDocument[]>([]);
-  readonly selectedId = signal<string | null>(null);
+  /** The ticked documents, in the order of the list. */
+  readonly selectedIds = signal<string[]>([]);
   readonly role = signal('');
   readonly lang = this.i18n.lang;
   readonly hashMode = signal(false);
@@ -166,8 +168,26 @@ export class StartPage implements OnInit {
     return '';
   });
   readonly canSign = computed(
-    () => this.selectedId() !== null && !this.roleError() && !this.starting() && !this.uploading(),
+    () =>
+      this.selectedIds().length > 0 &&
+      this.selectedIds().length <= MAX_DOCUMENTS &&
+      !this.roleError() &&
+      !this.starting() &&
+      !this.uploading(),
   );
+
+  isSelected(id: string): boolean {
+    return this.selectedIds().includes(id);
+  }
+
+  toggle(id: string, checked: boolean): void {
+    const order = this.documents().map((d) => d.id);
+    this.selectedIds.update((ids) =>
+      (checked ? [...new Set([...ids, id])] : ids.filter((x) => x !== id)).sort(
+        (a, b) => order.indexOf(a) - order.indexOf(b),
+      ),
+    );
+  }
 
   constructor() {
     const title = inject(Title);
@@ -178,10 +198,30 @@ export class StartPage implements OnInit {
     try {
       const documents = await this.api.list();
       this.documents.set(documents);
-      if (documents.length > 0 && this.selectedId() === null) this.selectedId.set(documents[0].id);
+      if (documents.length > 0 && this.selectedIds().length === 0) this.selectedIds.set([documents[0].id]);
     } catch {
       this.loadError.set(this.t().loadError);
     }
+  }
+
+  /** One document: its id (or digest) and name; several: the lists, signed with one approval. */
+  private async startBody(ids: string[]): Promise<StartSessionBody> {
+    const role = this.role().trim();
+    const names = ids.map((id) => (this.documents().find((d) => d.id === id)?.name ?? id).slice(0, 200));
+    const hash = this.hashMode();
+    const body: StartSessionBody =
+      ids.length === 1
+        ? {
+            ...(hash ? { digest: await this.api.sha256(ids[0]) } : { documentId: ids[0] }),
+            documentName: names[0],
+          }
+        : {
+            ...(hash
+              ? { digests: await Promise.all(ids.map((id) => this.api.sha256(id))) }
+              : { documentIds: ids }),
+            documentNames: names,
+          };
+    return { ...body, lang: this.lang(), ...(role ? { signerRole: role } : {}) };
   }
 
   size(bytes: number): string {
@@ -210,7 +250,7 @@ export class StartPage implements OnInit {
     try {
       const doc = await this.api.upload(file);
       this.documents.update((docs) => [doc, ...docs.filter((d) => d.id !== doc.id)]);
-      this.selectedId.set(doc.id);
+      this.selectedIds.set([doc.id]);
     } catch {
       this.uploadError.set(this.t().uploadFailed);
     } finally {
@@ -220,18 +260,12 @@ export class StartPage implements OnInit {
 
   async sign(event: Event): Promise<void> {
     event.preventDefault();
-    const id = this.selectedId();
-    if (!id || !this.canSign()) return;
+    const ids = this.selectedIds();
+    if (ids.length === 0 || !this.canSign()) return;
     this.starting.set(true);
     this.startError.set('');
     try {
-      const role = this.role().trim();
-      const body: StartSessionBody = this.hashMode()
-        ? { digest: await this.api.sha256(id), lang: this.lang() }
-        : { documentId: id, lang: this.lang() };
-      if (role) body.signerRole = role;
-      const name = this.documents().find((d) => d.id === id)?.name;
-      if (name) body.documentName = name.slice(0, 200);
+      const body = await this.startBody(ids);
       const view = await this.session.start(body);
       if (view) {
         await this.router.navigateByUrl('/sign/status');
