@@ -49,7 +49,11 @@ describe('createAdesSigner as core DocumentSigner', () => {
     };
     const prepared = await signer.prepare(document, context(pki.rsa.chain));
     const state = JSON.parse(JSON.stringify(prepared.state));
-    const signed = await signer.finalize(state, signDigest(pki.rsa, prepared.digest), document);
+    // The state does not carry the signer's certificates: core keeps them once per session and passes them back.
+    expect(JSON.stringify(state)).not.toContain('BEGIN CERTIFICATE');
+    const signed = await signer.finalize(state, signDigest(pki.rsa, prepared.digest), document, {
+      certificateChain: pki.rsa.chain,
+    });
     expect(signed).toMatchObject({ name: 'contract.pdf', contentType: 'application/pdf' });
     const printed = expectValidPdf(
       join(DIR, 'contract.signed.pdf'),
@@ -65,7 +69,15 @@ describe('createAdesSigner as core DocumentSigner', () => {
     const bytes = new TextEncoder().encode('{"amount": 1000}\n');
     const document: DocumentSource = { name: 'order.json', contentType: 'application/json', data: bytes };
     const prepared = await signer.prepare(document, context(pki.ec.chain));
-    const signed = await signer.finalize(prepared.state, signDigest(pki.ec, prepared.digest), document);
+    const value = signDigest(pki.ec, prepared.digest);
+    await expect(signer.finalize(prepared.state, value, document)).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      field: 'context.certificateChain',
+    });
+    // A state written by an earlier version still carries the chain: it finalizes without the context.
+    const old = { ...(prepared.state as object), certificateChain: pki.ec.chain };
+    expect((await signer.finalize(old, value, document)).name).toBe('order.json.p7s');
+    const signed = await signer.finalize(prepared.state, value, document, { certificateChain: pki.ec.chain });
     expect(signed).toMatchObject({ name: 'order.json.p7s', contentType: 'application/pkcs7-signature' });
     writeFileSync(join(DIR, 'order.json'), bytes);
     writeFileSync(join(DIR, 'order.json.p7s'), signed.bytes);
@@ -98,7 +110,9 @@ describe('createAdesSigner as core DocumentSigner', () => {
       const document: DocumentSource = { name: 'c.pdf', contentType: 'application/pdf', data: pdf };
       const context = { certificateChain: pki.rsa.chain, signingTime: new Date(), lang: 'EN' as const };
       const { digest, state } = await signer.prepare(document, context);
-      await expect(signer.finalize(state, signDigest(pki.rsa, digest), document)).rejects.toMatchObject({
+      await expect(
+        signer.finalize(state, signDigest(pki.rsa, digest), document, context),
+      ).rejects.toMatchObject({
         code: 'TIMESTAMP_FAILED',
       });
     } finally {
@@ -139,10 +153,12 @@ describe('createAdesSigner as core DocumentSigner', () => {
     };
     const changed: DocumentSource = { ...original, data: new TextEncoder().encode('a,b\n1,3\n') };
     const { digest, state } = await signer.prepare(original, context);
-    await expect(signer.finalize(state, signDigest(pki.rsa, digest), changed)).rejects.toMatchObject({
-      code: 'DOCUMENT_CHANGED',
-    });
-    const ok = await signer.finalize(state, signDigest(pki.rsa, digest), original);
+    await expect(signer.finalize(state, signDigest(pki.rsa, digest), changed, context)).rejects.toMatchObject(
+      {
+        code: 'DOCUMENT_CHANGED',
+      },
+    );
+    const ok = await signer.finalize(state, signDigest(pki.rsa, digest), original, context);
     expect(ok.name).toBe('data.csv.p7s');
   });
 

@@ -2,6 +2,7 @@
 import type {
   DocumentSigner,
   DocumentSource,
+  FinalizeContext,
   JsonValue,
   SignedDocument,
   SignerContext,
@@ -117,10 +118,11 @@ export function createPadesSigner(options: AdesSignerOptions): DocumentSigner {
         ...choice,
         appearance,
       });
-      return { digest, state: state as JsonValue };
+      return { digest, state: withoutChain(state) };
     },
-    async finalize(state, signatureValue, document): Promise<SignedDocument> {
-      const bytes = await finalizePades(document.data, state, signatureValue, finalizeOptions);
+    async finalize(state, signatureValue, document, context): Promise<SignedDocument> {
+      const full = withChain(state, context);
+      const bytes = await finalizePades(document.data, full, signatureValue, finalizeOptions);
       return { name: document.name, contentType: 'application/pdf', bytes };
     },
   };
@@ -133,9 +135,9 @@ export function createCadesSigner(options: AdesSignerOptions): DocumentSigner {
     accepts: () => true,
     async prepare(document, context) {
       const { digest, state } = await prepareCades(document.data, signatureOptions(context));
-      return { digest, state: state as JsonValue };
+      return { digest, state: withoutChain(state) };
     },
-    async finalize(state, signatureValue, document): Promise<SignedDocument> {
+    async finalize(state, signatureValue, document, context): Promise<SignedDocument> {
       // A detached signature over another file would be useless: check it is still the prepared one.
       const expected = (state as { contentDigest?: unknown } | null)?.contentDigest;
       if (typeof expected === 'string') {
@@ -146,10 +148,35 @@ export function createCadesSigner(options: AdesSignerOptions): DocumentSigner {
           });
         }
       }
-      const bytes = await finalizeCades(state, signatureValue, finalizeOptions);
+      const bytes = await finalizeCades(withChain(state, context), signatureValue, finalizeOptions);
       return { name: `${document.name}.p7s`, contentType: 'application/pkcs7-signature', bytes };
     },
   };
+}
+
+/**
+ * The state a `DocumentSigner` hands to core, without the signer's certificates: core keeps them once per
+ * session (`finalize`'s context gives them back), so a batch of 70 documents does not store 70 copies.
+ */
+function withoutChain(state: object): JsonValue {
+  const { certificateChain: _chain, ...rest } = state as { certificateChain?: unknown };
+  return rest as JsonValue;
+}
+
+/** The state with the signer's certificates: from the state itself (an earlier version's), else the context. */
+function withChain(state: JsonValue, context: FinalizeContext | undefined): JsonValue {
+  const fields = typeof state === 'object' && state !== null && !Array.isArray(state) ? state : undefined;
+  if (!fields || Array.isArray(fields.certificateChain)) return state;
+  if (!context) {
+    fail(
+      'INVALID_REQUEST',
+      "finalize needs the signer's certificates: pass its context ({ certificateChain }).",
+      {
+        field: 'context.certificateChain',
+      },
+    );
+  }
+  return { ...fields, certificateChain: context.certificateChain };
 }
 
 /** PAdES for PDFs, CAdES for every other file (the choice is made again in finalize from the state). */
@@ -159,10 +186,10 @@ export function createAdesSigner(options: AdesSignerOptions): DocumentSigner {
   return {
     accepts: () => true,
     prepare: (document, context) => (isPdf(document) ? pades : cades).prepare(document, context),
-    finalize: (state, signatureValue, document) => {
+    finalize: (state, signatureValue, document, context) => {
       const format =
         typeof state === 'object' && state !== null && !Array.isArray(state) ? state.format : undefined;
-      return (format === 'PAdES' ? pades : cades).finalize(state, signatureValue, document);
+      return (format === 'PAdES' ? pades : cades).finalize(state, signatureValue, document, context);
     },
   };
 }
