@@ -5,8 +5,8 @@
 //     @itsme-sign/ades (smoke.mjs);
 //  2. CommonJS: a NestJS 11 app compiled by tsc to `require()` calls (`"type": "commonjs"`, `module: nodenext`)
 //     imports @itsme-sign/nestjs and signs one hash against the sandbox end to end (nest-cjs/);
-//  3. The root README's quick-start recipe (Express, hash and document mode), compiled with tsc and run: it
-//     signs a hash and a PDF over HTTP against the sandbox (quick-start/);
+//  3. The Express recipes of the READMEs (root quick start, @itsme-sign/express hash and document mode), compiled
+//     with tsc and run: they sign hashes and PDFs over HTTP against the sandbox (recipe-*/);
 //  4. The NestJS README's document-mode app (ConfigService, ContractsService, the controller that starts a session
 //     from the server and follows it with advance()), compiled with tsc and run to a signed PDF (nest-readme/);
 //  5. Angular: the Angular README's recipe (`provideItsmeSign`, `injectSigningSession`, `<itsme-sign-status>`)
@@ -231,36 +231,16 @@ if (!emitted.includes('require("@itsme-sign/nestjs")')) throw new Error('tsc did
 process.stdout.write(run('node', ['dist/main.js', join(work, 'sandbox-data-cjs')], cjs));
 console.log(`  (${since(t)})`);
 
-// 3. The root README's recipe (server.ts: Express, hash and document mode, against the sandbox), compiled by tsc
-// as it is (but for the port) and run: a hash and a PDF are signed through it over HTTP.
-const quick = join(app, 'quick-start');
-mkdirSync(quick);
-const recipe0 = readmeBlocks('README.md').blocks.find((block) => block.name === 'server.ts');
-if (!recipe0?.code.includes('app.listen(3000,'))
-  throw new Error('README.md has no server.ts block that listens on 3000');
+// 3. The Express recipes of the READMEs (the root README's quick start; @itsme-sign/express's hash mode and
+// document mode), each compiled by tsc as it is (but for the port) and run: hashes and PDFs signed over HTTP.
 const port = await new Promise((resolve) => {
   const probe = createNetServer().listen(0, '127.0.0.1', () => {
     const { port } = probe.address();
     probe.close(() => resolve(port));
   });
 });
-writeFileSync(join(quick, 'server.ts'), recipe0.code.replace('app.listen(3000,', `app.listen(${port},`));
-writeFileSync(
-  join(quick, 'tsconfig.json'),
-  JSON.stringify({
-    compilerOptions: {
-      module: 'nodenext',
-      target: 'ES2022',
-      strict: true,
-      skipLibCheck: true,
-      types: ['node'],
-      outDir: 'dist',
-    },
-    files: ['server.ts'],
-  }),
-);
-t = performance.now();
-run('node', [tsc, '-p', 'tsconfig.json'], quick);
+const pdfDir = join(app, 'pdf');
+mkdirSync(pdfDir);
 run(
   'node',
   [
@@ -268,65 +248,103 @@ run(
     '-e',
     "import { PDFDocument } from 'pdf-lib'; import { writeFileSync } from 'node:fs'; const d = await PDFDocument.create(); d.addPage(); writeFileSync('contract-42.pdf', await d.save());",
   ],
-  quick,
+  pdfDir,
 );
-const server = spawn('node', ['dist/server.js'], { cwd: quick, stdio: ['ignore', 'pipe', 'inherit'] });
-try {
-  const front = await new Promise((resolve, reject) => {
-    let out = '';
-    server.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = /sandbox at (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    server.once('exit', (code) => reject(new Error(`the README's server.ts exited (${code}): ${out}`)));
-  });
-  const origin = `http://localhost:${port}`;
-  const signThrough = async (body) => {
-    let cookie = '';
-    const call = async (path, init = {}) => {
-      const res = await fetch(origin + path, {
-        ...init,
-        redirect: 'manual',
-        headers: { ...init.headers, cookie, origin },
-      });
-      const set = res.headers.getSetCookie()[0];
-      if (set) cookie = set.split(';')[0];
-      return res;
-    };
-    const control = (action, url) =>
-      fetch(`${front}/control/${action}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ url }),
-      });
-    const started = await (
-      await call('/api/itsme/sessions', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ ...body, lang: 'EN' }),
-      })
-    ).json();
-    if (!started.next?.url)
-      throw new Error(`the README's server did not start a session: ${JSON.stringify(started)}`);
-    await control('identify', started.next.url);
-    await call('/api/itsme/callback');
-    await control('sign', (await (await call('/api/itsme/session')).json()).next.url);
-    await call('/api/itsme/callback');
-    const done = await (await call('/api/itsme/session')).json();
-    if (done.status !== 'signed')
-      throw new Error(`the README's server did not sign: ${JSON.stringify(done)}`);
-    const result = await call('/api/itsme/session/result');
-    return `${result.headers.get('content-type')?.split(';')[0]} (${(await result.arrayBuffer()).byteLength} bytes)`;
-  };
-  const hash = await signThrough({ digest: createHash('sha256').update('quick start').digest('base64') });
-  const pdf = await signThrough({ documentId: 'contract-42' });
-  console.log(
-    `smoke (README.md quick start): its server.ts signed a hash → ${hash} and a PDF → ${pdf} (${since(t)})`,
+
+/** Compiles and starts a README's Express server.ts, signs each body through it, stops it. */
+async function runExpressRecipe(label, readme, index, bodies) {
+  const block = readmeBlocks(readme).blocks.filter((b) => b.name === 'server.ts')[index];
+  if (!block?.code.includes('app.listen(3000,') || !block.code.includes('sandbox at ')) {
+    throw new Error(
+      `${readme}: server.ts block ${index + 1} must listen on 3000 and print the sandbox's frontUrl`,
+    );
+  }
+  const dir = join(app, `recipe-${label.replace(/\W+/g, '-')}`);
+  mkdirSync(join(dir, 'contracts'), { recursive: true });
+  writeFileSync(join(dir, 'server.ts'), block.code.replace('app.listen(3000,', `app.listen(${port},`));
+  for (const to of ['contract-42.pdf', 'contracts/contract-42.pdf']) {
+    writeFileSync(join(dir, to), readFileSync(join(pdfDir, 'contract-42.pdf')));
+  }
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        module: 'nodenext',
+        target: 'ES2022',
+        strict: true,
+        skipLibCheck: true,
+        types: ['node'],
+        outDir: 'dist',
+      },
+      files: ['server.ts'],
+    }),
   );
-} finally {
-  server.kill();
+  const started = performance.now();
+  run('node', [tsc, '-p', 'tsconfig.json'], dir);
+  const server = spawn('node', ['dist/server.js'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const front = await new Promise((resolve, reject) => {
+      let out = '';
+      server.stdout.on('data', (chunk) => {
+        out += chunk;
+        const m = /sandbox at (http:\/\/\S+)/.exec(out);
+        if (m) resolve(m[1]);
+      });
+      server.once('exit', (code) => reject(new Error(`${label}: server.ts exited (${code}): ${out}`)));
+    });
+    const origin = `http://localhost:${port}`;
+    const results = [];
+    for (const body of bodies) {
+      let cookie = '';
+      const call = async (path, init = {}) => {
+        const res = await fetch(origin + path, {
+          ...init,
+          redirect: 'manual',
+          headers: { ...init.headers, cookie, origin },
+        });
+        const set = res.headers.getSetCookie()[0];
+        if (set) cookie = set.split(';')[0];
+        return res;
+      };
+      const control = (action, url) =>
+        fetch(`${front}/control/${action}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ url }),
+        });
+      const view = await (
+        await call('/api/itsme/sessions', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ ...body, lang: 'EN' }),
+        })
+      ).json();
+      if (!view.next?.url) throw new Error(`${label}: no session started: ${JSON.stringify(view)}`);
+      await control('identify', view.next.url);
+      await call('/api/itsme/callback');
+      await control('sign', (await (await call('/api/itsme/session')).json()).next.url);
+      await call('/api/itsme/callback');
+      const done = await (await call('/api/itsme/session')).json();
+      if (done.status !== 'signed') throw new Error(`${label}: not signed: ${JSON.stringify(done)}`);
+      const result = await call('/api/itsme/session/result');
+      const type = result.headers.get('content-type')?.split(';')[0];
+      results.push(
+        `${body.digest ? 'a hash' : 'a PDF'} → ${type} (${(await result.arrayBuffer()).byteLength} bytes)`,
+      );
+    }
+    console.log(`smoke (${label}): signed ${results.join(' and ')} (${since(started)})`);
+  } finally {
+    server.kill();
+    await new Promise((resolve) => (server.exitCode === null ? server.once('exit', resolve) : resolve()));
+  }
 }
+
+const digest = createHash('sha256').update('README recipe').digest('base64');
+await runExpressRecipe('README.md quick start', 'README.md', 0, [{ digest }, { documentId: 'contract-42' }]);
+await runExpressRecipe('express README, hash mode', 'packages/express/README.md', 0, [{ digest }]);
+await runExpressRecipe('express README, document mode', 'packages/express/README.md', 1, [
+  { documentId: 'contract-42' },
+]);
 
 // 4. The NestJS README's document-mode app (ESM, the README's files as they are but for the port: ConfigService
 // settings filled by main.sandbox.ts, ContractsService, the controller that starts a session from the server and
@@ -372,11 +390,7 @@ writeFileSync(
 );
 t = performance.now();
 run('node', [tsc, '-p', 'tsconfig.json'], nest);
-run(
-  'node',
-  ['-e', "require('node:fs').copyFileSync('../quick-start/contract-42.pdf', 'contracts/contract-42.pdf')"],
-  nest,
-);
+writeFileSync(join(nest, 'contracts', 'contract-42.pdf'), readFileSync(join(pdfDir, 'contract-42.pdf')));
 const nestServer = spawn('node', ['dist/main.sandbox.js'], {
   cwd: nest,
   stdio: ['ignore', 'pipe', 'inherit'],
