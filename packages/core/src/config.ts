@@ -67,12 +67,28 @@ export const DEFAULTS = Object.freeze({
   maxWaitSeconds: MAX_WAIT_SECONDS,
   /** Largest request body the handler reads (bytes). */
   maxBodyBytes: 64 * 1024,
-  /** Name of the session cookie. */
+  /** Name of the session cookie (prefixed `__Host-` or `__Secure-` when it is `Secure`). */
   cookieName: 'itsme_sign',
+  /**
+   * Session starts (`POST {mount}/sessions`, one itsme® call each) one client may make: a burst of `max`,
+   * refilled evenly over `windowMs` (10 a minute). A client is the `authorize` owner, or the proxy's
+   * `X-Forwarded-For` entry with `trustProxy`; anonymous clients count in the global bucket only.
+   */
+  rateLimitPerClient: Object.freeze({ max: 10, windowMs: 60_000 }),
+  /** Session starts one handler takes from all clients together: a burst of 100, then 10 a second. */
+  rateLimitGlobal: Object.freeze({ max: 100, windowMs: 10_000 }),
+  /** Clients the built-in rate limiter tracks at once (the least recently seen are forgotten first). */
+  rateLimitMaxClients: 10_000,
 
   // ---- in-memory store ---------------------------------------------------------------------------------
   /** How often the in-memory store sweeps expired entries (ms). */
   sweepIntervalMs: 60_000,
+  /**
+   * The most sessions the in-memory store keeps. When full, a new one first replaces the oldest that ended
+   * unsigned, then the oldest whose user has not identified yet; never one being signed or signed (then the new
+   * one is refused with STORE_UNAVAILABLE).
+   */
+  memoryMaxSessions: 10_000,
   /** The most bytes of signed documents the in-memory store keeps for downloads (oldest dropped first). */
   memoryResultBytes: 256 * 1024 * 1024,
 });

@@ -107,6 +107,12 @@ export const ERROR_CODES = {
   METHOD_NOT_ALLOWED: c('session', 405, 'Method not allowed.'),
   ABORTED: c('session', 499, 'The operation was aborted.'),
   STORE_UNAVAILABLE: c('session', 503, 'The session store is unavailable.', true),
+  RATE_LIMITED: c(
+    'session',
+    429,
+    'Too many signing sessions started; try again after Retry-After seconds.',
+    true,
+  ),
   // verification
   SIGNATURE_INVALID: c('verification', 502, 'The signature value does not verify against the certificate.'),
   CERTIFICATE_UNTRUSTED: c('verification', 502, 'The signing certificate does not chain to a trusted CA.'),

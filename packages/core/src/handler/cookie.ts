@@ -1,8 +1,16 @@
 /**
  * The session cookie: the session id plus an HMAC-SHA256 under the first configured secret. Any of the
  * configured secrets verifies it (rotation: add the new secret first, drop the old one later).
+ *
+ * When it is `Secure`, its name carries a prefix the browser enforces, so that a sibling subdomain (or a
+ * plain-http page) cannot plant one of the same name: `__Host-` when the cookie's path is `/` and it has no
+ * `Domain` (the prefix requires both), else `__Secure-`. A handler mounted under a `basePath` other than `/`
+ * scopes its cookie to that path, so it gets `__Secure-` (set `cookie.path: '/'` to get `__Host-`). A
+ * `__Secure-` cookie can still be set by a sibling subdomain over https with `Domain=` the parent: when a
+ * request carries several valid cookies of ours for different sessions, none of them is taken (which one the
+ * browser sends first is the attacker's choice: taking it would fix the attacker's session on the user).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { DEFAULTS } from '../config.js';
 import { ItsmeSignError } from '../errors.js';
 
@@ -15,15 +23,23 @@ export interface CookieOptions {
   secure?: boolean | 'auto';
   /** Default: the handler's base path. */
   path?: string;
-  /** Optional Domain attribute. */
+  /** Optional Domain attribute (then the prefix is `__Secure-`, never `__Host-`). */
   domain?: string;
+  /**
+   * `'auto'` (default): a `Secure` cookie is named `__Host-<name>` (path `/`, no domain) or `__Secure-<name>`.
+   * `false`: the name as given (a cookie a sibling subdomain can plant; use only if you must).
+   */
+  prefix?: 'auto' | false;
 }
 
 const ID = /^[A-Za-z0-9_-]{16,64}$/;
 
 export class SessionCookie {
+  /** The name without prefix. */
   readonly name: string;
-  readonly #secrets: readonly Buffer[];
+  /** The HMAC keys, imported once (not re-derived from the secret strings on every request). */
+  readonly #keys: readonly KeyObject[];
+  readonly #prefix: boolean;
   readonly #secure: boolean | 'auto';
   readonly #path: string;
   readonly #domain: string | undefined;
@@ -43,48 +59,88 @@ export class SessionCookie {
         field: 'cookie.name',
       });
     }
-    this.#secrets = options.secrets.map((s) => Buffer.from(s));
+    this.#keys = options.secrets.map((s) => createSecretKey(Buffer.from(s)));
     this.#secure = options.secure ?? 'auto';
     this.#path = options.path ?? (defaultPath || '/');
     this.#domain = options.domain;
+    this.#prefix = options.prefix !== false && !/^__(Host|Secure)-/i.test(this.name);
+    if (/^__Host-/i.test(this.name) && (this.#path !== '/' || this.#domain || this.#secure === false)) {
+      throw new ItsmeSignError('INVALID_CONFIG', {
+        message: 'A __Host- cookie needs path "/", no domain and secure.',
+        field: 'cookie.name',
+      });
+    }
     this.#publicOrigin = publicOrigin === undefined ? undefined : new URL(publicOrigin);
   }
 
-  /** The session id in the request's cookie, if the cookie is there and its signature holds. */
+  /** The cookie's name for `request`: with its prefix when it is `Secure` there. */
+  nameFor(request: Request): string {
+    if (!this.#prefix || !this.#isSecure(request)) return this.name;
+    return this.#path === '/' && !this.#domain ? `__Host-${this.name}` : `__Secure-${this.name}`;
+  }
+
+  /**
+   * The session id in the request's cookie, if the cookie is there and its signature holds. Cookies of
+   * another name (an unprefixed one where ours is prefixed) are ignored; several valid ones for different
+   * sessions are refused (FORBIDDEN): one of them was planted.
+   */
   read(request: Request): string | undefined {
     const header = request.headers.get('cookie');
     if (!header) return undefined;
+    const name = this.nameFor(request);
+    let found: string | undefined;
     for (const part of header.split(';')) {
       const eq = part.indexOf('=');
-      if (eq < 0 || part.slice(0, eq).trim() !== this.name) continue;
-      const value = part.slice(eq + 1).trim();
-      const dot = value.lastIndexOf('.');
-      if (dot < 0) continue;
-      const id = value.slice(0, dot);
-      const mac = Buffer.from(value.slice(dot + 1), 'base64url');
-      if (!ID.test(id)) continue;
-      for (const secret of this.#secrets) {
-        const expected = this.#mac(secret, id);
-        if (mac.length === expected.length && timingSafeEqual(mac, expected)) return id;
+      if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
+      const id = this.#verified(part.slice(eq + 1).trim());
+      if (id === undefined || id === found) continue;
+      if (found !== undefined) {
+        throw new ItsmeSignError('FORBIDDEN', {
+          message:
+            `Several ${name} cookies for different sessions: one was set by another site (e.g. a sibling ` +
+            'subdomain), so none is used. Serve the handler over https with cookie path "/" (a __Host- cookie) ' +
+            'to rule this out.',
+          field: 'cookie',
+        });
       }
+      found = id;
+    }
+    return found;
+  }
+
+  /** The id of a cookie value whose signature holds under one of the keys. */
+  #verified(value: string): string | undefined {
+    const dot = value.lastIndexOf('.');
+    if (dot < 0) return undefined;
+    const id = value.slice(0, dot);
+    if (!ID.test(id)) return undefined;
+    const mac = Buffer.from(value.slice(dot + 1), 'base64url');
+    for (const key of this.#keys) {
+      const expected = this.#mac(key, id);
+      if (mac.length === expected.length && timingSafeEqual(mac, expected)) return id;
     }
     return undefined;
   }
 
   /** `Set-Cookie` value binding `sessionId` to this browser. */
   serialize(sessionId: string, request: Request, maxAgeSeconds: number): string {
-    const value = `${sessionId}.${this.#mac(this.#secrets[0] as Buffer, sessionId).toString('base64url')}`;
-    return this.#attributes(`${this.name}=${value}`, request, maxAgeSeconds);
+    const value = `${sessionId}.${this.#mac(this.#keys[0] as KeyObject, sessionId).toString('base64url')}`;
+    return this.#attributes(`${this.nameFor(request)}=${value}`, request, maxAgeSeconds);
   }
 
   /** `Set-Cookie` value that removes the cookie. */
   clear(request: Request): string {
-    return this.#attributes(`${this.name}=`, request, 0);
+    return this.#attributes(`${this.nameFor(request)}=`, request, 0);
+  }
+
+  #isSecure(request: Request): boolean {
+    if (this.#secure !== 'auto') return this.#secure;
+    const seen = this.#publicOrigin ?? new URL(request.url);
+    return !isLoopback(seen.hostname);
   }
 
   #attributes(pair: string, request: Request, maxAge: number): string {
-    const seen = this.#publicOrigin ?? new URL(request.url);
-    const secure = this.#secure === 'auto' ? !isLoopback(seen.hostname) : this.#secure;
+    const secure = this.#isSecure(request);
     return [
       pair,
       `Path=${this.#path}`,
@@ -96,8 +152,8 @@ export class SessionCookie {
     ].join('; ');
   }
 
-  #mac(secret: Buffer, id: string): Buffer {
-    return createHmac('sha256', secret).update(`itsme-sign.v1.${id}`).digest();
+  #mac(key: KeyObject, id: string): Buffer {
+    return createHmac('sha256', key).update(`itsme-sign.v1.${id}`).digest();
   }
 }
 

@@ -70,7 +70,7 @@ describe('the web handler against the sandbox (Web Request → Response, no adap
     const created = await browser.post(`${BASE}/sessions`, { digest, lang: 'FR' });
     expect(created.status).toBe(201);
     const cookie = created.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(/^itsme_sign=[\w-]+\.[\w-]+; Path=\/api\/itsme; /);
+    expect(cookie).toMatch(/^__Secure-itsme_sign=[\w-]+\.[\w-]+; Path=\/api\/itsme; /);
     expect(cookie).toMatch(/HttpOnly; SameSite=Lax; Secure/);
     // The cookie lives as long as the store keeps the session: deadline + finishedTtlMs, on the orchestrator's clock.
     expect(cookie).toContain(`Max-Age=${(10 + 5) * 60}`);

@@ -8,6 +8,7 @@ import { type ErrorCode, ItsmeSignError, isItsmeSignError } from '../errors.js';
 import type { SigningOrchestrator } from '../session/orchestrator.js';
 import { isFinalStatus, type SigningSession } from '../session/state.js';
 import { type CookieOptions, SessionCookie } from './cookie.js';
+import { type RateLimitOptions, startLimiter } from './rate-limit.js';
 import {
   crossSiteMessage,
   isPeek,
@@ -20,6 +21,14 @@ import { archiveResponse, resultResponse } from './results.js';
 import { isDocumentBody, subjectFromBody } from './start-body.js';
 import { resultUrls, toSessionView } from './view.js';
 
+export {
+  addressKey,
+  MemoryRateLimiter,
+  type RateLimit,
+  type RateLimitDecision,
+  type RateLimitOptions,
+  type StartRateLimiter,
+} from './rate-limit.js';
 export { mountPathError } from './request-guards.js';
 
 export type HandlerAction = 'start' | 'read' | 'callback' | 'result' | 'cancel';
@@ -52,6 +61,14 @@ export interface HandlerSettings {
     request: Request,
     action: HandlerAction,
   ) => Promise<string | undefined | false> | string | undefined | false;
+  /**
+   * Limits on session starts (`POST {mount}/sessions`, one itsme® call each): per client and for the whole
+   * handler, answered `429 RATE_LIMITED` with `Retry-After`. Default: `DEFAULTS.rateLimitPerClient` and
+   * `DEFAULTS.rateLimitGlobal` in this process; the client is the `authorize` owner, else (with `trustProxy`)
+   * the address your proxy put in `X-Forwarded-For`, else anonymous (the global limit only). Give `limiter`
+   * to use your own (e.g. shared by every instance); `false` turns the limits off.
+   */
+  rateLimit?: RateLimitOptions | false;
   /** Longest long poll (s). Default `DEFAULTS.maxWaitSeconds`, which is also the maximum. */
   maxWaitSeconds?: number;
   /**
@@ -135,6 +152,7 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
     return errorResponse(error, request);
   };
   const urls = resultUrls(basePath);
+  const limitStart = startLimiter(options.rateLimit);
   // The cookie lives as long as the store keeps the session (on the orchestrator's clock).
   const cookieMaxAge = (s: SigningSession) => Math.ceil(orchestrator.retentionMs(s) / 1000);
 
@@ -206,6 +224,13 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
   async function start(request: Request): Promise<Response> {
     checkSameOrigin(request);
     const who = await owner(request, 'start');
+    const limited = await limitStart?.(request, who);
+    if (limited && !limited.allowed) {
+      const seconds = Math.max(1, Math.ceil(limited.retryAfterMs / 1000));
+      return json({ error: new ItsmeSignError('RATE_LIMITED').toJSON() }, 429, {
+        'retry-after': String(seconds),
+      });
+    }
     const parsed = startSessionBodySchema.safeParse(await readJson(request));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -249,22 +274,18 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
   }
 
   async function callback(request: Request): Promise<Response> {
-    const id = cookie.read(request);
     const target = new URL(options.statusPageUrl, publicOrigin ?? request.url);
-    if (id) {
-      try {
-        const who = await owner(request, 'callback');
-        const session = await orchestrator.get(id);
-        if (!session || (session.owner ?? undefined) !== who)
-          target.searchParams.set('error', 'SESSION_NOT_FOUND');
-        // A HEAD request or a prefetch is not the user coming back: it changes nothing.
-        else if (!isPeek(request)) await orchestrator.userReturned(id);
-      } catch (error) {
-        target.searchParams.set('error', isItsmeSignError(error) ? error.code : 'INTERNAL_ERROR');
-        if (!isItsmeSignError(error)) options.onError?.(error, request);
-      }
-    } else {
-      target.searchParams.set('error', 'SESSION_NOT_FOUND');
+    try {
+      const id = cookie.read(request);
+      const who = id && (await owner(request, 'callback'));
+      const session = id ? await orchestrator.get(id) : undefined;
+      if (!id || !session || (session.owner ?? undefined) !== (who || undefined))
+        target.searchParams.set('error', 'SESSION_NOT_FOUND');
+      // A HEAD request or a prefetch is not the user coming back: it changes nothing.
+      else if (!isPeek(request)) await orchestrator.userReturned(id);
+    } catch (error) {
+      target.searchParams.set('error', isItsmeSignError(error) ? error.code : 'INTERNAL_ERROR');
+      if (!isItsmeSignError(error)) options.onError?.(error, request);
     }
     return seeOther(target);
   }

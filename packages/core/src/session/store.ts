@@ -4,6 +4,7 @@
  * `@itsme-sign/redis` implements the same interface for several instances.
  */
 import { DEFAULTS } from '../config.js';
+import { ItsmeSignError } from '../errors.js';
 import type { SigningSession } from './state.js';
 
 export interface SessionStore {
@@ -89,7 +90,19 @@ export interface MemorySessionStoreOptions {
   sweepIntervalMs?: number;
   /** The most bytes of signed results kept; the oldest go first. Default `DEFAULTS.memoryResultBytes`. */
   maxResultBytes?: number;
+  /**
+   * The most sessions kept. A new session beyond it replaces the oldest one that ended unsigned, else the
+   * oldest whose user has not identified yet (`created`, `identifying`); one being signed or signed is never
+   * dropped: with none to drop, the new session is refused (`STORE_UNAVAILABLE`). Default
+   * `DEFAULTS.memoryMaxSessions`.
+   */
+  maxSessions?: number;
 }
+
+/** Ended without a signature: dropping it loses nothing but the page that says so. */
+const ENDED_UNSIGNED = new Set(['rejected', 'expired', 'failed', 'cancelled']);
+/** The user has not identified yet: nothing was signed, nothing is about to be. */
+const NOT_IDENTIFIED = new Set(['created', 'identifying']);
 
 interface ResultEntry {
   bytes: Uint8Array;
@@ -107,6 +120,7 @@ export class MemorySessionStore implements SessionStore {
   readonly #results = new Map<string, ResultEntry>();
   #resultBytes = 0;
   readonly #maxResultBytes: number;
+  readonly #maxSessions: number;
   readonly #watchers = new SessionWatchers();
   readonly #now: () => number;
   readonly #sweeper: NodeJS.Timeout;
@@ -114,6 +128,7 @@ export class MemorySessionStore implements SessionStore {
   constructor(options: MemorySessionStoreOptions = {}) {
     this.#now = options.now ?? Date.now;
     this.#maxResultBytes = options.maxResultBytes ?? DEFAULTS.memoryResultBytes;
+    this.#maxSessions = options.maxSessions ?? DEFAULTS.memoryMaxSessions;
     this.#sweeper = setInterval(() => this.sweep(), options.sweepIntervalMs ?? DEFAULTS.sweepIntervalMs);
     this.#sweeper.unref();
   }
@@ -130,6 +145,7 @@ export class MemorySessionStore implements SessionStore {
   async compareAndSet(session: SigningSession, expectedVersion: number, ttlMs: number): Promise<boolean> {
     const current = this.#live(session.id);
     if ((current?.version ?? 0) !== expectedVersion) return false;
+    if (!current && this.#sessions.size >= this.#maxSessions) this.#makeRoom();
     this.#sessions.set(session.id, {
       session: frozenCopy(session),
       version: session.version,
@@ -199,6 +215,24 @@ export class MemorySessionStore implements SessionStore {
     this.#watchers.clear();
     this.#results.clear();
     this.#resultBytes = 0;
+  }
+
+  /** Drops one session to make room for a new one (see `maxSessions`), or refuses the new one. */
+  #makeRoom(): void {
+    this.sweep();
+    if (this.#sessions.size < this.#maxSessions) return;
+    for (const droppable of [ENDED_UNSIGNED, NOT_IDENTIFIED]) {
+      // Insertion order is creation order (a write to an existing key keeps its place): oldest first.
+      for (const [id, e] of this.#sessions) {
+        if (!droppable.has(e.session.status)) continue;
+        this.#sessions.delete(id);
+        this.#notify(id);
+        return;
+      }
+    }
+    throw new ItsmeSignError('STORE_UNAVAILABLE', {
+      message: `The in-memory session store is full (maxSessions: ${this.#maxSessions}) of sessions being signed.`,
+    });
   }
 
   #live(id: string): Entry | undefined {
