@@ -8,6 +8,8 @@ import {
   ItsmeSignError,
   type ItsmeSignHandler,
   type ItsmeSignHandlerOptions,
+  isItsmeSignError,
+  ROUTES,
   sendWebResponse,
   toWebRequest,
 } from '@itsme-sign/core';
@@ -37,18 +39,59 @@ export function itsmeSign(options: ItsmeSignHandlerOptions | ItsmeSignHandler): 
     ? (options as ItsmeSignHandler)
     : createItsmeSignHandler(options as ItsmeSignHandlerOptions);
 
+  const onError = isHandler ? undefined : (options as ItsmeSignHandlerOptions).onError;
+  const routes = new Set<string>(Object.values(ROUTES));
+  /** The request asks for one of the handler's routes (decided on Express's parsed path alone). */
+  const isOwnRoute = (req: Request): boolean => {
+    const path = req.baseUrl ? req.path : req.path.slice(handler.basePath.length);
+    const underBase = req.baseUrl !== '' || req.path.startsWith(`${handler.basePath}/`);
+    return underBase && routes.has(path.replace(/\/+$/, '') || '/');
+  };
+
   const middleware = (req: Request, res: Response, next: NextFunction): void => {
+    let request: globalThis.Request;
+    try {
+      request = toWebRequest(req, res);
+    } catch (cause) {
+      // Node took the request but it makes no URL (a malformed Host, credentials in it): answered like every
+      // other error of ours (JSON, no stack) when it asks for one of our routes, else left to the app.
+      if (isOwnRoute(req)) {
+        const message = 'The request has no valid URL (check its Host header).';
+        sendError(res, new ItsmeSignError('INVALID_REQUEST', { message, field: 'host', cause }));
+      } else next();
+      return;
+    }
     // Mounted under a path (`app.use('/api/itsme', …)`): core routes on `req.path` and checks the mount
     // (`req.baseUrl`) against `basePath`.
     handler
-      .handle(toWebRequest(req, res), req.baseUrl ? { path: req.path, mountPath: req.baseUrl } : {})
+      .handle(request, req.baseUrl ? { path: req.path, mountPath: req.baseUrl } : {})
       .then((response) => (response ? sendWebResponse(response, res) : next()))
-      .catch(next);
+      .catch((error: unknown) => {
+        // Never Express's default error page (HTML with a stack outside production): JSON, or a cut connection
+        // when the answer had begun.
+        if (!isItsmeSignError(error)) onError?.(error, request);
+        sendError(res, isItsmeSignError(error) ? error : new ItsmeSignError('INTERNAL_ERROR'));
+      });
   };
   return Object.assign(middleware, {
     handler,
     close: () => handler.close(),
   });
+}
+
+/** An error as the core handler answers it: its status, `{ error }` as JSON, never a stack. */
+function sendError(res: Response, error: ItsmeSignError): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const text = JSON.stringify({ error: error.toJSON() });
+  res.writeHead(error.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
 }
 
 export type { ItsmeSignHandlerOptions } from '@itsme-sign/core';

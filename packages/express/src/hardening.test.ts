@@ -1,0 +1,92 @@
+/**
+ * Whatever the input, an answer of the middleware on its routes is JSON without a stack (never Express's
+ * HTML error page): a malformed Host, credentials in the Host, bodies that are not what they claim.
+ */
+import { mkdtempSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ERROR_CODES } from '@itsme-sign/core';
+import { type Sandbox, startSandbox } from '@itsme-sign/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BASE, startApp, type TestApp } from './test-support/app.js';
+
+let sandbox: Sandbox;
+let app: TestApp;
+const errors: unknown[] = [];
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ dataDir: mkdtempSync(join(tmpdir(), 'itsme-express-hardening-')) });
+  app = await startApp(sandbox, { onError: (e) => errors.push(e) });
+});
+afterAll(async () => {
+  await app?.close();
+  await sandbox?.close();
+});
+
+/** Sends one raw HTTP/1.1 request (any Host, any bytes) and reads the answer until the server closes. */
+function raw(
+  head: string,
+  body: Buffer = Buffer.alloc(0),
+): Promise<{ status: number; headers: string; body: string }> {
+  const { port } = new URL(app.url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => {
+      socket.write(`${head}\r\nconnection: close\r\ncontent-length: ${body.length}\r\n\r\n`);
+      socket.end(body);
+    });
+    const chunks: Buffer[] = [];
+    socket.on('data', (c) => chunks.push(c));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const [headers = '', rest = ''] = text.split('\r\n\r\n');
+      resolve({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(headers)?.[1]), headers, body: rest });
+    });
+  });
+}
+
+const json = (extra = '') => `content-type: application/json${extra}`;
+
+describe('Express: every error answer is JSON without a stack', () => {
+  it.each([
+    ['a Host with a space', `POST ${BASE}/sessions HTTP/1.1\r\nhost: exa mple\r\n${json()}`, '{}'],
+    ['a Host with credentials', `GET ${BASE}/session HTTP/1.1\r\nhost: user:pw@app.example`, ''],
+    ['an unclosed IPv6 Host', `GET ${BASE}/callback HTTP/1.1\r\nhost: [::1`, ''],
+    ['a Host with a path', `GET ${BASE}/session HTTP/1.1\r\nhost: app.example/x?y`, ''],
+    [
+      'gzip that is not gzip',
+      `POST ${BASE}/sessions HTTP/1.1\r\nhost: 127.0.0.1\r\n${json('\r\ncontent-encoding: gzip')}`,
+      'not gzip',
+    ],
+    [
+      'invalid UTF-8 JSON',
+      `POST ${BASE}/sessions HTTP/1.1\r\nhost: 127.0.0.1\r\n${json()}`,
+      Buffer.from([0x7b, 0xff, 0xfe, 0x7d]),
+    ],
+    [
+      'a body over the limit',
+      `POST ${BASE}/sessions HTTP/1.1\r\nhost: 127.0.0.1\r\n${json()}`,
+      'x'.repeat(200_000),
+    ],
+    [
+      'JSON of the wrong shape',
+      `POST ${BASE}/sessions HTTP/1.1\r\nhost: 127.0.0.1\r\n${json()}`,
+      '[1,2,{"__proto__":1}]',
+    ],
+  ])('%s', async (_name, head, body) => {
+    const res = await raw(head, Buffer.isBuffer(body) ? body : Buffer.from(body));
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(res.headers).toMatch(/content-type: application\/json/i);
+    const error = (JSON.parse(res.body) as { error: { code: keyof typeof ERROR_CODES } }).error;
+    expect(ERROR_CODES[error.code].status).toBe(res.status);
+    expect(res.body).not.toMatch(/\bat .*:\d+|stack|<html/i);
+  });
+
+  it('a malformed Host outside our routes is left to the app', async () => {
+    const res = await raw('GET /elsewhere HTTP/1.1\r\nhost: exa mple');
+    expect(res.status).toBe(404); // Express's own "Cannot GET", not ours
+    expect(errors).toEqual([]);
+  });
+});
