@@ -51,6 +51,8 @@ beforeAll(async () => {
     pollIntervalMs: 50,
     // Long polls of live sessions end at once: 10,000 cases must not wait.
     maxWaitSeconds: 0.005,
+    // Breadth of input, not cost bounds (cost.test.ts): starts are not limited here.
+    rateLimit: false,
     onError: (error) => unexpected.push(error),
     documents: {
       resolveDocument: async (id) =>

@@ -70,6 +70,8 @@ beforeAll(async () => {
     redirectUrl: `${url}${BASE}/callback`,
     statusPageUrl: '/sign/status',
     cookie: { secrets: [SECRET] },
+    // Capacity, not cost bounds (cost.test.ts): 1,000 browsers on one address are 1,000 clients here.
+    rateLimit: false,
     pollIntervalMs: 500,
     onEvent: (e: OrchestratorEvent) => {
       if ((e.type === 'step.finished' || e.type === 'step.failed') && B2B_STEPS.has(e.step)) {
