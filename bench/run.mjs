@@ -26,6 +26,7 @@ const BENCHMARKS = {
   'ades-users': {},
   frontend: {},
   memory: { nodeArgs: ['--expose-gc'] },
+  batch: { nodeArgs: ['--expose-gc'] },
 };
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));

@@ -43,6 +43,7 @@ export async function startSandboxProcess({ redirectUrls = [], dataDir = SANDBOX
     sign: (url, extra = {}) => control('POST', '/sign', { url, ...extra }),
     stats: () => control('GET', '/stats'),
     addRedirectUrl: (url) => control('POST', '/redirect-urls', { url }),
+    setMaxHashes: (maxHashes) => control('POST', '/max-hashes', { maxHashes }),
     stop,
   };
 }
