@@ -1,4 +1,5 @@
 /** The public option and result types of the sandbox. */
+import { LIMITS } from '@itsme-sign/core';
 
 /** A partner as onboarded at itsme®: its codes, its registered redirect URLs and the client certificate it presents. */
 export interface PartnerConfig {
@@ -21,7 +22,7 @@ export interface PartnerConfig {
 }
 
 /** itsme®'s ceiling for batch signing: "up to 70 signatures within 1 itsme® action". */
-export const MAX_BATCH_HASHES = 70;
+export const MAX_BATCH_HASHES: number = LIMITS.batchDocuments;
 
 /** The endpoints a fault can be attached to: the B2B API's, and the CAs' OCSP responders and CRLs (both CAs). */
 export const FAULT_ENDPOINTS = [
