@@ -49,6 +49,10 @@ export const DEFAULTS = Object.freeze({
   casAttempts: 5,
   /** Shortest lease that guards a sign start (ms); it otherwise lasts as long as the session. */
   signStartLeaseMs: 60_000,
+  /** How long a sign start refused with 429 waits before it is sent again when itsme® gives no Retry-After (ms). */
+  signStartRetryMs: 2_000,
+  /** The longest wait for a refused sign start's retry, whatever Retry-After says (ms). */
+  signStartMaxWaitMs: 60_000,
   /** Shortest time a live session is kept in the store (ms). */
   minStoreTtlMs: 1_000,
 

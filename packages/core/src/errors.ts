@@ -139,6 +139,8 @@ export interface ItsmeSignErrorOptions {
   reason?: string;
   /** Which field of an input was wrong (dot path). */
   field?: string;
+  /** How long the upstream asked to wait before trying again (its `Retry-After`), in ms. */
+  retryAfterMs?: number;
   cause?: unknown;
 }
 
@@ -154,6 +156,8 @@ export class ItsmeSignError extends Error {
   /** The service's own reason (`statusReason` / `result.min`), when one came back. */
   readonly reason: string | undefined;
   readonly field: string | undefined;
+  /** How long the upstream asked to wait before trying again (its `Retry-After`), in ms. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(code: ErrorCode, options: ItsmeSignErrorOptions = {}) {
     const info = ERROR_CODES[code];
@@ -168,6 +172,7 @@ export class ItsmeSignError extends Error {
     this.httpStatus = options.httpStatus;
     this.reason = options.reason;
     this.field = options.field;
+    this.retryAfterMs = options.retryAfterMs;
   }
 
   /** A JSON view safe to send to a browser: no stack, no cause. */

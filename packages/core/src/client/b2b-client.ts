@@ -260,6 +260,7 @@ export class B2BClient {
       throw new ItsmeSignError(kind.fault, {
         httpStatus: status,
         ...(kind.reason ? { reason: kind.reason } : {}),
+        ...(kind.retryAfterMs === undefined ? {} : { retryAfterMs: kind.retryAfterMs }),
       });
     }
     if (body === undefined) {

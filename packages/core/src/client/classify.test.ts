@@ -30,7 +30,11 @@ describe('classifyResponse: HTTP status (and reason token) → retry decision an
     [409, undefined, { ok: false, retryable: false, code: 'UNKNOWN_SESSION' }],
     [409, nok('REJECTED'), { ok: false, retryable: false, code: 'USER_REJECTED' }],
     [409, dss('EXPIRED'), { ok: false, retryable: false, code: 'USER_EXPIRED' }],
-    [429, undefined, { ok: false, retryable: true, code: 'UPSTREAM_UNAVAILABLE' }],
+    [
+      429,
+      undefined,
+      { ok: false, retryable: true, fault: 'UPSTREAM_UNAVAILABLE', code: 'UPSTREAM_UNAVAILABLE' },
+    ],
     [
       500,
       nok('TECHNICAL_ERROR'),

@@ -30,7 +30,10 @@ export interface ResponseClass {
   retryAfterMs: number | undefined;
   /** The service's reason token (`statusReason`, or DSS `result.min`), when the body has one. */
   reason: string | undefined;
-  /** What the status alone says, whatever the body: 5xx → UPSTREAM_ERROR, 401/403 → CLIENT_NOT_AUTHORIZED, 404 → INVALID_CONFIG. */
+  /**
+   * What the status alone says, whatever the body: 5xx → UPSTREAM_ERROR, 401/403 → CLIENT_NOT_AUTHORIZED,
+   * 404 → INVALID_CONFIG, 429 → UPSTREAM_UNAVAILABLE (refused before it was processed: safe to send again).
+   */
   fault: ErrorCode | undefined;
   /** The code of a refusal: the reason token's, else the status's. */
   code: ErrorCode;
@@ -60,7 +63,9 @@ export function classifyResponse(status: number, headers: ResponseHeaders, body:
           ? 'CLIENT_NOT_AUTHORIZED'
           : status === 404
             ? 'INVALID_CONFIG'
-            : undefined,
+            : status === 429
+              ? 'UPSTREAM_UNAVAILABLE'
+              : undefined,
     code: codeForReason(reason, status),
   };
 }

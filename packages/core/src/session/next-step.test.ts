@@ -67,11 +67,27 @@ describe('nextStep: which upstream call a session is due for', () => {
 
   it.each(SESSION_STATUSES.map((s) => [s, table[s]] as const))('%s → %o', (status, step) => {
     expect(all[status].status).toBe(status);
-    expect(nextStep(all[status])).toEqual(step);
+    expect(nextStep(all[status], 3)).toEqual(step);
+  });
+
+  it('a sign start itsme® refused with 429 waits until its retry time', () => {
+    const deferred = transition(all.identified, { type: 'SIGN_START_DEFERRED', retryAt: 1_000 }, 3);
+    expect(deferred).toMatchObject({ status: 'identified', signStart: { retryAt: 1_000, attempts: 1 } });
+    expect(nextStep(deferred, 999)).toEqual({ call: 'none' });
+    expect(nextStep(deferred, 1_000)).toEqual({ call: 'sign.start' });
+    const again = transition(deferred, { type: 'SIGN_START_DEFERRED', retryAt: 2_000 }, 4);
+    expect(again.status === 'identified' && again.signStart).toEqual({ retryAt: 2_000, attempts: 2 });
+    // Started at last: the deferral is gone.
+    const signing = transition(
+      again,
+      { type: 'SIGNING_STARTED', respID: 'R', signingUrl: 'https://s/', documents: [] },
+      5,
+    );
+    expect('signStart' in signing).toBe(false);
   });
 
   it('only the status calls are polls (one per poll interval across instances)', () => {
-    expect(SESSION_STATUSES.filter((s) => isPoll(nextStep(all[s])))).toEqual(['identifying', 'signing']);
+    expect(SESSION_STATUSES.filter((s) => isPoll(nextStep(all[s], 3)))).toEqual(['identifying', 'signing']);
   });
 });
 

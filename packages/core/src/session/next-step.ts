@@ -14,12 +14,13 @@ export type NextStep =
   | { call: 'sign.status'; respID: string }
   | { call: 'none' };
 
-export function nextStep(session: SigningSession): NextStep {
+/** The call due for `session` at `now` (ms): a sign start deferred by itsme® (429) waits until its time. */
+export function nextStep(session: SigningSession, now: number): NextStep {
   switch (session.status) {
     case 'identifying':
       return { call: 'identification.status', asyncRespID: session.identification.asyncRespID };
     case 'identified':
-      return { call: 'sign.start' };
+      return (session.signStart?.retryAt ?? 0) > now ? { call: 'none' } : { call: 'sign.start' };
     case 'signing':
       return { call: 'sign.status', respID: session.signing.respID };
     // `created` moves on by `start()` itself (the identification start is not retried from a poll).

@@ -272,7 +272,7 @@ export class SigningOrchestrator {
       // Each step moves the session to a later status or leaves it (pending, or not due): then stop.
       for (;;) {
         if (!session) return undefined;
-        const step = nextStep(session);
+        const step = nextStep(session, this.#s.now());
         if (step.call === 'none') return session;
         if (
           isPoll(step) &&

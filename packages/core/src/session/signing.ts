@@ -3,10 +3,16 @@
  * returned signature value is accepted (the document it is for; the value against the certificate in hash
  * mode; the finalized document in document mode).
  */
-import type { B2BClient, SignatureValue, SigningStatus, StartSigningInput } from '../client/b2b-client.js';
+import type {
+  B2BClient,
+  SignatureValue,
+  SigningStarted,
+  SigningStatus,
+  StartSigningInput,
+} from '../client/b2b-client.js';
 import type { ResolvedProfile } from '../client/discovery.js';
 import { DEFAULTS } from '../config.js';
-import { ItsmeSignError } from '../errors.js';
+import { ItsmeSignError, isItsmeSignError } from '../errors.js';
 import { verifySignatureValue } from '../signature.js';
 import type { DocumentMode } from './document-mode.js';
 import type { SessionRepository } from './repository.js';
@@ -43,14 +49,29 @@ export async function startSigning(
   // A sign start is sent at most once per session: the lease (held for the session's lifetime) stops a second
   // caller or instance; a failed start ends the session instead of being repeated, since it may have reached
   // itsme®. Preparing above is pure, so two callers preparing at once is harmless.
+  // One lease per version: a sign start itsme® refused unprocessed (429) moves the session to a new version,
+  // whose retry is again sent at most once.
   const leaseMs = Math.max(DEFAULTS.signStartLeaseMs, session.expiresAt - settings.now());
-  if (!(await sessions.lease(`sign-start:${session.id}`, leaseMs))) return session;
-  const started = await deps.telemetry
-    .step(session.id, 'sign.start', () => deps.client.startSigning(signRequest(session, settings, documents)))
-    .catch(async (error: unknown) => {
-      await sessions.fail(session.id, error);
-      throw error;
-    });
+  if (!(await sessions.lease(`sign-start:${session.id}:${session.version}`, leaseMs))) return session;
+  let started: SigningStarted;
+  try {
+    started = await deps.telemetry.step(session.id, 'sign.start', () =>
+      deps.client.startSigning(signRequest(session, settings, documents)),
+    );
+  } catch (error) {
+    if (
+      isRefusedUnprocessed(error) &&
+      (session.signStart?.attempts ?? 0) + 1 < settings.maxConsecutiveFailures
+    ) {
+      const wait = Math.min(error.retryAfterMs ?? DEFAULTS.signStartRetryMs, DEFAULTS.signStartMaxWaitMs);
+      return sessions.applyIfLive(session.id, {
+        type: 'SIGN_START_DEFERRED',
+        retryAt: settings.now() + wait,
+      });
+    }
+    await sessions.fail(session.id, error);
+    throw error;
+  }
   try {
     return await sessions.applyIfLive(session.id, {
       type: 'SIGNING_STARTED',
@@ -65,6 +86,13 @@ export async function startSigning(
     throw error;
   }
 }
+
+/**
+ * A sign start itsme® refused before processing it: a 429 (rate limited) started nothing, so it may be sent
+ * again after its `Retry-After`. Anything else may have reached itsme®: never repeated.
+ */
+const isRefusedUnprocessed = (error: unknown): error is ItsmeSignError =>
+  isItsmeSignError(error) && error.code === 'UPSTREAM_UNAVAILABLE' && error.httpStatus === 429;
 
 /** The sign start for an identified session: one `docHash` entry per document. */
 export const signRequest = (

@@ -24,6 +24,7 @@ const EVENTS: Record<SessionEventType, SessionEvent> = {
   },
   USER_RETURNED: { type: 'USER_RETURNED' },
   USER_SENT: { type: 'USER_SENT' },
+  SIGN_START_DEFERRED: { type: 'SIGN_START_DEFERRED', retryAt: T0 + 5_000 },
   IDENTIFIED: { type: 'IDENTIFIED', userCode: 'u'.repeat(36), certificate: CERT, certificateChain: [CERT] },
   SIGNING_STARTED: {
     type: 'SIGNING_STARTED',
@@ -81,6 +82,7 @@ const LEGAL: Partial<Record<SessionStatus, Partial<Record<SessionEventType, Sess
     CANCELLED: 'cancelled',
   },
   identified: {
+    SIGN_START_DEFERRED: 'identified',
     SIGNING_STARTED: 'signing',
     REJECTED: 'rejected',
     EXPIRED: 'expired',

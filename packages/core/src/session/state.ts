@@ -144,6 +144,8 @@ export type IdentifiedSession = Base & {
   status: 'identified';
   identification: IdentificationInfo;
   signer: SignerInfo;
+  /** itsme® refused the sign start before processing it (429): when to try again, and how often it did. */
+  signStart?: { retryAt: number; attempts: number };
 };
 export type SigningSessionState = Base & {
   status: 'signing';
@@ -181,6 +183,8 @@ export type SessionEvent =
   | { type: 'USER_RETURNED' }
   /** The user is being sent to itsme®'s signing page. */
   | { type: 'USER_SENT' }
+  /** itsme® refused the sign start before processing it (429): try again at `retryAt`. */
+  | { type: 'SIGN_START_DEFERRED'; retryAt: number }
   | { type: 'IDENTIFIED'; userCode: string; certificate: string; certificateChain: string[] }
   | { type: 'SIGNING_STARTED'; respID: string; signingUrl: string; documents: SigningDocument[] }
   | { type: 'SIGNED'; documents: SignedDocumentInfo[] }
@@ -194,6 +198,7 @@ export const SESSION_EVENT_TYPES: readonly SessionEventType[] = [
   'IDENTIFICATION_STARTED',
   'USER_RETURNED',
   'USER_SENT',
+  'SIGN_START_DEFERRED',
   'IDENTIFIED',
   'SIGNING_STARTED',
   'SIGNED',
@@ -318,10 +323,15 @@ export function transition(session: SigningSession, event: SessionEvent, now: nu
           identifiedAt: now,
         },
       };
-    case 'identified':
+    case 'identified': {
+      if (event.type === 'SIGN_START_DEFERRED') {
+        const attempts = (session.signStart?.attempts ?? 0) + 1;
+        return { ...session, ...bump, signStart: { retryAt: event.retryAt, attempts } };
+      }
       if (event.type !== 'SIGNING_STARTED') return illegal(session, event);
+      const { signStart: _deferred, ...identified } = session;
       return {
-        ...session,
+        ...identified,
         ...bump,
         status: 'signing',
         signing: {
@@ -332,6 +342,7 @@ export function transition(session: SigningSession, event: SessionEvent, now: nu
           startedAt: now,
         },
       };
+    }
     case 'signing':
       if (event.type === 'USER_RETURNED') {
         return { ...session, ...bump, signing: { ...session.signing, returned: true } };
