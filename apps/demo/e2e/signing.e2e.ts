@@ -142,8 +142,25 @@ for (const backend of ['express', 'nest'] as const) {
         expect(await page.locator('.step.is-done').count()).toBe(4);
         await shot(page, 'signed');
 
+        // The evidence record the back end kept (onSigned), shown on the result page, of this very file.
+        await page.getByTestId('evidence').waitFor();
+        expect((await page.getByTestId('evidence-signer').textContent())?.trim()).not.toBe('—');
+        await shot(page, 'evidence');
+
         const file = await download(page, `${backend}-signed.pdf`);
         expect(readFileSync(file).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+        const [record] = await Promise.all([
+          page.waitForEvent('download'),
+          page.getByTestId('evidence-download').click(),
+        ]);
+        const evidence = JSON.parse(readFileSync((await record.path()) as string, 'utf8')) as {
+          type: string;
+          documents: { signedFile: { sha256: string } }[];
+        };
+        expect(evidence.type).toBe('itsme-sign.signature');
+        expect(evidence.documents[0]?.signedFile.sha256).toBe(
+          createHash('sha256').update(readFileSync(file)).digest('base64'),
+        );
         const report = await pdfsig(file);
         expect(report).toMatch(/Signature #1/);
         expect(report).toMatch(/Signature Validation: Signature is Valid\./);

@@ -6,9 +6,12 @@ import type { ItsmeSignConfig, OrchestratorEvent, SessionStore } from '@itsme-si
 import { RedisSessionStore } from '@itsme-sign/redis';
 import type { Sandbox } from '@itsme-sign/sandbox';
 import { DEFAULT_SIGNATURE_RECT, type DocumentLibrary } from './documents.js';
+import type { EvidenceLog } from './evidence.js';
 
 export const API_BASE = '/api/itsme';
 export const DOCUMENTS_BASE = '/api/demo/documents';
+/** `GET /api/demo/evidence/:sessionId`: the evidence record of a signed session (see evidence.ts). */
+export const EVIDENCE_BASE = '/api/demo/evidence';
 export const STATUS_PAGE = '/sign/status';
 
 /** The built Angular app (`ng build` → dist/browser). */
@@ -20,6 +23,8 @@ export interface DemoSettings {
   /** The app's own origin (the redirect URL registered at "itsme®" is built from it). */
   origin: string;
   library: DocumentLibrary;
+  /** Where every signature's evidence record goes (core's `onSigned`). */
+  evidence: EvidenceLog;
   redisUrl?: string | undefined;
   /**
    * PAdES level (default B-LTA: timestamps from the sandbox's TSA, revocation from its OCSP responders, a
@@ -78,6 +83,7 @@ export function itsmeOptions(s: DemoSettings): ItsmeSignConfig & { basePath: str
       },
       resolveDocument: async (id) => s.library.resolve(id),
     },
+    onSigned: (record) => s.evidence.add(record),
     onEvent: s.log ? (e: OrchestratorEvent) => s.log?.(describe(e)) : undefined,
     onError: (error) => console.error('[demo] unexpected error', error),
   };

@@ -7,6 +7,7 @@ import {
   BROWSER_DIR,
   type DemoSettings,
   DOCUMENTS_BASE,
+  EVIDENCE_BASE,
   hasFrontEnd,
   itsmeOptions,
 } from './config.js';
@@ -18,6 +19,12 @@ export function createExpressApp(settings: DemoSettings): { app: express.Express
   const itsme = itsmeSign(itsmeOptions(settings));
   app.use(API_BASE, itsme);
 
+  app.get(`${EVIDENCE_BASE}/:id`, (req, res) => {
+    const record = settings.evidence.get(req.params.id);
+    if (!record)
+      res.status(404).json({ error: { code: 'NOT_FOUND', message: 'No record for this session.' } });
+    else res.setHeader('cache-control', 'no-store').json(record);
+  });
   app.get(DOCUMENTS_BASE, (_req, res) => {
     res.json(settings.library.list());
   });

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { type Sandbox, startSandbox } from '@itsme-sign/sandbox';
 import { DocumentLibrary } from './documents.js';
+import { EvidenceLog } from './evidence.js';
 import { createExpressApp } from './express-app.js';
 
 export type Backend = 'express' | 'nest';
@@ -64,6 +65,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       sandbox,
       origin,
       library,
+      evidence: new EvidenceLog(),
       redisUrl: options.redisUrl,
       ...(options.level ? { level: options.level } : {}),
       ...(options.log ? { log: options.log } : {}),

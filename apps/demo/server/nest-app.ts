@@ -18,8 +18,16 @@ import {
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import express from 'express';
-import { BROWSER_DIR, type DemoSettings, DOCUMENTS_BASE, hasFrontEnd, itsmeOptions } from './config.js';
+import {
+  BROWSER_DIR,
+  type DemoSettings,
+  DOCUMENTS_BASE,
+  EVIDENCE_BASE,
+  hasFrontEnd,
+  itsmeOptions,
+} from './config.js';
 import { DocumentLibrary, MAX_UPLOAD, UploadError } from './documents.js';
+import { EvidenceLog } from './evidence.js';
 
 @Controller(DOCUMENTS_BASE.slice(1))
 class DocumentsController {
@@ -52,6 +60,20 @@ class DocumentsController {
   }
 }
 
+@Controller(EVIDENCE_BASE.slice(1))
+class EvidenceController {
+  constructor(@Inject(EvidenceLog) private readonly evidence: EvidenceLog) {}
+
+  @Get(':id')
+  @Header('cache-control', 'no-store')
+  get(@Param('id') id: string) {
+    const record = this.evidence.get(id);
+    if (!record)
+      throw new NotFoundException({ error: { code: 'NOT_FOUND', message: 'No record for this session.' } });
+    return record;
+  }
+}
+
 @Controller()
 class FrontEndController {
   /** The Angular router owns every other GET (e.g. /sign/status). */
@@ -72,8 +94,11 @@ export async function startNestApp(
 ): Promise<() => Promise<void>> {
   @Module({
     imports: [ItsmeSignModule.forRoot(itsmeOptions(settings))],
-    controllers: [DocumentsController, FrontEndController],
-    providers: [{ provide: DocumentLibrary, useValue: settings.library }],
+    controllers: [DocumentsController, EvidenceController, FrontEndController],
+    providers: [
+      { provide: DocumentLibrary, useValue: settings.library },
+      { provide: EvidenceLog, useValue: settings.evidence },
+    ],
   })
   class DemoModule {}
 

@@ -63,6 +63,17 @@ export interface DemoText {
   checkText: [string, string];
   gotTitle: string;
   gotText: string;
+  /** The evidence record (core's `onSigned`): its card on the result page. */
+  evidence: {
+    title: string;
+    text: string;
+    signer: string;
+    serial: string;
+    signedAt: string;
+    itsmeId: string;
+    documents: string;
+    download: string;
+  };
 }
 
 export const DEMO_TEXT: Record<Language, DemoText> = {
@@ -127,6 +138,16 @@ export const DEMO_TEXT: Record<Language, DemoText> = {
     gotTitle: 'What you got',
     gotText:
       "The JSON holds the raw signature value over the digest you sent and the signer's certificate chain. Your back end puts them into the signature container (CAdES, PAdES, XAdES).",
+    evidence: {
+      title: 'The evidence record',
+      text: 'What the back end kept of this signature (appended to its audit trail, a JSON-lines file).',
+      signer: 'Signer',
+      serial: 'Certificate serial number',
+      signedAt: 'Signed at',
+      itsmeId: 'itsme® signing session',
+      documents: 'Signed files (SHA-256)',
+      download: 'Download the record (JSON)',
+    },
   },
   FR: {
     htmlLang: 'fr',
@@ -190,6 +211,16 @@ export const DEMO_TEXT: Record<Language, DemoText> = {
     gotTitle: 'Ce que vous avez reçu',
     gotText:
       'Le JSON contient la valeur de signature brute sur l’empreinte envoyée et la chaîne de certificats du signataire. Votre serveur les place dans le conteneur de signature (CAdES, PAdES, XAdES).',
+    evidence: {
+      title: 'Le dossier de preuve',
+      text: 'Ce que le serveur a conservé de cette signature (ajouté à sa piste d’audit, un fichier JSON lines).',
+      signer: 'Signataire',
+      serial: 'Numéro de série du certificat',
+      signedAt: 'Signé le',
+      itsmeId: 'Session de signature itsme®',
+      documents: 'Fichiers signés (SHA-256)',
+      download: 'Télécharger le dossier (JSON)',
+    },
   },
   NL: {
     htmlLang: 'nl',
@@ -256,6 +287,16 @@ export const DEMO_TEXT: Record<Language, DemoText> = {
     gotTitle: 'Wat u kreeg',
     gotText:
       'De JSON bevat de ruwe handtekeningwaarde over de verstuurde hash en de certificaatketen van de ondertekenaar. Uw back-end zet ze in de handtekeningcontainer (CAdES, PAdES, XAdES).',
+    evidence: {
+      title: 'Het bewijsdossier',
+      text: 'Wat de server van deze handtekening bewaarde (toegevoegd aan zijn audittrail, een JSON-lines-bestand).',
+      signer: 'Ondertekenaar',
+      serial: 'Serienummer van het certificaat',
+      signedAt: 'Ondertekend op',
+      itsmeId: 'itsme®-ondertekeningssessie',
+      documents: 'Ondertekende bestanden (SHA-256)',
+      download: 'Het dossier downloaden (JSON)',
+    },
   },
   DE: {
     htmlLang: 'de',
@@ -325,6 +366,16 @@ export const DEMO_TEXT: Record<Language, DemoText> = {
     gotTitle: 'Was Sie erhalten haben',
     gotText:
       'Das JSON enthält den rohen Signaturwert über den gesendeten Hash und die Zertifikatskette des Unterzeichners. Ihr Back-End setzt beides in den Signaturcontainer (CAdES, PAdES, XAdES).',
+    evidence: {
+      title: 'Der Nachweis',
+      text: 'Was der Server von dieser Signatur aufbewahrt hat (an sein Audit-Protokoll angehängt, eine JSON-Lines-Datei).',
+      signer: 'Unterzeichner',
+      serial: 'Seriennummer des Zertifikats',
+      signedAt: 'Signiert am',
+      itsmeId: 'itsme®-Signatursitzung',
+      documents: 'Signierte Dateien (SHA-256)',
+      download: 'Nachweis herunterladen (JSON)',
+    },
   },
 };
 
