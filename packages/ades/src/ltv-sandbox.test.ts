@@ -3,10 +3,13 @@
  * handler in document mode: B-LTA embeds OCSP responses that `openssl ocsp` accepts as "good"; a user whose
  * certificate was revoked before signing gets no signature (CERTIFICATE_REVOKED).
  */
+
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  createItsmeSign,
   createItsmeSignHandler,
   type DocumentSource,
   type ItsmeSignHandler,
@@ -14,6 +17,7 @@ import {
 } from '@itsme-sign/core';
 import { type Sandbox, startSandbox } from '@itsme-sign/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCertificateCheck } from './certificate-check.js';
 import { preparePades } from './pades.js';
 import { finalizePades } from './pades-finalize.js';
 import { PdfDict, PdfRef, PdfStream } from './pdf/objects.js';
@@ -190,6 +194,62 @@ describe('revocation and B-LTA against the sandbox', () => {
     expect(view.status).toBe('failed');
     expect(view.error?.code).toBe('CERTIFICATE_REVOKED');
     expect(view.error?.message).toMatch(/revoked/);
+  });
+});
+
+describe('hash mode: the signer checked before any sign call (core certificateCheck + createCertificateCheck)', () => {
+  /** A hash-mode session for `phone` up to the sign start; `beforeReturn` runs once the user is identified. */
+  async function hashSession(phone: string, beforeReturn?: () => Promise<unknown>) {
+    const itsme = createItsmeSign({
+      client: sandbox.clientOptions(),
+      redirectUrl: `${APP}${BASE}/callback`,
+      statusPageUrl: '/sign/status',
+      cookie: { secrets: ['ltv-sandbox-secret-0123456789-abcdefghij'] },
+      completeInBackground: false,
+      certificateCheck: createCertificateCheck({
+        trustAnchors: [sandbox.credentials.rootCaPem],
+        revocation: { mode: 'require' },
+      }),
+    });
+    try {
+      const digest = createHash('sha256').update(phone).digest('base64');
+      const started = await itsme.orchestrator.start({ subject: { mode: 'hash', digest } });
+      if (started.status !== 'identifying') throw new Error(started.status);
+      await sandbox.control.identify({ url: started.identification.identificationUrl, phone });
+      await beforeReturn?.();
+      return await itsme.orchestrator.userReturned(started.id);
+    } finally {
+      await itsme.close();
+    }
+  }
+  const signCalls = () => sandbox.stats().calls.sign ?? 0;
+
+  it('a good signer goes on to sign', async () => {
+    const before = signCalls();
+    expect((await hashSession('+32470555011'))?.status).toBe('signing');
+    expect(signCalls()).toBe(before + 1);
+  });
+
+  it('a revoked signer ends CERTIFICATE_REVOKED and no sign call reaches itsme®', async () => {
+    const phone = '+32470555012';
+    const before = signCalls();
+    const ended = await hashSession(phone, () => sandbox.control.revoke({ phone, reason: 'keyCompromise' }));
+    expect(ended).toMatchObject({ status: 'failed', failure: { code: 'CERTIFICATE_REVOKED' } });
+    expect(signCalls()).toBe(before);
+  });
+
+  it('responders down under require: REVOCATION_UNAVAILABLE, nothing sent to sign', async () => {
+    sandbox.control.setFault('ocsp', { kind: 'reset' });
+    sandbox.control.setFault('crl', { kind: 'reset' });
+    try {
+      const before = signCalls();
+      const ended = await hashSession('+32470555013');
+      expect(ended).toMatchObject({ status: 'failed', failure: { code: 'REVOCATION_UNAVAILABLE' } });
+      expect(signCalls()).toBe(before);
+    } finally {
+      sandbox.control.setFault('ocsp', null);
+      sandbox.control.setFault('crl', null);
+    }
   });
 });
 

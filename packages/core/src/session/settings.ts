@@ -50,6 +50,15 @@ export interface OrchestratorSettings {
   onSigned?: (record: SignatureRecord, session: SigningSession) => void | Promise<void>;
   /** Default `DEFAULTS.completeInBackground`. */
   completeInBackground?: boolean;
+  /**
+   * Checks the identified signer's certificate chain (PEM, leaf first) at the signing time before anything is
+   * prepared or sent to sign, in both modes: throw an `ItsmeSignError` (e.g. `CERTIFICATE_REVOKED`,
+   * `CERTIFICATE_UNTRUSTED`, `REVOCATION_UNAVAILABLE`) to end the session with it. `createCertificateCheck()`
+   * of `@itsme-sign/ades` validates the chain against trust anchors and checks revocation (OCSP, then CRL).
+   * Without it hash mode trusts the certificate itsme® returned (it still verifies each signature value
+   * against it); document mode's signer checks it itself.
+   */
+  certificateCheck?: (certificateChain: readonly string[], at: Date) => Promise<void>;
   /** Clock (ms), for tests. */
   now?: () => number;
 }
@@ -72,12 +81,18 @@ export const ORCHESTRATOR_SETTING_KEYS = [
   'onEvent',
   'onSigned',
   'completeInBackground',
+  'certificateCheck',
   'now',
 ] as const satisfies readonly (keyof OrchestratorSettings)[];
 
 export type ResolvedSettings = Readonly<
-  Required<Omit<OrchestratorSettings, 'commitmentTypeRef' | 'documents' | 'onEvent' | 'onSigned'>> &
-    Pick<OrchestratorSettings, 'commitmentTypeRef'>
+  Required<
+    Omit<
+      OrchestratorSettings,
+      'commitmentTypeRef' | 'documents' | 'onEvent' | 'onSigned' | 'certificateCheck'
+    >
+  > &
+    Pick<OrchestratorSettings, 'commitmentTypeRef' | 'certificateCheck'>
 >;
 
 export function resolveSettings(s: OrchestratorSettings): ResolvedSettings {
@@ -108,6 +123,7 @@ export function resolveSettings(s: OrchestratorSettings): ResolvedSettings {
     discoveryTtlMs: s.discoveryTtlMs || DEFAULTS.discoveryTtlMs,
     verifySignatures: s.verifySignatures ?? DEFAULTS.verifySignatures,
     completeInBackground: s.completeInBackground ?? DEFAULTS.completeInBackground,
+    ...(s.certificateCheck ? { certificateCheck: s.certificateCheck } : {}),
     now: s.now ?? Date.now,
   });
 }

@@ -38,6 +38,20 @@ export async function startSigning(
 ): Promise<SigningSession | undefined> {
   const { sessions, settings } = deps;
   const subject = session.subject;
+  // The signer's certificate is checked before anything is prepared or sent: a revoked or untrusted signer
+  // ends the session here, and the user is never asked to sign.
+  if (settings.certificateCheck) {
+    const check = settings.certificateCheck;
+    await deps.telemetry
+      .step(session.id, 'certificate.check', async () => {
+        await check(session.signer.certificateChain, new Date(settings.now()));
+        return {};
+      })
+      .catch(async (error: unknown) => {
+        await sessions.fail(session.id, error);
+        throw error;
+      });
+  }
   const documents: SigningDocument[] =
     subject.mode === 'hash'
       ? subject.documents.map((d) => ({ id: d.id, digest: d.digest }))

@@ -11,6 +11,7 @@ export type OrchestratorStep =
   | 'identification.status'
   | 'sign.start'
   | 'sign.status'
+  | 'certificate.check'
   | 'document.prepare'
   | 'document.finalize';
 
