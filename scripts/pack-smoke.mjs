@@ -178,6 +178,7 @@ async function main() {
           statusPageUrl: '/sign/status',
           client: sandbox.clientOptions(),
           cookie: { secrets: ['smoke-test-secret-0123456789-abcdefgh'] },
+          allowBrowserDigests: true, // hash mode from the browser is opt-in
         }),
       }),
     ],

@@ -46,6 +46,7 @@ beforeAll(async () => {
     basePath: BASE,
     statusPageUrl: '/sign/status',
     cookie: { secrets: [SECRET] },
+    allowBrowserDigests: true,
     redirectUrl: `${APP}${BASE}/callback`,
     client: { ...clientOptions(sandbox), timeoutMs: 5_000 },
     pollIntervalMs: 50,

@@ -117,20 +117,20 @@ function expectHeldTo(a: Attack, limit: { max: number; windowMs: number }): void
 
 describe('cost bounds', () => {
   it('unlimited (rateLimit: false, what every start cost before the limits): one upstream call per start', async () => {
-    const a = await attack({ rateLimit: false, allowBrowserDigests: true } as never);
+    const a = await attack({ rateLimit: false, allowBrowserDigests: true });
     record('unlimited', a);
     expect(a.limited).toBe(0);
     expect(a.upstreamCalls).toBeGreaterThanOrEqual(a.accepted);
   });
 
   it('defaults, anonymous attacker: held to the global rate, answered 429 with Retry-After', async () => {
-    const a = await attack({ allowBrowserDigests: true } as never);
+    const a = await attack({ allowBrowserDigests: true });
     record('anonymous', a);
     expectHeldTo(a, DEFAULTS.rateLimitGlobal);
   });
 
   it('defaults behind a proxy (trustProxy), spoofing X-Forwarded-For: held to the per-client rate', async () => {
-    const a = await attack({ allowBrowserDigests: true, rateLimit: { trustProxy: true } } as never, (n) => ({
+    const a = await attack({ allowBrowserDigests: true, rateLimit: { trustProxy: true } }, (n) => ({
       // What the attacker sends (a new address each time), then what the proxy appends (its real address).
       'x-forwarded-for': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}, 198.51.100.7`,
     }));

@@ -70,6 +70,7 @@ beforeAll(async () => {
     redirectUrl: `${url}${BASE}/callback`,
     statusPageUrl: '/sign/status',
     cookie: { secrets: [SECRET] },
+    allowBrowserDigests: true,
     // Capacity, not cost bounds (cost.test.ts): 1,000 browsers on one address are 1,000 clients here.
     rateLimit: false,
     pollIntervalMs: 500,

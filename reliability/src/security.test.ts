@@ -48,6 +48,7 @@ function handler(extra: Partial<ItsmeSignConfig> = {}): ItsmeSignHandler {
     basePath: BASE,
     statusPageUrl: '/sign/status',
     cookie: { secrets: ['security-secret-0123456789-abcdefghijkl'] },
+    allowBrowserDigests: true,
     redirectUrl: `${APP}${BASE}/callback`,
     client: { ...clientOptions(sandbox), timeoutMs: 5_000 },
     pollIntervalMs: 50,

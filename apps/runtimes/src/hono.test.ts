@@ -33,6 +33,7 @@ beforeAll(async () => {
     statusPageUrl: '/sign/status',
     client: sandbox.clientOptions(),
     cookie: { secrets: ['hono-test-secret-0123456789-abcdefghijk'] },
+    allowBrowserDigests: true,
     pollIntervalMs: 200,
   });
   mountItsmeSign(app, itsme.handler);

@@ -53,6 +53,7 @@ beforeAll(async () => {
     redirectUrl: `${url}${BASE}/callback`,
     statusPageUrl: '/sign',
     cookie: { secrets: [COOKIE_SECRET] },
+    allowBrowserDigests: true,
     pollIntervalMs: 200,
   });
   app.use(BASE, middleware);

@@ -37,6 +37,7 @@ describe('Express 4', () => {
       redirectUrl: `${url}${BASE}/callback`,
       statusPageUrl: '/status',
       cookie: { secrets: [COOKIE_SECRET] },
+      allowBrowserDigests: true,
     });
     app.use(BASE, mw);
     try {

@@ -309,6 +309,7 @@ describe('Express integration', () => {
       orchestrator: app.middleware.handler.orchestrator,
       statusPageUrl: '/s',
       cookie: { secrets: ['another-secret-0123456789-abcdefghijkl'] },
+      allowBrowserDigests: true,
     });
     parsedFirst.use(BASE, mw);
     try {

@@ -34,6 +34,7 @@ async function startApp(
     statusPageUrl: '/sign/status',
     client: sandbox.clientOptions(),
     cookie: { secrets: [COOKIE_SECRET] },
+    allowBrowserDigests: true,
     pollIntervalMs: 200,
     ...extra,
   } as ItsmeSignHandlerOptions);

@@ -124,6 +124,7 @@ describe('RedisSessionStore against a real redis-server', () => {
       redirectUrl: 'https://app.example/api/itsme/callback',
       statusPageUrl: '/sign/status',
       cookie: { secrets: ['redis-test-secret-0123456789-abcdefgh'] },
+      allowBrowserDigests: true,
       useDiscovery: false,
     });
     const id = 'v1-session-000000001';

@@ -29,6 +29,7 @@ const server = app.listen(config.port ?? 0, '127.0.0.1', () => {
       redirectUrl,
       statusPageUrl: '/sign/status',
       cookie: { secrets: [config.cookieSecret] },
+      allowBrowserDigests: true,
       pollIntervalMs: 200,
     }),
   );

@@ -26,6 +26,8 @@ export function itsme(): ItsmeSign {
       ...(process.env.ITSME_CA ? { ca: process.env.ITSME_CA } : {}),
     },
     cookie: { secrets: [need('ITSME_COOKIE_SECRET')] },
+    // The page signs a digest the browser computed: hash mode from the browser is opt-in.
+    allowBrowserDigests: true,
   });
   return holder.itsmeSign;
 }

@@ -49,6 +49,7 @@ function itsmeSign(extra: Partial<ItsmeSignConfig> = {}): ItsmeSign {
     redirectUrl: REDIRECT_URL,
     statusPageUrl: '/sign/status',
     cookie: { secrets: [COOKIE_SECRET] },
+    allowBrowserDigests: true, // hash mode from the browser (opt-in)
     pollIntervalMs: 20,
     maxDocuments: 70,
     documents: {

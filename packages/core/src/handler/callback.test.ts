@@ -23,6 +23,7 @@ beforeAll(async () => {
     redirectUrl: REDIRECT_URL,
     statusPageUrl: '/sign/status',
     cookie: { secrets: [COOKIE_SECRET] },
+    allowBrowserDigests: true, // hash mode from the browser (opt-in)
     pollIntervalMs: 20,
     completeInBackground: false,
   });

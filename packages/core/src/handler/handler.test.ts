@@ -23,6 +23,7 @@ beforeAll(async () => {
     redirectUrl: REDIRECT_URL,
     statusPageUrl: '/sign/status',
     cookie: { secrets: [COOKIE_SECRET] },
+    allowBrowserDigests: true, // hash mode from the browser (opt-in)
     pollIntervalMs: 50,
     sessionTtlMs: 10 * 60_000,
     finishedTtlMs: 5 * 60_000,
@@ -168,6 +169,7 @@ describe('the web handler against the sandbox (Web Request → Response, no adap
       statusPageUrl: '/sign/status',
       publicOrigin: ORIGIN,
       cookie: { secrets: [COOKIE_SECRET] },
+      allowBrowserDigests: true, // hash mode from the browser (opt-in)
     });
     const back = await handler.handle(new Request(`${backEnd}${BASE}/callback`));
     expect(back?.headers.get('location')).toBe(`${ORIGIN}/sign/status?error=SESSION_NOT_FOUND`);

@@ -3,7 +3,7 @@
  * and NestJS adapters mount it. Routes (relative to `basePath`) are listed in `../contract/index.ts`.
  */
 import { DEFAULTS } from '../config.js';
-import { MAX_WAIT_SECONDS, ROUTES, type SessionView, startSessionBodySchema } from '../contract/index.js';
+import { MAX_WAIT_SECONDS, ROUTES, type SessionView } from '../contract/index.js';
 import { type ErrorCode, ItsmeSignError, isItsmeSignError } from '../errors.js';
 import type { SigningOrchestrator } from '../session/orchestrator.js';
 import { isFinalStatus, type SigningSession } from '../session/state.js';
@@ -18,7 +18,7 @@ import {
   splitMounted,
 } from './request-guards.js';
 import { archiveResponse, resultResponse } from './results.js';
-import { isDocumentBody, subjectFromBody } from './start-body.js';
+import { type PrepareSession, startInput } from './start-body.js';
 import { resultUrls, toSessionView } from './view.js';
 
 export {
@@ -30,6 +30,7 @@ export {
   type StartRateLimiter,
 } from './rate-limit.js';
 export { mountPathError } from './request-guards.js';
+export type { PrepareSession, SessionPlan } from './start-body.js';
 
 export type HandlerAction = 'start' | 'read' | 'callback' | 'result' | 'cancel';
 
@@ -69,6 +70,18 @@ export interface HandlerSettings {
    * to use your own (e.g. shared by every instance); `false` turns the limits off.
    */
   rateLimit?: RateLimitOptions | false;
+  /**
+   * Decides or validates what `POST {mount}/sessions` signs (documents or digests, description, signer role,
+   * language, a known user's `userCode`), from the browser's JSON body, the request and the `authorize`
+   * owner. See `PrepareSession`. Default: the browser's body as it is (with `allowBrowserDigests`).
+   */
+  prepareSession?: PrepareSession;
+  /**
+   * Lets a browser choose the digest to sign (hash mode from the browser's body). Default `false`: itsme®
+   * signs whatever digest it is given, so a browser body with `digest`/`digests` is refused (403 FORBIDDEN)
+   * unless `prepareSession` decides the subject on the server. Document mode is not affected.
+   */
+  allowBrowserDigests?: boolean;
   /** Longest long poll (s). Default `DEFAULTS.maxWaitSeconds`, which is also the maximum. */
   maxWaitSeconds?: number;
   /**
@@ -231,21 +244,13 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
         'retry-after': String(seconds),
       });
     }
-    const parsed = startSessionBodySchema.safeParse(await readJson(request));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue?.path.join('.') || undefined;
-      fail('INVALID_REQUEST', `Invalid ${field ?? 'body'}: ${issue?.message ?? 'invalid'}`, field);
-    }
-    const body = parsed.data!;
-    if (isDocumentBody(body) && !orchestrator.hasDocumentMode) {
-      fail('INVALID_REQUEST', 'Document mode is not configured on this server.', 'documentId');
-    }
+    const input = await startInput(await readJson(request), request, who, {
+      prepareSession: options.prepareSession,
+      allowBrowserDigests: options.allowBrowserDigests,
+      hasDocumentMode: orchestrator.hasDocumentMode,
+    });
     const session = await orchestrator.start({
-      subject: subjectFromBody(body),
-      ...(body.lang ? { lang: body.lang } : {}),
-      ...(body.signerRole ? { signerRole: body.signerRole } : {}),
-      ...(body.description ? { description: body.description } : {}),
+      ...input,
       ...(who ? { owner: who } : {}),
       signal: request.signal,
     });

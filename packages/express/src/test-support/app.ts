@@ -20,6 +20,7 @@ export function itsmeOptionsFor(app: TestApp): ItsmeSignHandlerOptions {
     orchestrator: app.middleware.handler.orchestrator,
     statusPageUrl: '/sign/status',
     cookie: { secrets: [COOKIE_SECRET] },
+    allowBrowserDigests: true,
   };
 }
 
@@ -42,6 +43,7 @@ export async function startApp(
     basePath: BASE,
     statusPageUrl: '/sign/status',
     cookie: { secrets: [COOKIE_SECRET] },
+    allowBrowserDigests: true,
   };
   // A ready orchestrator comes with the handler's settings only; otherwise the whole configuration.
   const middleware = itsmeSign(

@@ -28,6 +28,7 @@ export function optionsFrom(config: Record<string, string | undefined>): ItsmeSi
     redirectUrl: config.ITSME_REDIRECT_URL as string,
     statusPageUrl: '/sign/status',
     cookie: { secrets: config.ITSME_COOKIE_SECRET ? [config.ITSME_COOKIE_SECRET] : [] },
+    allowBrowserDigests: true,
     pollIntervalMs: 200,
   };
 }
