@@ -1,1 +1,1 @@
-export { RedisSessionStore, type RedisSessionStoreOptions } from './redis-store.js';
+export { type RedisClusterConfig, RedisSessionStore, type RedisSessionStoreOptions } from './redis-store.js';

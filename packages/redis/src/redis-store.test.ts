@@ -1,12 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createItsmeSign, createSession } from '@itsme-sign/core';
+import { createItsmeSign } from '@itsme-sign/core';
 import { startSandbox } from '@itsme-sign/sandbox';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisSessionStore } from './redis-store.js';
 import { type RedisServer, startRedisServer } from './test-support/redis-server.js';
+import { testSession } from './test-support/session.js';
 
 let server: RedisServer;
 beforeAll(async () => {
@@ -16,14 +17,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const session = (id: string) =>
-  createSession({
-    id,
-    subject: { mode: 'hash', documents: [{ id: 'd', digest: 'd' }] },
-    options: { lang: 'EN' },
-    now: Date.now(),
-    ttlMs: 60_000,
-  });
+const session = testSession;
 
 describe('RedisSessionStore against a real redis-server', () => {
   it('compare-and-set on the version: create once, advance only from the stored version', async () => {
