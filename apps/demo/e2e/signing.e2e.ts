@@ -6,6 +6,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { createHash, verify, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createB2BClient } from '@itsme-sign/core';
 import { unzipSync } from 'fflate';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -64,6 +65,7 @@ const flows = {
   expired: ['express'],
   cancelled: ['express', 'nest'],
   languages: ['express'],
+  revoked: ['express'],
   batchDocuments: ['express', 'nest'],
   batchHash: ['express', 'nest'],
 } satisfies Record<string, Backend[]>;
@@ -318,6 +320,34 @@ for (const backend of ['express', 'nest'] as const) {
             key.asymmetricKeyType === 'ec' && signature.length === 64 ? 'ieee-p1363' : 'der';
           expect(verify('sha256', bytes, { key, dsaEncoding }, signature)).toBe(true);
         }
+      });
+
+    if (runs('revoked'))
+      it('a signer whose certificate was revoked is told so in French, and nothing is sent to sign', async () => {
+        const shot = screenshotter(`${backend}-revoked`);
+        const phone = nextPhoneNumber();
+        // The user exists (a first identification gave them their certificate), then the certificate is revoked.
+        const client = createB2BClient(demo.sandbox.clientOptions());
+        const first = await client.startIdentification({
+          lang: 'FR',
+          redirectUrl: `${demo.url}/api/itsme/callback`,
+        });
+        await demo.sandbox.control.identify({ url: first.identificationUrl, phone });
+        await client.close();
+        await demo.sandbox.control.revoke({ phone, reason: 'keyCompromise' });
+        const signCalls = () => demo.sandbox.stats().calls.sign ?? 0;
+        const before = signCalls();
+
+        const page = await context.newPage();
+        await startSigning(page, demo, shot, { lang: 'FR' });
+        await identify(page, context, demo, shot, phone);
+        await waitForPhase(page, demo, 'failed');
+        expect(await page.getByTestId('itsme-sign-detail').textContent()).toContain(
+          'Votre certificat de signature itsme® a été révoqué',
+        );
+        expect(await page.getByTestId('itsme-sign-detail').textContent()).toContain('CERTIFICATE_REVOKED');
+        expect(signCalls()).toBe(before);
+        await shot(page, 'revoked');
       });
 
     if (runs('wrongIcon'))

@@ -1,7 +1,7 @@
 /** What both demo back ends share: the sandbox, the documents, the itsme® options, the static front end. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createAdesSigner, listSignatureFields } from '@itsme-sign/ades';
+import { createAdesSigner, createCertificateCheck, listSignatureFields } from '@itsme-sign/ades';
 import type { ItsmeSignConfig, OrchestratorEvent, SessionStore } from '@itsme-sign/core';
 import { RedisSessionStore } from '@itsme-sign/redis';
 import type { Sandbox } from '@itsme-sign/sandbox';
@@ -67,8 +67,6 @@ export function itsmeOptions(s: DemoSettings): ItsmeSignConfig & { basePath: str
     cookie: {
       secrets: [process.env.ITSME_COOKIE_SECRET ?? 'itsme-sign-demo-cookie-secret-not-for-production'],
     },
-    // The demo's hash mode signs a digest the browser computed: opt-in (the server does not choose it).
-    allowBrowserDigests: true,
     commitmentTypeRef: '1.2.840.113549.1.9.16.6.5',
     // The sandbox's partner has the batch-signing option: up to 70 documents with one approval.
     maxDocuments: 70,
@@ -86,6 +84,9 @@ export function itsmeOptions(s: DemoSettings): ItsmeSignConfig & { basePath: str
       resolveDocument: async (id) => s.library.resolve(id),
     },
     onSigned: (record) => s.evidence.add(record),
+    // The signer's certificate is checked (chain and revocation) before anything is sent to sign, in both
+    // modes: a revoked certificate ends the session with CERTIFICATE_REVOKED.
+    certificateCheck: createCertificateCheck({ trustAnchors: [s.sandbox.credentials.rootCaPem] }),
     onEvent: s.log ? (e: OrchestratorEvent) => s.log?.(describe(e)) : undefined,
     onError: (error) => console.error('[demo] unexpected error', error),
   };

@@ -19,6 +19,18 @@ export type SigningPhase =
   | 'server-error'
   | 'not-found';
 
+/** The error codes the component explains in the user's language. */
+export type ExplainedError =
+  | 'CERTIFICATE_REVOKED'
+  | 'CERTIFICATE_UNTRUSTED'
+  | 'CERTIFICATE_INVALID'
+  | 'REVOCATION_UNAVAILABLE'
+  | 'DOCUMENT_NOT_FOUND'
+  | 'RATE_LIMITED'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'BATCH_NOT_ALLOWED'
+  | 'BATCH_TOO_LARGE';
+
 export interface PhaseText {
   title: string;
   text: string;
@@ -39,6 +51,11 @@ export interface ItsmeSignMessages {
   startAgain: string;
   cancel: string;
   errorCode: string;
+  /**
+   * What an error means for the user, by error code, in place of the server's English message (the code is
+   * still shown). Codes not listed show the server's message.
+   */
+  errors: Partial<Record<ExplainedError, string>>;
   document: string;
   /** Heading of the list of documents signed with one approval (batch signing). */
   documents: string;
@@ -120,6 +137,19 @@ const EN: ItsmeSignMessages = {
   startAgain: 'Start again',
   cancel: 'Cancel signing',
   errorCode: 'Error code',
+  errors: {
+    CERTIFICATE_REVOKED:
+      'Your itsme® signing certificate has been revoked, so it can no longer sign. Nothing was sent to sign.',
+    CERTIFICATE_UNTRUSTED: 'Your signing certificate could not be traced to a trusted authority. Nothing was signed.',
+    CERTIFICATE_INVALID: 'Your signing certificate is not valid for signing now. Nothing was signed.',
+    REVOCATION_UNAVAILABLE:
+      'We could not check that your signing certificate is still valid. Nothing was signed; please try again shortly.',
+    DOCUMENT_NOT_FOUND: 'The document to sign could not be found any more.',
+    RATE_LIMITED: 'Too many signing sessions were started. Please wait a moment and try again.',
+    UPSTREAM_UNAVAILABLE: 'itsme® could not be reached. Please try again in a moment.',
+    BATCH_NOT_ALLOWED: 'This service can sign only one document at a time. Choose one document.',
+    BATCH_TOO_LARGE: 'Too many documents for one signature. Choose fewer documents.',
+  },
   document: 'Document',
   documents: 'Documents',
   signedMany: {
@@ -200,6 +230,20 @@ const FR: ItsmeSignMessages = {
   startAgain: 'Recommencer',
   cancel: 'Annuler la signature',
   errorCode: 'Code d’erreur',
+  errors: {
+    CERTIFICATE_REVOKED:
+      'Votre certificat de signature itsme® a été révoqué : il ne peut plus signer. Rien n’a été envoyé à la signature.',
+    CERTIFICATE_UNTRUSTED:
+      'Votre certificat de signature n’a pas pu être rattaché à une autorité de confiance. Rien n’a été signé.',
+    CERTIFICATE_INVALID: 'Votre certificat de signature n’est pas valable pour signer maintenant. Rien n’a été signé.',
+    REVOCATION_UNAVAILABLE:
+      'Nous n’avons pas pu vérifier que votre certificat de signature est toujours valable. Rien n’a été signé ; réessayez dans un instant.',
+    DOCUMENT_NOT_FOUND: 'Le document à signer est introuvable.',
+    RATE_LIMITED: 'Trop de sessions de signature ont été démarrées. Patientez un instant puis réessayez.',
+    UPSTREAM_UNAVAILABLE: 'itsme® est injoignable. Réessayez dans un instant.',
+    BATCH_NOT_ALLOWED: 'Ce service ne peut signer qu’un document à la fois. Choisissez un seul document.',
+    BATCH_TOO_LARGE: 'Trop de documents pour une seule signature. Choisissez-en moins.',
+  },
   document: 'Document',
   documents: 'Documents',
   signedMany: {
@@ -283,6 +327,20 @@ const NL: ItsmeSignMessages = {
   startAgain: 'Opnieuw beginnen',
   cancel: 'Ondertekening annuleren',
   errorCode: 'Foutcode',
+  errors: {
+    CERTIFICATE_REVOKED:
+      'Uw itsme®-handtekeningcertificaat werd ingetrokken en kan niet meer ondertekenen. Er werd niets ter ondertekening verstuurd.',
+    CERTIFICATE_UNTRUSTED:
+      'Uw handtekeningcertificaat kon niet tot een vertrouwde autoriteit worden herleid. Er werd niets ondertekend.',
+    CERTIFICATE_INVALID: 'Uw handtekeningcertificaat is nu niet geldig om te ondertekenen. Er werd niets ondertekend.',
+    REVOCATION_UNAVAILABLE:
+      'We konden niet nagaan of uw handtekeningcertificaat nog geldig is. Er werd niets ondertekend; probeer het zo meteen opnieuw.',
+    DOCUMENT_NOT_FOUND: 'Het te ondertekenen document is niet meer te vinden.',
+    RATE_LIMITED: 'Er werden te veel ondertekeningssessies gestart. Wacht even en probeer het opnieuw.',
+    UPSTREAM_UNAVAILABLE: 'itsme® is niet bereikbaar. Probeer het zo meteen opnieuw.',
+    BATCH_NOT_ALLOWED: 'Deze dienst kan maar één document tegelijk ondertekenen. Kies één document.',
+    BATCH_TOO_LARGE: 'Te veel documenten voor één handtekening. Kies er minder.',
+  },
   document: 'Document',
   documents: 'Documenten',
   signedMany: {
@@ -366,6 +424,20 @@ const DE: ItsmeSignMessages = {
   startAgain: 'Neu beginnen',
   cancel: 'Signatur abbrechen',
   errorCode: 'Fehlercode',
+  errors: {
+    CERTIFICATE_REVOKED:
+      'Ihr itsme®-Signaturzertifikat wurde widerrufen und kann nicht mehr signieren. Es wurde nichts zur Signatur gesendet.',
+    CERTIFICATE_UNTRUSTED:
+      'Ihr Signaturzertifikat ließ sich keiner vertrauenswürdigen Stelle zuordnen. Es wurde nichts signiert.',
+    CERTIFICATE_INVALID: 'Ihr Signaturzertifikat ist derzeit nicht zum Signieren gültig. Es wurde nichts signiert.',
+    REVOCATION_UNAVAILABLE:
+      'Wir konnten nicht prüfen, ob Ihr Signaturzertifikat noch gültig ist. Es wurde nichts signiert; bitte versuchen Sie es gleich noch einmal.',
+    DOCUMENT_NOT_FOUND: 'Das zu signierende Dokument ist nicht mehr auffindbar.',
+    RATE_LIMITED: 'Es wurden zu viele Signatursitzungen gestartet. Bitte warten Sie einen Moment und versuchen Sie es erneut.',
+    UPSTREAM_UNAVAILABLE: 'itsme® ist nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.',
+    BATCH_NOT_ALLOWED: 'Dieser Dienst kann nur ein Dokument auf einmal signieren. Wählen Sie ein Dokument.',
+    BATCH_TOO_LARGE: 'Zu viele Dokumente für eine Signatur. Wählen Sie weniger Dokumente.',
+  },
   document: 'Dokument',
   documents: 'Dokumente',
   signedMany: {
@@ -396,6 +468,7 @@ export function messagesFor(
     steps: { ...base.steps, ...overrides.steps },
     stepState: { ...base.stepState, ...overrides.stepState },
     phases: { ...base.phases, ...overrides.phases },
+    errors: { ...base.errors, ...overrides.errors },
   };
 }
 

@@ -252,6 +252,19 @@ describe('<itsme-sign-status>', () => {
     expect(s.el.querySelector('[data-testid="itsme-sign-download-one"]')).toBeNull();
   });
 
+  it('a revoked signer is told so in their language, the code kept', async () => {
+    const s = setup({ lang: 'FR' });
+    await respond(s, expectLoad(s.http), {
+      ...VIEWS.failed(),
+      error: { code: 'CERTIFICATE_REVOKED', message: 'The certificate was revoked on 2026-12-01.' },
+    });
+    const detail = s.el.querySelector('[data-testid="itsme-sign-detail"]')!;
+    expect(detail.textContent).toContain('Votre certificat de signature itsme® a été révoqué');
+    expect(detail.textContent).toContain('CERTIFICATE_REVOKED');
+    // Not the server's English words, and nothing claims to be English.
+    expect(detail.querySelector('[lang="en"]')).toBeNull();
+  });
+
   it('signed in hash mode offers the signature', async () => {
     const s = setup();
     await respond(s, expectLoad(s.http), { ...VIEWS.signed(), mode: 'hash', documentName: undefined });

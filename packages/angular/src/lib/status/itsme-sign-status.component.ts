@@ -142,8 +142,12 @@ export interface SigningFailure {
         <p class="text" data-testid="itsme-sign-text">{{ text().text }}</p>
         @if (problem(); as p) {
           <p class="detail" data-testid="itsme-sign-detail">
-            <!-- The server's own words are English: say so to screen readers in a localized page. -->
-            <span lang="en">{{ p.message }}</span><span class="code">&ngsp;({{ messages().errorCode }}: {{ p.code }})</span>
+            @if (explained(p.code); as text) {
+              <span>{{ text }}</span>
+            } @else {
+              <!-- The server's own words are English: say so to screen readers in a localized page. -->
+              <span lang="en">{{ p.message }}</span>
+            }<span class="code">&ngsp;({{ messages().errorCode }}: {{ p.code }})</span>
           </p>
         }
         @if (session.redirecting() && !problem()) {
@@ -290,6 +294,11 @@ export class ItsmeSignStatusComponent implements OnInit {
     const view = this.session.view();
     return view?.error && view.status !== 'signed' ? view.error : null;
   });
+
+  /** The user's-language explanation of an error code, when the messages have one. */
+  explained(code: string): string | undefined {
+    return (this.messages().errors as Record<string, string | undefined>)[code];
+  }
 
   readonly running = computed(() => RUNNING.includes(this.phase()));
   readonly ended = computed(() => isEnded(this.phase()));
