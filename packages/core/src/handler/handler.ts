@@ -185,7 +185,12 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
       options.onError?.(error, request);
       e = new ItsmeSignError('INTERNAL_ERROR');
     }
-    return json({ error: e.toJSON() }, e.status);
+    // A retryable refusal that knows when to come back says so (RATE_LIMITED, itsme®'s own Retry-After).
+    const retryAfter =
+      e.retryable && e.retryAfterMs !== undefined
+        ? { 'retry-after': String(Math.max(1, Math.ceil(e.retryAfterMs / 1000))) }
+        : undefined;
+    return json({ error: e.toJSON() }, e.status, retryAfter);
   };
 
   const fail = (code: ErrorCode, message?: string, field?: string): never => {
@@ -238,12 +243,8 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
     checkSameOrigin(request);
     const who = await owner(request, 'start');
     const limited = await limitStart?.(request, who);
-    if (limited && !limited.allowed) {
-      const seconds = Math.max(1, Math.ceil(limited.retryAfterMs / 1000));
-      return json({ error: new ItsmeSignError('RATE_LIMITED').toJSON() }, 429, {
-        'retry-after': String(seconds),
-      });
-    }
+    if (limited && !limited.allowed)
+      throw new ItsmeSignError('RATE_LIMITED', { retryAfterMs: limited.retryAfterMs });
     const input = await startInput(await readJson(request), request, who, {
       prepareSession: options.prepareSession,
       allowBrowserDigests: options.allowBrowserDigests,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../config.js';
-import { ERROR_CODES } from '../errors.js';
+import { ERROR_CODES, ItsmeSignError } from '../errors.js';
 import { stubHandler } from '../test-support/stub-orchestrator.js';
 import type { HandlerSettings } from './handler.js';
 import { addressKey, forwardedFor, MemoryRateLimiter } from './rate-limit.js';
@@ -91,6 +91,20 @@ describe('rate limit of session starts', () => {
 
     const off = handlerWith({ rateLimit: false });
     for (let i = 0; i < DEFAULTS.rateLimitGlobal.max + 5; i++) expect((await off.post()).status).toBe(201);
+  });
+
+  it('an itsme® refusal with Retry-After on a start passes it on; other errors carry none', async () => {
+    const refused = stubHandler({
+      allowBrowserDigests: true,
+      startError: new ItsmeSignError('UPSTREAM_UNAVAILABLE', { retryAfterMs: 3_200 }),
+    });
+    const res = await refused.post();
+    expect([res.status, res.headers.get('retry-after')]).toEqual([503, '4']);
+    const failed = stubHandler({
+      allowBrowserDigests: true,
+      startError: new ItsmeSignError('INVALID_DIGEST'),
+    });
+    expect((await failed.post()).headers.get('retry-after')).toBeNull();
   });
 
   it('client keys: the proxy-added X-Forwarded-For entry; IPv6 by its /64', () => {

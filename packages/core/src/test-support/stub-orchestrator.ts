@@ -12,7 +12,11 @@ export const STUB_ORIGIN = 'https://app.example';
 export const STUB_SECRET = 'stub-orchestrator-secret-0123456789-abc';
 export const stubDigest = createHash('sha256').update('stub').digest('base64');
 
-export function stubHandler(settings: Partial<HandlerSettings> & Record<string, unknown> = {}) {
+/** `startError`: what every start throws (an itsme® refusal, say). */
+export function stubHandler(
+  settings: Partial<HandlerSettings> & { startError?: unknown } & Record<string, unknown> = {},
+) {
+  const { startError, ...handlerSettings } = settings;
   const sessions = new Map<string, SigningSession>();
   const inputs: StartInput[] = [];
   const orchestrator = {
@@ -20,6 +24,7 @@ export function stubHandler(settings: Partial<HandlerSettings> & Record<string, 
     retentionMs: () => 60_000,
     async start(input: StartInput) {
       inputs.push(input);
+      if (startError !== undefined) throw startError;
       const session = createSession({
         id: `session-${String(inputs.length).padStart(12, '0')}`,
         subject: { mode: 'hash', documents: [{ id: 'document', digest: stubDigest }] },
@@ -45,7 +50,7 @@ export function stubHandler(settings: Partial<HandlerSettings> & Record<string, 
     orchestrator,
     statusPageUrl: '/status',
     cookie: { secrets: [STUB_SECRET] },
-    ...settings,
+    ...handlerSettings,
   } as Parameters<typeof createWebHandler>[0]);
   const post = (body: unknown = { digest: stubDigest }, headers: Record<string, string> = {}) =>
     handler.handle(
