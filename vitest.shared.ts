@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { defineConfig, mergeConfig, type UserConfig } from 'vitest/config';
 
 /**
  * Tests import sibling packages from their sources, so a change in `core` is seen by every package's tests
@@ -20,3 +21,18 @@ export const sourceAliases = [
   { find: /^@itsme-sign\/fastify$/, replacement: `${root}packages/fastify/src/index.ts` },
   { find: /^@itsme-sign\/nestjs$/, replacement: `${root}packages/nestjs/src/index.ts` },
 ];
+
+/**
+ * The one vitest configuration of the workspace's packages: sibling packages from their sources, tests in
+ * `src/**\/*.test.ts`, timeouts for tests that talk to real servers. A package passes only what differs
+ * (merged with vitest's `mergeConfig`).
+ */
+export function packageConfig(overrides: UserConfig = {}): UserConfig {
+  return mergeConfig(
+    defineConfig({
+      resolve: { alias: sourceAliases },
+      test: { include: ['src/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 },
+    }),
+    overrides,
+  );
+}

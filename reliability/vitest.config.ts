@@ -1,10 +1,7 @@
-import { defineConfig } from 'vitest/config';
-import { sourceAliases } from '../vitest.shared.js';
+import { packageConfig } from '../vitest.shared.js';
 
-export default defineConfig({
-  resolve: { alias: sourceAliases },
+export default packageConfig({
   test: {
-    include: ['src/**/*.test.ts'],
     globalSetup: ['src/support/global-setup.ts'],
     testTimeout: 300_000,
     hookTimeout: 120_000,

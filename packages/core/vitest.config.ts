@@ -1,11 +1,3 @@
-import { defineConfig } from 'vitest/config';
-import { sourceAliases } from '../../vitest.shared.js';
+import { packageConfig } from '../../vitest.shared.js';
 
-export default defineConfig({
-  resolve: { alias: sourceAliases },
-  test: {
-    include: ['src/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-  },
-});
+export default packageConfig();
