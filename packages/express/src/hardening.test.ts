@@ -3,12 +3,15 @@
  * HTML error page): a malformed Host, credentials in the Host, bodies that are not what they claim.
  */
 import { mkdtempSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ERROR_CODES } from '@itsme-sign/core';
 import { type Sandbox, startSandbox } from '@itsme-sign/sandbox';
+import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itsmeSign } from './index.js';
 import { BASE, startApp, type TestApp } from './test-support/app.js';
 
 let sandbox: Sandbox;
@@ -28,12 +31,13 @@ afterAll(async () => {
 function raw(
   head: string,
   body: Buffer = Buffer.alloc(0),
+  url = app.url,
 ): Promise<{ status: number; headers: string; body: string }> {
-  const { port } = new URL(app.url);
+  const { port } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), '127.0.0.1', () => {
       socket.write(`${head}\r\nconnection: close\r\ncontent-length: ${body.length}\r\n\r\n`);
-      socket.end(body);
+      socket.write(body); // not end(): a half-closed socket can lose the answer to a body the server stops reading
     });
     const chunks: Buffer[] = [];
     socket.on('data', (c) => chunks.push(c));
@@ -47,6 +51,16 @@ function raw(
 }
 
 const json = (extra = '') => `content-type: application/json${extra}`;
+
+/** Checks an answer is one of ours: a 4xx JSON error with its code's status, no stack, no HTML. */
+function expectJsonError(res: { status: number; headers: string; body: string }): void {
+  expect(res.status).toBeGreaterThanOrEqual(400);
+  expect(res.status).toBeLessThan(500);
+  expect(res.headers).toMatch(/content-type: application\/json/i);
+  const error = (JSON.parse(res.body) as { error: { code: keyof typeof ERROR_CODES } }).error;
+  expect(ERROR_CODES[error.code].status).toBe(res.status);
+  expect(res.body).not.toMatch(/\bat .*:\d+|stack|<html/i);
+}
 
 describe('Express: every error answer is JSON without a stack', () => {
   it.each([
@@ -75,18 +89,42 @@ describe('Express: every error answer is JSON without a stack', () => {
       '[1,2,{"__proto__":1}]',
     ],
   ])('%s', async (_name, head, body) => {
-    const res = await raw(head, Buffer.isBuffer(body) ? body : Buffer.from(body));
-    expect(res.status).toBeGreaterThanOrEqual(400);
-    expect(res.status).toBeLessThan(500);
-    expect(res.headers).toMatch(/content-type: application\/json/i);
-    const error = (JSON.parse(res.body) as { error: { code: keyof typeof ERROR_CODES } }).error;
-    expect(ERROR_CODES[error.code].status).toBe(res.status);
-    expect(res.body).not.toMatch(/\bat .*:\d+|stack|<html/i);
+    expectJsonError(await raw(head, Buffer.isBuffer(body) ? body : Buffer.from(body)));
   });
 
   it('a malformed Host outside our routes is left to the app', async () => {
     const res = await raw('GET /elsewhere HTTP/1.1\r\nhost: exa mple');
     expect(res.status).toBe(404); // Express's own "Cannot GET", not ours
     expect(errors).toEqual([]);
+  });
+
+  it("errors of the app's body parser on our routes: JSON through middleware.errors", async () => {
+    const parsedFirst = express();
+    parsedFirst.use(express.json({ limit: '1kb' }));
+    const mw = itsmeSign(app.middleware.handler);
+    parsedFirst.use(BASE, mw, mw.errors);
+    parsedFirst.use((_req: unknown, res: express.Response) => res.status(418).send('app'));
+    const server = parsedFirst.listen(0, '127.0.0.1');
+    await new Promise<void>((r) => server.once('listening', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const post = (extra: string, body: string) =>
+        raw(`POST ${BASE}/sessions HTTP/1.1\r\nhost: 127.0.0.1\r\n${json(extra)}`, Buffer.from(body), url);
+      expectJsonError(await post('', '{"digest": '));
+      expectJsonError(await post('', `{"digest":"${'x'.repeat(5_000)}"}`));
+      expectJsonError(await post('\r\ncontent-encoding: gzip', 'not gzip'));
+      expectJsonError(await post('; charset=klingon', '{}'));
+      // Elsewhere the app's own error handling stays in charge.
+      const elsewhere = await raw(
+        'POST /other HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json',
+        Buffer.from('{'),
+        url,
+      );
+      expect(elsewhere.headers).not.toMatch(/content-type: application\/json/i);
+      expect(errors).toEqual([]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });

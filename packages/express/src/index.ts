@@ -13,11 +13,17 @@ import {
   sendWebResponse,
   toWebRequest,
 } from '@itsme-sign/core';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 
 export type ItsmeSignMiddleware = RequestHandler & {
   /** The core handler (its `orchestrator` drives sessions from server code). */
   readonly handler: ItsmeSignHandler;
+  /**
+   * Answers, as JSON without a stack, the errors raised on the handler's routes by middleware that ran before
+   * it (a body parser mounted app-wide that fails on a malformed or oversized body): mount it after the
+   * middleware, `app.use('/api/itsme', middleware, middleware.errors)`. Errors elsewhere go on to the app's.
+   */
+  readonly errors: ErrorRequestHandler;
   /** Closes the B2B client and the session store the middleware created. */
   close(): Promise<void>;
 };
@@ -73,10 +79,37 @@ export function itsmeSign(options: ItsmeSignHandlerOptions | ItsmeSignHandler): 
         sendError(res, isItsmeSignError(error) ? error : new ItsmeSignError('INTERNAL_ERROR'));
       });
   };
+  const errors: ErrorRequestHandler = (error: unknown, req, res, next) => {
+    if (!isOwnRoute(req)) return next(error);
+    const e = isItsmeSignError(error) ? error : fromParserError(error);
+    if (!e) onError?.(error, toWebRequestOrUndefined(req, res));
+    sendError(res, e ?? new ItsmeSignError('INTERNAL_ERROR'));
+  };
   return Object.assign(middleware, {
     handler,
+    errors,
     close: () => handler.close(),
   });
+}
+
+/**
+ * A body parser's refusal (body-parser, `express.json()`: a `status` of 4xx and a `type` such as
+ * `entity.parse.failed`, `entity.too.large`, `encoding.unsupported`) as INVALID_REQUEST; else `undefined`.
+ */
+function fromParserError(error: unknown): ItsmeSignError | undefined {
+  const { status, type } = (error ?? {}) as { status?: unknown; type?: unknown };
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  const what = typeof type === 'string' && /^[\w.]+$/.test(type) ? ` (${type})` : '';
+  return new ItsmeSignError('INVALID_REQUEST', { message: `The request body could not be read${what}.` });
+}
+
+/** The Web request of `req` for `onError`, when one can be built. */
+function toWebRequestOrUndefined(req: Request, res: Response): globalThis.Request {
+  try {
+    return toWebRequest(req, res);
+  } catch {
+    return new globalThis.Request('http://invalid.host/');
+  }
 }
 
 /** An error as the core handler answers it: its status, `{ error }` as JSON, never a stack. */
