@@ -308,6 +308,37 @@ describe('cookies', () => {
     refused.push('cookie-swap-users');
   });
 
+  it('cookie tossing: a session cookie planted by a sibling subdomain is never taken for the victim', async () => {
+    // Served over https at app.example (behind a proxy): the cookie is __Secure-itsme_sign (basePath scoped).
+    const h = handler({ publicOrigin: 'https://app.example' });
+    const attacker = new DirectBrowser(h);
+    const victim = new DirectBrowser(h);
+    const a = await startSession(attacker, { digest });
+    const v = await startSession(victim, { digest });
+    expect(victim.cookie).toMatch(/^__Secure-itsme_sign=/);
+    const [, attackerValue] = attacker.cookie.split('=');
+    const own = victim.cookie;
+    // An unprefixed cookie of the attacker's session (any sibling can set that name): ignored.
+    victim.cookie = `itsme_sign=${attackerValue}; ${own}`;
+    expect((await victim.view()).id).toBe(v.id);
+    // The same prefixed name with Domain=app.example and a longer path, sent first: neither is taken.
+    victim.cookie = `__Secure-itsme_sign=${attackerValue}; ${own}`;
+    await sandbox.control.identify({ url: (a.next as { url: string }).url });
+    const back = await victim.fetch(`${BASE}/callback`);
+    expect(back.headers.get('location')).toContain('error=FORBIDDEN');
+    expect((await victim.fetch(`${BASE}/session`)).status).toBe(403);
+    expect((await victim.fetch(`${BASE}/session/result`)).status).toBe(403);
+    expect(await h.orchestrator.get(a.id)).toMatchObject({
+      version: a.version,
+      identification: { returned: false },
+    });
+    expect(await h.orchestrator.get(v.id)).toMatchObject({ version: v.version });
+    // Without the planted cookie, the victim's own session carries on.
+    victim.cookie = own;
+    expect((await victim.view()).id).toBe(v.id);
+    refused.push('cookie-tossing');
+  });
+
   it('replay: the cookie of a cancelled session cannot restart or advance it', async () => {
     const h = handler();
     const browser = new DirectBrowser(h);
