@@ -425,13 +425,6 @@ describe('GET /.well-known/configuration and POST /verify_document', () => {
     );
   });
 
-  it('also answers under the real base path /qes-partners/1.0.0', async () => {
-    const res = await b2bRaw(sb, '/qes-partners/1.0.0/.well-known/configuration', undefined, {
-      method: 'GET',
-    });
-    expect(res.status).toBe(200);
-  });
-
   it('tells whether a raw signature value is one it produced for the digest', async () => {
     const digest = digestOf('verify me');
     const started = signResponseSchema.parse(

@@ -126,7 +126,7 @@ describe('itsme-sandbox CLI', () => {
         'env',
       ].sort(),
     );
-    expect(ready.b2bUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(ready.b2bUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/qes-partners\/1\.0\.0$/);
     expect(ready.controlUrl).toBe(`${ready.frontUrl}/control`);
     expect(ready).toMatchObject({ partnerCode: 'DEMO', serviceCode: 'DEMO_SIGN' });
     expect(ready.issuingCaOcspUrl).toBe(`${ready.frontUrl}/pki/ocsp/issuing-ca`);
@@ -224,7 +224,7 @@ describe('itsme-sandbox --print-env', () => {
       for (const name of Object.keys(env))
         expect(Object.keys(SETTINGS)).toContain(name.replace(/_FILE$/, ''));
       expect(env.ITSME_REDIRECT_URL).toBe('http://localhost:3000/api/itsme/callback'); // the default
-      expect(env.ITSME_B2B_URL).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect(env.ITSME_B2B_URL).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/qes-partners\/1\.0\.0$/);
       expect(env.ITSME_TSA_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/tsa$/);
 
       const config = readConfig(env);

@@ -5,15 +5,24 @@
 import type { Fault, FaultEndpoint } from './options.js';
 import type { RevocationService, RevokedCertificate, RevokeRequest } from './revocation/service.js';
 import type { Revocation } from './revocation/store.js';
-import { type SandboxStats, SimulationError, type Simulator, type UserAction } from './simulator.js';
+import {
+  type IdentificationAction,
+  type SandboxStats,
+  SimulationError,
+  type Simulator,
+  type UserAction,
+} from './simulator.js';
 
 export interface IdentifyControl {
   /** The `identificationUrl` returned by `user_identification` (or just its `q` token). */
   url: string;
   /** The phone number the user types. Default `+32470000001`. */
   phone?: string;
-  /** What the user does in the app. Default `approve`. */
-  action?: UserAction;
+  /**
+   * What the user does in the app. Default `approve`. `error`: the identification flow breaks at itsme® (the status
+   * answers 409 `UNEXPECTED_ERROR`).
+   */
+  action?: IdentificationAction;
 }
 
 export interface SignControl {
@@ -68,8 +77,8 @@ const USER_ACTIONS = ['approve', 'reject', 'expire'];
 export function createControl(sim: Simulator, revocation: RevocationService): SandboxControl {
   return {
     async identify({ url, phone = DEFAULT_PHONE, action = 'approve' }) {
-      if (!USER_ACTIONS.includes(action))
-        throw new SimulationError(400, 'action must be approve, reject or expire');
+      if (![...USER_ACTIONS, 'error'].includes(action))
+        throw new SimulationError(400, 'action must be approve, reject, expire or error');
       const s = sim.sessionByToken(tokenOf(url));
       if (s.kind !== 'identification') throw new SimulationError(400, 'not an identification URL');
       if (s.state === 'identified' && s.action === undefined) {
@@ -81,7 +90,8 @@ export function createControl(sim: Simulator, revocation: RevocationService): Sa
         };
       }
       if (s.state === 'waiting-phone') await sim.submitPhone(s, phone);
-      await sim.actOnIdentification(s, action);
+      // An account that may not sign ends at the phone number: nothing reaches the app.
+      if (s.state !== 'not-allowed') await sim.actOnIdentification(s, action);
       return { redirectUrl: s.redirectUrl, state: s.state, ...(s.userCode ? { userCode: s.userCode } : {}) };
     },
     async sign({ url, action = 'approve' }) {

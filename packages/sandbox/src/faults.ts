@@ -1,13 +1,72 @@
 /**
- * Fault injection per endpoint (latency, HTTP status, malformed body, connection reset, no answer; for OCSP and CRL
- * also unknown status, stale and untrusted data; for the sign status a success answer with a wrong `sigObj`).
+ * Fault injection per endpoint (latency, HTTP status, malformed body, connection reset, no answer; for the B2B API
+ * also a gateway's HTML or empty error answers, a body cut mid-way and a slow body; for OCSP and CRL also unknown
+ * status, stale and untrusted data; for the sign status a success answer with a wrong `sigObj`).
  */
 import type { IncomingMessage } from 'node:http';
-import { FAULT_ENDPOINTS, type Fault, type FaultConfig, type FaultEndpoint } from './options.js';
+import {
+  B2B_FAULT_ENDPOINTS,
+  FAULT_ENDPOINTS,
+  type Fault,
+  type FaultConfig,
+  type FaultEndpoint,
+  type RetryAfter,
+} from './options.js';
 
 export function isFaultEndpoint(v: unknown): v is FaultEndpoint {
   return typeof v === 'string' && (FAULT_ENDPOINTS as readonly string[]).includes(v);
 }
+
+function httpStatus(v: unknown, fallback: number, min = 100): number {
+  const status = Number(v ?? fallback);
+  if (!Number.isInteger(status) || status < min || status > 599)
+    throw new Error(
+      min === 100 ? 'status must be an HTTP status' : `status must be an HTTP status from ${min} to 599`,
+    );
+  return status;
+}
+
+function retryAfterOf(f: Record<string, unknown>): RetryAfter {
+  const out: RetryAfter = {};
+  if (f.retryAfter !== undefined) {
+    const seconds = Number(f.retryAfter);
+    if (!Number.isInteger(seconds) || seconds < 0)
+      throw new Error('retryAfter must be a whole number of seconds >= 0');
+    out.retryAfter = seconds;
+  }
+  if (f.retryAfterFormat !== undefined) {
+    if (f.retryAfterFormat !== 'seconds' && f.retryAfterFormat !== 'date')
+      throw new Error('retryAfterFormat must be seconds or date');
+    if (out.retryAfter === undefined) throw new Error('retryAfterFormat needs retryAfter');
+    out.retryAfterFormat = f.retryAfterFormat;
+  }
+  return out;
+}
+
+function nonNegativeMs(v: unknown, kind: string): number {
+  const ms = Number(v);
+  if (!Number.isFinite(ms) || ms < 0) throw new Error(`${kind} needs ms >= 0`);
+  return ms;
+}
+
+export const FAULT_KINDS = [
+  'latency',
+  'status',
+  'html',
+  'empty',
+  'truncated',
+  'slow',
+  'malformed',
+  'reset',
+  'hang',
+  'unexpectedError',
+  'unknown',
+  'stale',
+  'untrusted',
+  'sigObjMissing',
+  'sigObjRepeated',
+  'sigObjUnknown',
+] as const satisfies readonly Fault['kind'][];
 
 export function parseFault(v: unknown): Fault | null {
   if (v === null || v === undefined) return null;
@@ -18,20 +77,20 @@ export function parseFault(v: unknown): Fault | null {
     throw new Error('times must be a positive integer');
   const extra = times === undefined ? {} : { times };
   switch (f.kind) {
-    case 'latency': {
-      const ms = Number(f.ms);
-      if (!Number.isFinite(ms) || ms < 0) throw new Error('latency needs ms >= 0');
-      return { kind: 'latency', ms, ...extra };
-    }
-    case 'status': {
-      const status = Number(f.status ?? 500);
-      if (!Number.isInteger(status) || status < 100 || status > 599)
-        throw new Error('status must be an HTTP status');
-      return { kind: 'status', status, ...extra };
-    }
+    case 'latency':
+    case 'slow':
+      return { kind: f.kind, ms: nonNegativeMs(f.ms, f.kind), ...extra };
+    case 'status':
+      return { kind: 'status', status: httpStatus(f.status, 500), ...retryAfterOf(f), ...extra };
+    case 'html':
+      return { kind: 'html', status: httpStatus(f.status, 503, 400), ...retryAfterOf(f), ...extra };
+    case 'empty':
+      return { kind: 'empty', status: httpStatus(f.status, 502, 400), ...extra };
+    case 'truncated':
     case 'malformed':
     case 'reset':
     case 'hang':
+    case 'unexpectedError':
     case 'unknown':
     case 'stale':
     case 'untrusted':
@@ -40,9 +99,7 @@ export function parseFault(v: unknown): Fault | null {
     case 'sigObjUnknown':
       return { kind: f.kind, ...extra };
     default:
-      throw new Error(
-        'kind must be latency, status, malformed, reset, hang, unknown, stale, untrusted, sigObjMissing, sigObjRepeated or sigObjUnknown',
-      );
+      throw new Error(`kind must be one of ${FAULT_KINDS.join(', ')}`);
   }
 }
 
@@ -51,10 +108,15 @@ const DATA_FAULTS: Partial<Record<FaultEndpoint, readonly string[]>> = {
   ocsp: ['unknown', 'stale', 'untrusted'],
   crl: ['stale', 'untrusted'],
   signStatus: ['sigObjMissing', 'sigObjRepeated', 'sigObjUnknown'],
+  identification: ['unexpectedError'],
 };
 
-/** The endpoints a data fault applies to (empty for the faults every endpoint knows). */
+/** Gateway answers: the B2B API's endpoints only (the OCSP responders and CRLs are not behind that gateway). */
+const GATEWAY_FAULTS: readonly string[] = ['html', 'empty', 'truncated', 'slow'];
+
+/** The endpoints a fault kind is limited to (empty for the faults every endpoint knows). */
 function endpointsOf(kind: Fault['kind']): FaultEndpoint[] {
+  if (GATEWAY_FAULTS.includes(kind)) return [...B2B_FAULT_ENDPOINTS];
   return (Object.keys(DATA_FAULTS) as FaultEndpoint[]).filter((e) => DATA_FAULTS[e]?.includes(kind));
 }
 export type DataFault = Extract<Fault, { kind: 'unknown' | 'stale' | 'untrusted' }>;
@@ -133,7 +195,10 @@ export class FaultTable {
     if (parsed === null) return void this.faults.delete(endpoint);
     const where = endpointsOf(parsed.kind);
     if (where.length > 0 && !where.includes(endpoint)) {
-      throw new Error(`${parsed.kind} applies to ${where.join(' and ')} only`);
+      throw new Error(`${parsed.kind} applies to ${where.join(', ')} only`);
+    }
+    if ('retryAfter' in parsed && !(B2B_FAULT_ENDPOINTS as readonly string[]).includes(endpoint)) {
+      throw new Error('retryAfter applies to the B2B endpoints only');
     }
     this.faults.set(endpoint, parsed);
   }

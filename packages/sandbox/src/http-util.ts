@@ -29,19 +29,24 @@ export function send(
   status: number,
   body: string | Buffer | undefined,
   contentType = 'application/json',
+  extraHeaders: Record<string, string> = {},
 ): void {
-  const headers: Record<string, string | number> = { 'cache-control': 'no-store' };
+  const headers: Record<string, string | number> = { 'cache-control': 'no-store', ...extraHeaders };
   if (body !== undefined) {
-    headers['content-type'] =
-      contentType.includes('charset') || /^application\/(timestamp|ocsp|pkix)/.test(contentType)
-        ? contentType
-        : `${contentType}; charset=utf-8`;
+    headers['content-type'] = contentTypeHeader(contentType);
     headers['content-length'] = Buffer.byteLength(body);
   } else {
     headers['content-length'] = 0;
   }
   res.writeHead(status, headers);
   res.end(body);
+}
+
+/** The `content-type` header `send` gives a body of this type. */
+export function contentTypeHeader(contentType: string): string {
+  return contentType.includes('charset') || /^application\/(timestamp|ocsp|pkix)/.test(contentType)
+    ? contentType
+    : `${contentType}; charset=utf-8`;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

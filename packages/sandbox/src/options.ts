@@ -24,17 +24,28 @@ export interface PartnerConfig {
 /** itsme®'s ceiling for batch signing: "up to 70 signatures within 1 itsme® action". */
 export const MAX_BATCH_HASHES: number = LIMITS.batchDocuments;
 
-/** The endpoints a fault can be attached to: the B2B API's, and the CAs' OCSP responders and CRLs (both CAs). */
-export const FAULT_ENDPOINTS = [
+/** The endpoints of the B2B API (the gateway faults `html`, `empty`, `truncated`, `slow` apply to these only). */
+export const B2B_FAULT_ENDPOINTS = [
   'identification',
   'identificationStatus',
   'sign',
   'signStatus',
   'discovery',
-  'ocsp',
-  'crl',
+  'verify',
 ] as const;
+
+/** The endpoints a fault can be attached to: the B2B API's, and the CAs' OCSP responders and CRLs (both CAs). */
+export const FAULT_ENDPOINTS = [...B2B_FAULT_ENDPOINTS, 'ocsp', 'crl'] as const;
 export type FaultEndpoint = (typeof FAULT_ENDPOINTS)[number];
+
+/**
+ * A `Retry-After` header on a `status` or `html` fault (B2B endpoints): `retryAfter` seconds, sent as a number of
+ * seconds (default) or, with `retryAfterFormat: 'date'`, as the HTTP date that many seconds from now.
+ */
+export interface RetryAfter {
+  retryAfter?: number;
+  retryAfterFormat?: 'seconds' | 'date';
+}
 
 /**
  * A fault injected into one endpoint; `times` applies it N times and then clears it (default: until cleared).
@@ -43,10 +54,20 @@ export type FaultEndpoint = (typeof FAULT_ENDPOINTS)[number];
  * `sigObjMissing`, `sigObjRepeated` and `sigObjUnknown` apply to `signStatus` only, to a success answer (a pending or
  * error answer passes unchanged and does not use up `times`): one `sigObj` entry left out; one entry twice; one more
  * entry whose `whichDoc` names no document of the request.
+ * Gateway answers (B2B endpoints only), as a reverse proxy or WAF in front of the service sends them: `html` an HTML
+ * error page (`content-type: text/html`) with that status, `empty` that status with an empty body, `truncated` the
+ * real answer cut half-way (the connection is closed after part of the body), `slow` the real answer's headers at
+ * once and its body trickled over `ms` milliseconds.
+ * `unexpectedError` (`identification` only): itsme® fails to validate the partner — 400 `UNEXPECTED_ERROR`.
  */
 export type Fault = (
   | { kind: 'latency'; ms: number }
-  | { kind: 'status'; status: number }
+  | ({ kind: 'status'; status: number } & RetryAfter)
+  | ({ kind: 'html'; status: number } & RetryAfter)
+  | { kind: 'empty'; status: number }
+  | { kind: 'truncated' }
+  | { kind: 'slow'; ms: number }
+  | { kind: 'unexpectedError' }
   | { kind: 'malformed' }
   | { kind: 'reset' }
   | { kind: 'hang' }
@@ -57,6 +78,9 @@ export type Fault = (
   | { kind: 'sigObjRepeated' }
   | { kind: 'sigObjUnknown' }
 ) & { times?: number };
+
+/** The phone number whose account may not sign, by default (see `signatureNotAllowedPhones`). */
+export const SIGNATURE_NOT_ALLOWED_PHONE = '+32470000403';
 
 export type FaultConfig = Partial<Record<FaultEndpoint, Fault>>;
 
@@ -81,6 +105,12 @@ export interface SandboxOptions {
   faults?: FaultConfig;
   /** How the identification response spells the session id: `asyncRespId` (documented, default) or `asyncRespID`. */
   identificationIdSpelling?: 'asyncRespId' | 'asyncRespID';
+  /**
+   * Phone numbers whose itsme® account may not hold a signing certificate: an identification with one of them ends
+   * at once (no push to the app) and its status answers 409 `SIGNATURE_NOT_ALLOWED`. Default
+   * {@link SIGNATURE_NOT_ALLOWED_PHONE} only; `[]` for none.
+   */
+  signatureNotAllowedPhones?: string[];
   /** Signature policy refs of the discovery document to mark `DISABLED` (→ `INVALID_POLICY_STATUS`). */
   disabledPolicies?: string[];
   /** How long finished sessions stay queryable. Default 15 minutes. */

@@ -3,12 +3,17 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { discoveryDocument } from './b2b/discovery.js';
-import { createB2BServer } from './b2b/server.js';
+import { BASE_PATH, createB2BServer } from './b2b/server.js';
 import { createControl, type SandboxControl } from './control.js';
 import { FaultTable } from './faults.js';
 import { frontRequestListener, type TsaHandler } from './front/server.js';
 import { listen, urlHost } from './http-util.js';
-import type { Fault, FaultEndpoint, SandboxOptions } from './options.js';
+import {
+  type Fault,
+  type FaultEndpoint,
+  type SandboxOptions,
+  SIGNATURE_NOT_ALLOWED_PHONE,
+} from './options.js';
 import { checkPartnerConfigs, PartnerRegistry } from './partners.js';
 import { loadOrCreatePki, type PkiFiles } from './pki/authority.js';
 import { type CaId, caUrls } from './pki/revocation-urls.js';
@@ -45,7 +50,10 @@ export interface SandboxCaRevocation {
 }
 
 export interface Sandbox {
-  /** `https://127.0.0.1:PORT`: the B2B API base (`${b2bUrl}/user_identification`, …). Mutual TLS required. */
+  /**
+   * `https://127.0.0.1:PORT/qes-partners/1.0.0`: the B2B API base, with the service's base path as the real base URL
+   * has it (`${b2bUrl}/user_identification`, …). Mutual TLS required. A path outside the base path is a 404.
+   */
   b2bUrl: string;
   /** `http://127.0.0.1:PORT`: the user's pages, the phone (`/phone`), the control API (`/control`) and the TSA. */
   frontUrl: string;
@@ -148,6 +156,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       retentionMs: options.retentionMs ?? 15 * 60_000,
       maxSessions: options.maxSessions ?? 10_000,
       disabledPolicies,
+      signatureNotAllowedPhones: options.signatureNotAllowedPhones ?? [SIGNATURE_NOT_ALLOWED_PHONE],
       log,
     },
     pki,
@@ -195,7 +204,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     sim.close();
     throw e;
   }
-  const b2bUrl = `https://${urlHostName}:${b2bPort}`;
+  const b2bUrl = `https://${urlHostName}:${b2bPort}${BASE_PATH}`;
   sim.frontUrl = frontUrl;
   const first = partners.first();
   log(`sandbox ready: B2B ${b2bUrl}, front ${frontUrl}`);

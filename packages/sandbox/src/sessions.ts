@@ -1,6 +1,6 @@
 /**
- * In-memory identification and sign sessions. Pending sessions expire after `actionTimeoutMs` (checked lazily on
- * every read and by a periodic sweep); finished sessions stay queryable for `retentionMs`; at most `maxSessions`
+ * In-memory identification and sign sessions. Pending sessions expire at `expiresAt` (`actionTimeoutMs` after the
+ * start, then again `actionTimeoutMs` after the push to the app; checked lazily on every read and by a periodic sweep); finished sessions stay queryable for `retentionMs`; at most `maxSessions`
  * are kept, the oldest finished ones being evicted first.
  */
 import { randomBytes, randomInt } from 'node:crypto';
@@ -25,7 +25,18 @@ interface SessionBase {
   statusCalls: number;
 }
 
-export type IdentificationState = 'waiting-phone' | 'waiting-app' | 'identified' | 'rejected' | 'expired';
+/**
+ * `not-allowed`: the account of the phone number may not hold a signing certificate (`SIGNATURE_NOT_ALLOWED`);
+ * `failed`: the identification flow broke at itsme® (`UNEXPECTED_ERROR`).
+ */
+export type IdentificationState =
+  | 'waiting-phone'
+  | 'waiting-app'
+  | 'identified'
+  | 'rejected'
+  | 'expired'
+  | 'not-allowed'
+  | 'failed';
 export interface IdentificationSession extends SessionBase {
   kind: 'identification';
   state: IdentificationState;

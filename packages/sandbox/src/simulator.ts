@@ -20,6 +20,12 @@ import {
 import { signDigest } from './signer.js';
 
 export type UserAction = 'approve' | 'reject' | 'expire';
+/**
+ * What happens to an identification in the app: a user action, or `error` — the identification flow breaks at
+ * itsme® (the status then answers 409 `UNEXPECTED_ERROR`, the guide's "unexpected error during User's
+ * Identification flow").
+ */
+export type IdentificationAction = UserAction | 'error';
 
 export interface SimulatorConfig {
   actionTimeoutMs: number;
@@ -28,6 +34,8 @@ export interface SimulatorConfig {
   retentionMs: number;
   maxSessions: number;
   disabledPolicies: string[];
+  /** Phone numbers whose account may not hold a signing certificate (→ `SIGNATURE_NOT_ALLOWED`). */
+  signatureNotAllowedPhones: string[];
   log: (line: string) => void;
 }
 
@@ -72,6 +80,7 @@ export class Simulator {
     faults: FaultTable,
   ) {
     this.faults = faults;
+    for (const phone of config.signatureNotAllowedPhones) this.notAllowed.add(normalizePhone(phone));
     this.sessions = new SessionStore(
       {
         retentionMs: config.retentionMs,
@@ -102,6 +111,8 @@ export class Simulator {
   private deadline(): number {
     return Date.now() + this.config.actionTimeoutMs;
   }
+
+  private readonly notAllowed = new Set<string>();
 
   identificationUrl(s: IdentificationSession): string {
     return `${this.frontUrl}/qes/identify_yourself?language=${s.lang}&q=${s.token}`;
@@ -143,20 +154,32 @@ export class Simulator {
     return s;
   }
 
-  /** The user typed a phone number on the identification page: the app is asked to confirm. */
+  /**
+   * The user typed a phone number on the identification page: the app is asked to confirm, and the user's time to
+   * act counts from this push (a CREATE_CERT not confirmed within `actionTimeoutMs` of it expires). A number whose
+   * account may not sign ends the session at once (`not-allowed`).
+   */
   async submitPhone(s: IdentificationSession, phone: string): Promise<void> {
     if (s.state !== 'waiting-phone') throw new SimulationError(409, `the session is ${s.state}`);
     if (!isPlausiblePhone(phone)) throw new SimulationError(400, 'not a phone number');
     s.phone = normalizePhone(phone);
+    if (this.notAllowed.has(s.phone)) {
+      this.sessions.end(s, 'not-allowed');
+      this.config.log(`identification ${s.id}: not-allowed (this account may not sign)`);
+      return;
+    }
     s.action = (await this.users.hasCertificate(s.phone)) ? 'IDENTIFY' : 'CREATE_CERT';
     s.state = 'waiting-app';
+    s.expiresAt = this.deadline();
     this.config.log(`identification ${s.id}: ${s.action} sent to the app`);
   }
 
   /** The user acted in the app on an identification (CREATE_CERT creates the key pair and certificate). */
-  async actOnIdentification(s: IdentificationSession, action: UserAction): Promise<void> {
+  async actOnIdentification(s: IdentificationSession, action: IdentificationAction): Promise<void> {
     if (s.state !== 'waiting-app' || !s.phone) throw new SimulationError(409, `the session is ${s.state}`);
-    if (action === 'approve') {
+    if (action === 'error') {
+      this.sessions.end(s, 'failed');
+    } else if (action === 'approve') {
       const existed = await this.users.hasCertificate(s.phone);
       const user = await this.users.getOrCreate(s.phone, this.config.userKeyType);
       if (!existed) this.counters.usersCreated++;
@@ -208,9 +231,14 @@ export class Simulator {
     return s;
   }
 
-  /** The user opened the signing page: the poka-yoke is shown and the app receives the action. */
+  /**
+   * The user opened the signing page: the poka-yoke is shown and the app receives the action; the user's time to
+   * act counts from this push.
+   */
   openSigningPage(s: SignSession): void {
-    if (s.state === 'waiting-page') s.state = 'waiting-app';
+    if (s.state !== 'waiting-page') return;
+    s.state = 'waiting-app';
+    s.expiresAt = this.deadline();
   }
 
   /** The user acted in the app on a sign action. `pick` is the icon tapped (a wrong one rejects the action). */

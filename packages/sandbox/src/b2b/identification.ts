@@ -1,5 +1,5 @@
 /** `POST /user_identification` and `POST /user_identification/status`, with the service's error codes. */
-import { languageSchema, redirectUrlSchema } from '@itsme-sign/core';
+import { LIMITS, languageSchema, redirectUrlSchema } from '@itsme-sign/core';
 import type { Simulator } from '../simulator.js';
 import { type B2BContext, type B2BReply, isObject, nonEmptyString, resolveRequestor } from './common.js';
 
@@ -20,6 +20,13 @@ export function startIdentification(sim: Simulator, body: unknown, ctx: B2BConte
   if (!partner.redirectUrls.has(redirectUrl as string)) return nok(400, 'UNAUTHORIZED_URL');
   const language = languageSchema.safeParse(lang);
   if (!language.success) return nok(400, 'INVALID_LANG');
+  // The swagger's minLength = maxLength = 36. No reason token names it: a schema violation without one is `ERROR`.
+  if (
+    userCode !== undefined &&
+    userCode !== null &&
+    (typeof userCode !== 'string' || userCode.length !== LIMITS.userCode)
+  )
+    return nok(400, 'ERROR');
   const s = sim.startIdentification({
     partnerCode,
     serviceCode,
@@ -56,6 +63,10 @@ export function identificationStatus(sim: Simulator, body: unknown, ctx: B2BCont
       return nok(409, 'REJECTED');
     case 'expired':
       return nok(409, 'EXPIRED');
+    case 'not-allowed':
+      return nok(409, 'SIGNATURE_NOT_ALLOWED');
+    case 'failed':
+      return nok(409, 'UNEXPECTED_ERROR');
     case 'identified': {
       const user = s.userCode ? sim.users.byUserCode(s.userCode) : undefined;
       if (!user) return nok(500, 'TECHNICAL_ERROR');

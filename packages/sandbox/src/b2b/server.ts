@@ -1,7 +1,9 @@
 /**
  * The B2B API over HTTPS with mutual TLS. TLS refuses a client without a certificate chaining to the sandbox root
  * (or equal to a registered self-signed partner certificate); the HTTP layer then checks that the certificate is a
- * registered partner's and that the source IP is allowed (403 otherwise). Faults are applied per endpoint.
+ * registered partner's and that the source IP is allowed (403 otherwise). Faults are applied per endpoint. Every
+ * endpoint lives under the base path `/qes-partners/1.0.0` only; another path is the gateway's HTML 404. A POST
+ * must declare `application/json` (415 otherwise).
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -10,17 +12,19 @@ import type { TLSSocket } from 'node:tls';
 import { ResultMajor } from '@itsme-sign/core';
 import { applyTransportFault, isSigObjFault } from '../faults.js';
 import { BodyTooLargeError, parseJson, readBody, send, sendJson } from '../http-util.js';
-import type { Fault, FaultEndpoint } from '../options.js';
+import type { B2B_FAULT_ENDPOINTS, Fault } from '../options.js';
 import { fingerprint } from '../partners.js';
 import type { Simulator } from '../simulator.js';
 import type { B2BContext, B2BReply } from './common.js';
 import { type Discovery, discoveryText } from './discovery.js';
+import { retryAfterHeaders, sendGatewayPage, sendSlowly, sendTruncated } from './gateway.js';
 import { identificationStatus, startIdentification } from './identification.js';
 import { signDocument, signEndpointOf, verifyDocument } from './sign.js';
 
-const BASE_PATH = '/qes-partners/1.0.0';
+/** The swagger's `basePath`: every endpoint lives under it (PROTOCOL-NOTES §23). */
+export const BASE_PATH = '/qes-partners/1.0.0';
 
-type Endpoint = FaultEndpoint | 'verify';
+type Endpoint = (typeof B2B_FAULT_ENDPOINTS)[number];
 
 function normalizeIp(ip: string | undefined): string {
   if (!ip) return '';
@@ -45,6 +49,47 @@ function faultBody(endpoint: Endpoint): unknown {
   return { status: 'NOK', statusReason: 'TECHNICAL_ERROR' };
 }
 
+/** `application/json`, with or without parameters (`; charset=utf-8`), in any case. */
+function isJsonContentType(header: string | undefined): boolean {
+  return (header ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json';
+}
+
+/**
+ * A POST whose body is not declared `application/json` (the swagger's only `consumes`): HTTP 415, the standard
+ * status for it, with the endpoint's error body (the sources name no reason token for it; the body could not be
+ * read as a request: `NO_REQUEST` / `INCOMPLETE_REQUEST`).
+ */
+function unsupportedMediaType(endpoint: Endpoint): B2BReply {
+  if (endpoint === 'identification' || endpoint === 'identificationStatus') {
+    return { status: 415, body: { status: 'NOK', statusReason: 'NO_REQUEST' } };
+  }
+  return {
+    status: 415,
+    body: {
+      result: {
+        maj: ResultMajor.RequesterError,
+        min: 'INCOMPLETE_REQUEST',
+        msg: { lang: 'EN', value: 'The request body must be application/json.' },
+      },
+    },
+  };
+}
+
+/** An answer before it is sent: status, body bytes (empty = no body), content type. */
+interface Answer {
+  status: number;
+  body: Buffer;
+  contentType: string;
+}
+
+function jsonAnswer(r: B2BReply): Answer {
+  return {
+    status: r.status,
+    body: r.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(r.body)),
+    contentType: 'application/json',
+  };
+}
+
 export interface B2BServerDeps {
   sim: Simulator;
   discovery: Discovery;
@@ -56,10 +101,26 @@ export function createB2BServer(deps: B2BServerDeps): Server {
   const { sim } = deps;
   const allowed = new Set(deps.allowedIps.map(normalizeIp));
 
+  /** Answers instead of the service (true), or lets the call through (false); `truncated`/`slow` pass through. */
   async function applyFault(fault: Fault, endpoint: Endpoint, req: IncomingMessage, res: ServerResponse) {
     switch (fault.kind) {
       case 'status':
-        sendJson(res, fault.status, faultBody(endpoint));
+        send(
+          res,
+          fault.status,
+          JSON.stringify(faultBody(endpoint)),
+          'application/json',
+          retryAfterHeaders(fault),
+        );
+        return true;
+      case 'html':
+        sendGatewayPage(res, fault.status, fault);
+        return true;
+      case 'empty':
+        send(res, fault.status, undefined);
+        return true;
+      case 'unexpectedError':
+        sendJson(res, 400, { status: 'NOK', statusReason: 'UNEXPECTED_ERROR' });
         return true;
       case 'malformed':
         send(res, 200, '{"status":"OK","asyncRespId":"trunc');
@@ -69,20 +130,46 @@ export function createB2BServer(deps: B2BServerDeps): Server {
     }
   }
 
+  function answer(endpoint: Endpoint, body: unknown, ctx: B2BContext): Answer {
+    switch (endpoint) {
+      case 'discovery':
+        return {
+          status: 200,
+          body: Buffer.from(discoveryText(deps.discovery)),
+          contentType: 'application/json',
+        };
+      case 'identification':
+        return jsonAnswer(startIdentification(sim, body, ctx));
+      case 'identificationStatus':
+        return jsonAnswer(identificationStatus(sim, body, ctx));
+      case 'sign':
+      case 'signStatus':
+        return jsonAnswer(signDocument(sim, deps.discovery, body, ctx));
+      case 'verify':
+        return jsonAnswer(verifyDocument(sim, body));
+    }
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = Date.now();
     const method = req.method ?? 'GET';
-    let path = new URL(req.url ?? '/', 'https://sandbox.invalid').pathname;
-    if (path.startsWith(BASE_PATH)) path = path.slice(BASE_PATH.length);
-    path = path.replace(/\/+$/, '') || '/';
+    const fullPath = new URL(req.url ?? '/', 'https://sandbox.invalid').pathname;
+    // The service lives under its base path only, as at the real gateway: anything else is the gateway's 404.
+    const underBase = fullPath.startsWith(`${BASE_PATH}/`);
+    const path = (underBase ? fullPath.slice(BASE_PATH.length) : fullPath).replace(/\/+$/, '') || '/';
     const raw = method === 'POST' ? await readBody(req) : Buffer.alloc(0);
     const body = parseJson(raw);
-    const endpoint = endpointOf(method, path, body);
+    const endpoint = underBase ? endpointOf(method, path, body) : undefined;
+    const logged = (status: number, note = '') =>
+      sim.config.log(`B2B ${method} ${fullPath} → ${status}${note} (${Date.now() - started} ms)`);
     const reply = (r: B2BReply) => {
       sendJson(res, r.status, r.body);
-      sim.config.log(`B2B ${method} ${path} → ${r.status} (${Date.now() - started} ms)`);
+      logged(r.status);
     };
-    if (!endpoint) return reply({ status: 404, body: { status: 'NOK', statusReason: 'UNKNOWN' } });
+    if (!endpoint) {
+      sendGatewayPage(res, 404);
+      return logged(404);
+    }
     sim.countCall(endpoint);
 
     const peer = (req.socket as TLSSocket).getPeerCertificate();
@@ -94,13 +181,16 @@ export function createB2BServer(deps: B2BServerDeps): Server {
       return reply({ status: 403, body: { status: 'NOK', statusReason: 'UNKNOWN_CLIENT_CERTIFICATE' } });
     }
 
-    if (endpoint !== 'verify') {
-      // sigObj faults change a success answer's body: the sign status handler takes them.
-      const fault = sim.faults.take(endpoint, (f) => !isSigObjFault(f));
-      if (fault) {
-        sim.config.log(`B2B ${method} ${path}: fault ${fault.kind}`);
-        if (await applyFault(fault, endpoint, req, res)) return;
-      }
+    // sigObj faults change a success answer's body: the sign status handler takes them.
+    const fault = sim.faults.take(endpoint, (f) => !isSigObjFault(f));
+    if (fault) {
+      sim.config.log(`B2B ${method} ${path}: fault ${fault.kind}`);
+      if (await applyFault(fault, endpoint, req, res))
+        return logged(res.statusCode, ` (fault ${fault.kind})`);
+    }
+
+    if (method === 'POST' && !isJsonContentType(req.headers['content-type'])) {
+      return reply(unsupportedMediaType(endpoint));
     }
 
     const headerPartnerCode = req.headers['x-partner-code'];
@@ -108,21 +198,11 @@ export function createB2BServer(deps: B2BServerDeps): Server {
       certificateFingerprint,
       headerPartnerCode: (Array.isArray(headerPartnerCode) ? headerPartnerCode[0] : headerPartnerCode) ?? '',
     };
-    switch (endpoint) {
-      case 'discovery':
-        send(res, 200, discoveryText(deps.discovery));
-        sim.config.log(`B2B GET ${path} → 200`);
-        return;
-      case 'identification':
-        return reply(startIdentification(sim, body, ctx));
-      case 'identificationStatus':
-        return reply(identificationStatus(sim, body, ctx));
-      case 'sign':
-      case 'signStatus':
-        return reply(signDocument(sim, deps.discovery, body, ctx));
-      case 'verify':
-        return reply(verifyDocument(sim, body));
-    }
+    const out = answer(endpoint, body, ctx);
+    if (fault?.kind === 'truncated') sendTruncated(res, out.status, out.body, out.contentType);
+    else if (fault?.kind === 'slow') sendSlowly(res, out.status, out.body, out.contentType, fault.ms);
+    else send(res, out.status, out.body.length > 0 ? out.body : undefined, out.contentType);
+    logged(out.status, fault ? ` (fault ${fault.kind})` : '');
   }
 
   return createServer(

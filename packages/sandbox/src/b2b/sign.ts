@@ -1,5 +1,6 @@
 /** `POST /sign_document` (start when `asyncRespID` is null/absent, status otherwise) and `POST /verify_document`. */
 import {
+  LANGUAGES,
   LIMITS,
   languageSchema,
   ResultMajor,
@@ -33,14 +34,29 @@ function error(status: number, maj: string, min: string | undefined, msg: string
 const requester = (min: string, msg: string, reqID?: string): B2BReply =>
   error(400, ResultMajor.RequesterError, min, msg, reqID);
 
-function labels(v: unknown, max: number): LocalizedText[] | undefined {
+const badLabelLanguage = (field: string, reqID: string): B2BReply =>
+  requester(
+    'INVALID_LANGUAGE',
+    `${field}: one label per language, languages ${LANGUAGES.join(', ')} only.`,
+    reqID,
+  );
+
+/**
+ * The localized labels (`description`, `signerRole`), or why they are refused: `language` for a language other than
+ * EN/FR/NL/DE or one given twice (compared case-insensitively, PROTOCOL-NOTES §12), `text` for a malformed entry or a
+ * value too long or outside ISO-8859-1.
+ */
+function labels(v: unknown, max: number): LocalizedText[] | 'language' | 'text' {
   if (v === undefined || v === null) return [];
-  if (!Array.isArray(v)) return undefined;
+  if (!Array.isArray(v)) return 'text';
   const out: LocalizedText[] = [];
   for (const item of v) {
-    if (!isObject(item) || typeof item.lang !== 'string' || typeof item.value !== 'string') return undefined;
-    if (item.value.length > max || !LATIN1.test(item.value)) return undefined;
-    out.push({ lang: item.lang.toUpperCase(), value: item.value });
+    if (!isObject(item) || typeof item.lang !== 'string' || typeof item.value !== 'string') return 'text';
+    const lang = item.lang.toUpperCase();
+    if (!(LANGUAGES as readonly string[]).includes(lang) || out.some((l) => l.lang === lang))
+      return 'language';
+    if (item.value.length > max || !LATIN1.test(item.value)) return 'text';
+    out.push({ lang, value: item.value });
   }
   return out;
 }
@@ -193,6 +209,8 @@ function signStart(
   const signer = itsme.signer;
   const userCode = isObject(signer) ? signer.userCode : undefined;
   if (!nonEmptyString(userCode)) return incomplete('signer.userCode is required.');
+  if (userCode.length !== LIMITS.userCode)
+    return incomplete(`signer.userCode must be ${LIMITS.userCode} characters.`);
   const user = sim.users.byUserCode(userCode);
   if (!user) return requester('NOT_ALLOWED_TO_SIGN', 'Unknown user.', reqID);
 
@@ -217,11 +235,13 @@ function signStart(
     }
   }
   const signerRole = labels(policy.signerRole, LIMITS.signerRole);
-  if (!signerRole) {
+  if (signerRole === 'language') return badLabelLanguage('signerRole', reqID);
+  if (signerRole === 'text') {
     return incomplete(`signerRole: at most ${LIMITS.signerRole} ISO-8859-1 characters per language.`);
   }
   const description = labels(itsme.description, LIMITS.serviceDescription);
-  if (!description) {
+  if (description === 'language') return badLabelLanguage('description', reqID);
+  if (description === 'text') {
     return incomplete(
       `description: at most ${LIMITS.serviceDescription} ISO-8859-1 characters per language.`,
     );
@@ -245,6 +265,11 @@ function signStart(
 
 function signStatus(sim: Simulator, body: Record<string, unknown>, ctx: B2BContext): B2BReply {
   const reqID = reqIdOf(body);
+  // The swagger requires reqID (and echoes it); the guide: inDocs "MUST be 'null'" in a status request.
+  if (!nonEmptyString(reqID)) return requester('INCOMPLETE_REQUEST', 'reqID is required.');
+  if (body.inDocs !== null) {
+    return requester('INCOMPLETE_REQUEST', 'A status request (asyncRespID set) needs inDocs: null.', reqID);
+  }
   const itsme = itsmeContext(body);
   if (!itsme) return requester('INCOMPLETE_REQUEST', 'optInp.itsme is required.', reqID);
   const { partnerCode, serviceCode } = itsme;
@@ -262,7 +287,7 @@ function signStatus(sim: Simulator, body: Record<string, unknown>, ctx: B2BConte
   s.statusCalls++;
   // A sigObj fault waits for a success answer (it is not used up by Pending or error answers).
   const fault = s.state === 'signed' ? sim.faults.take('signStatus', isSigObjFault) : undefined;
-  return pendingOrDone(sim, s, reqID ?? s.reqID, fault as SigObjFault | undefined);
+  return pendingOrDone(sim, s, reqID, fault as SigObjFault | undefined);
 }
 
 /**

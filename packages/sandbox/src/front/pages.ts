@@ -140,6 +140,8 @@ export function messagePage(lang: PageLang, message: string, status = 'info'): s
 export function outcomeMessage(t: Texts, s: Session): string {
   if (s.state === 'rejected') return t.rejected;
   if (s.state === 'expired') return t.expired;
+  if (s.state === 'not-allowed') return t.notAllowed;
+  if (s.state === 'failed') return t.failed;
   return t.done;
 }
 

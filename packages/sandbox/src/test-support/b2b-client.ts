@@ -4,6 +4,7 @@ import type { Sandbox } from '../sandbox.js';
 
 export interface RawResponse {
   status: number;
+  headers: import('node:http').IncomingHttpHeaders;
   text: string;
   json: unknown;
 }
@@ -19,7 +20,14 @@ export function b2bRaw(
   sb: Sandbox,
   path: string,
   body: unknown,
-  opts: { method?: string; tls?: TlsIdentity; headers?: Record<string, string>; raw?: string } = {},
+  opts: {
+    method?: string;
+    tls?: TlsIdentity;
+    headers?: Record<string, string>;
+    raw?: string;
+    /** The path from the B2B origin instead of from `b2bUrl` (which ends in the base path). */
+    fromOrigin?: boolean;
+  } = {},
 ): Promise<RawResponse> {
   const tls = opts.tls ?? {
     cert: sb.credentials.clientCertPem,
@@ -30,7 +38,7 @@ export function b2bRaw(
   const method = opts.method ?? 'POST';
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
-      `${sb.b2bUrl}${path}`,
+      `${opts.fromOrigin ? new URL(sb.b2bUrl).origin : sb.b2bUrl}${path}`,
       {
         method,
         ...(tls.cert ? { cert: tls.cert } : {}),
@@ -50,7 +58,7 @@ export function b2bRaw(
           } catch {
             json = undefined;
           }
-          resolve({ status: res.statusCode ?? 0, text, json });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
         });
         res.on('error', reject);
       },
