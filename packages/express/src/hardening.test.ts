@@ -2,6 +2,7 @@
  * Whatever the input, an answer of the middleware on its routes is JSON without a stack (never Express's
  * HTML error page): a malformed Host, credentials in the Host, bodies that are not what they claim.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
@@ -11,7 +12,7 @@ import { ERROR_CODES } from '@itsme-sign/core';
 import { type Sandbox, startSandbox } from '@itsme-sign/sandbox';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { itsmeSign } from './index.js';
+import { clientAddress, itsmeSign } from './index.js';
 import { BASE, startApp, type TestApp } from './test-support/app.js';
 
 let sandbox: Sandbox;
@@ -122,6 +123,52 @@ describe('Express: every error answer is JSON without a stack', () => {
       );
       expect(elsewhere.headers).not.toMatch(/content-type: application\/json/i);
       expect(errors).toEqual([]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
+
+describe('Express: the client address for rate limits', () => {
+  it("clientAddress(request) is Express's req.ip (trust proxy honoured): a per-client limit per address", async () => {
+    const proxied = express();
+    proxied.set('trust proxy', 'loopback'); // the proxy in front of the app runs on this machine
+    const mw = itsmeSign({
+      basePath: BASE,
+      orchestrator: app.middleware.handler.orchestrator,
+      statusPageUrl: '/sign/status',
+      cookie: { secrets: ['another-secret-0123456789-abcdefghijkl'] },
+      allowBrowserDigests: true,
+      rateLimit: {
+        perClient: { max: 2, windowMs: 60_000 },
+        clientKey: (request, owner) => owner ?? clientAddress(request),
+      },
+    });
+    proxied.use(BASE, mw);
+    const server = proxied.listen(0, '127.0.0.1');
+    await new Promise<void>((r) => server.once('listening', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    sandbox.addRedirectUrl(`${url}${BASE}/callback`);
+    try {
+      const start = async (from: string) =>
+        (
+          await fetch(`${url}${BASE}/sessions`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-forwarded-for': from },
+            body: JSON.stringify({ digest: createHash('sha256').update('x').digest('base64') }),
+          })
+        ).status;
+      expect([await start('203.0.113.1'), await start('203.0.113.1'), await start('203.0.113.1')]).toEqual([
+        201, 201, 429,
+      ]);
+      expect(await start('203.0.113.2')).toBe(201);
+      // IPv6: one subscriber's /64 is one client.
+      expect([
+        await start('2001:db8:1:2::a'),
+        await start('2001:db8:1:2::b'),
+        await start('2001:db8:1:2::c'),
+      ]).toEqual([201, 201, 429]);
     } finally {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

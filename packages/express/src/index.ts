@@ -4,6 +4,7 @@
  *   app.use('/api/itsme', itsmeSign({ basePath: '/api/itsme', ...options }));
  */
 import {
+  addressKey,
   createItsmeSignHandler,
   ItsmeSignError,
   type ItsmeSignHandler,
@@ -27,6 +28,19 @@ export type ItsmeSignMiddleware = RequestHandler & {
   /** Closes the B2B client and the session store the middleware created. */
   close(): Promise<void>;
 };
+
+const addresses = new WeakMap<globalThis.Request, string>();
+
+/**
+ * The client's address of a Web request the middleware made (Express's `req.ip`, which follows the app's
+ * `trust proxy` setting; an IPv6 address by its /64, one subscriber), for `rateLimit.clientKey`: a Web
+ * `Request` carries no address of its own.
+ *
+ *   itsmeSign({ …, rateLimit: { clientKey: (request, owner) => owner ?? clientAddress(request) } })
+ */
+export function clientAddress(request: globalThis.Request): string | undefined {
+  return addresses.get(request);
+}
 
 /**
  * Returns middleware that answers the itsme® Sign routes under the path it is mounted at, and passes
@@ -58,6 +72,7 @@ export function itsmeSign(options: ItsmeSignHandlerOptions | ItsmeSignHandler): 
     let request: globalThis.Request;
     try {
       request = toWebRequest(req, res);
+      if (req.ip) addresses.set(request, addressKey(req.ip));
     } catch (cause) {
       // Node took the request but it makes no URL (a malformed Host, credentials in it): answered like every
       // other error of ours (JSON, no stack) when it asks for one of our routes, else left to the app.
