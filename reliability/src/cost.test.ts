@@ -40,12 +40,16 @@ interface Attack {
   upstreamCalls: number;
   upstreamPerSecond: number;
   storedSessions: number;
+  /** With `poll`: the sessions started, each polled (GET /session) as fast as possible for WINDOW_MS. */
+  polledSessions?: number;
+  pollUpstreamPerSecond?: number;
 }
 
 /** Serves a fresh Express app with `options`, hammers its POST /sessions for WINDOW_MS, counts. */
 async function attack(
   options: Partial<ItsmeSignHandlerOptions>,
   headers: (n: number) => Record<string, string> = () => ({}),
+  poll = false,
 ): Promise<Attack> {
   const store = new MemorySessionStore();
   const app = express();
@@ -63,8 +67,11 @@ async function attack(
     ...options,
   } as ItsmeSignHandlerOptions);
   app.use(BASE, middleware);
-  const callsBefore = Object.values(sandbox.stats().calls).reduce((a, b) => a + b, 0);
+  const calls = () => Object.values(sandbox.stats().calls).reduce((a, b) => a + b, 0);
+  const perSecond = (n: number) => Math.round((n / WINDOW_MS) * 10_000) / 10;
+  const callsBefore = calls();
   const counts = { requests: 0, accepted: 0, limited: 0, otherErrors: 0, retryAfterMissing: 0 };
+  const cookies: string[] = [];
   const until = Date.now() + WINDOW_MS;
   try {
     await Promise.all(
@@ -77,20 +84,41 @@ async function attack(
           });
           await res.arrayBuffer();
           counts.requests++;
-          if (res.status === 201) counts.accepted++;
-          else if (res.status === 429) {
+          if (res.status === 201) {
+            counts.accepted++;
+            cookies.push(res.headers.getSetCookie()[0]?.split(';')[0] ?? '');
+          } else if (res.status === 429) {
             counts.limited++;
             if (!/^\d+$/.test(res.headers.get('retry-after') ?? '')) counts.retryAfterMissing++;
           } else counts.otherErrors++;
         }
       }),
     );
-    const upstreamCalls = Object.values(sandbox.stats().calls).reduce((a, b) => a + b, 0) - callsBefore;
-    return {
+    const upstreamCalls = calls() - callsBefore;
+    const started = {
       ...counts,
       upstreamCalls,
-      upstreamPerSecond: Math.round((upstreamCalls / WINDOW_MS) * 10_000) / 10,
+      upstreamPerSecond: perSecond(upstreamCalls),
       storedSessions: store.size,
+    };
+    if (!poll) return started;
+    // Then every session it got is polled as fast as the connections allow: one status call per session and
+    // poll interval (a lease across instances), whatever the number of requests.
+    const pollBefore = calls();
+    const pollUntil = Date.now() + WINDOW_MS;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        while (Date.now() < pollUntil) {
+          const cookie = cookies[next++ % cookies.length] as string;
+          await (await fetch(`${url}${BASE}/session`, { headers: { cookie } })).arrayBuffer();
+        }
+      }),
+    );
+    return {
+      ...started,
+      polledSessions: cookies.length,
+      pollUpstreamPerSecond: perSecond(calls() - pollBefore),
     };
   } finally {
     await middleware.close();
@@ -123,10 +151,15 @@ describe('cost bounds', () => {
     expect(a.upstreamCalls).toBeGreaterThanOrEqual(a.accepted);
   });
 
-  it('defaults, anonymous attacker: held to the global rate, answered 429 with Retry-After', async () => {
-    const a = await attack({ allowBrowserDigests: true });
+  it('defaults, anonymous attacker: held to the global rate (429 with Retry-After); polling its sessions is bounded', async () => {
+    const a = await attack({ allowBrowserDigests: true }, undefined, true);
     record('anonymous', a);
     expectHeldTo(a, DEFAULTS.rateLimitGlobal);
+    // Polling what it got: at most one status call per session and poll interval.
+    const perSession = Math.ceil(WINDOW_MS / DEFAULTS.pollIntervalMs) + 1;
+    expect(a.pollUpstreamPerSecond).toBeLessThanOrEqual(
+      ((a.polledSessions ?? 0) * perSession * 1000) / WINDOW_MS,
+    );
   });
 
   it('defaults behind a proxy (trustProxy), spoofing X-Forwarded-For: held to the per-client rate', async () => {
