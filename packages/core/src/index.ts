@@ -5,6 +5,7 @@ export * from './config.js';
 export * from './contract/index.js';
 export * from './digest.js';
 export * from './errors.js';
+export { normalizeBasePath } from './handler/base-path.js';
 export * from './handler/cookie.js';
 export * from './handler/handler.js';
 export * from './handler/node-bridge.js';

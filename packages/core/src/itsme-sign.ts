@@ -6,6 +6,7 @@
  */
 import { type B2BClient, type B2BClientOptions, createB2BClient, isB2BClient } from './client/b2b-client.js';
 import { ItsmeSignError } from './errors.js';
+import { normalizeBasePath } from './handler/base-path.js';
 import {
   createWebHandler,
   type HandlerSettings,
@@ -131,6 +132,16 @@ export type ItsmeSignHandlerOptions =
   | (ItsmeSignConfig & { orchestrator?: never });
 
 export type { HandlerSettings };
+
+/**
+ * The handler of a framework adapter: the one given, or one created from options — whose `basePath` is then
+ * required, since it must be the path the adapter mounts the routes at.
+ */
+export function adapterHandler(options: ItsmeSignHandlerOptions | ItsmeSignHandler): ItsmeSignHandler {
+  if (typeof (options as ItsmeSignHandler).handle === 'function') return options as ItsmeSignHandler;
+  normalizeBasePath((options as ItsmeSignHandlerOptions).basePath, true);
+  return createItsmeSignHandler(options as ItsmeSignHandlerOptions);
+}
 
 export function createItsmeSignHandler(options: ItsmeSignHandlerOptions): ItsmeSignHandler {
   if (options.orchestrator) {

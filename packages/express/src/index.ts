@@ -4,8 +4,8 @@
  *   app.use('/api/itsme', itsmeSign({ basePath: '/api/itsme', ...options }));
  */
 import {
+  adapterHandler,
   addressKey,
-  createItsmeSignHandler,
   ItsmeSignError,
   type ItsmeSignHandler,
   type ItsmeSignHandlerOptions,
@@ -49,15 +49,7 @@ export function clientAddress(request: globalThis.Request): string | undefined {
  */
 export function itsmeSign(options: ItsmeSignHandlerOptions | ItsmeSignHandler): ItsmeSignMiddleware {
   const isHandler = typeof (options as ItsmeSignHandler).handle === 'function';
-  if (!isHandler && (options as ItsmeSignHandlerOptions).basePath === undefined) {
-    throw new ItsmeSignError('INVALID_CONFIG', {
-      message: 'basePath is required: set it to the path the middleware is mounted at (e.g. "/api/itsme").',
-      field: 'basePath',
-    });
-  }
-  const handler = isHandler
-    ? (options as ItsmeSignHandler)
-    : createItsmeSignHandler(options as ItsmeSignHandlerOptions);
+  const handler = adapterHandler(options);
 
   const onError = isHandler ? undefined : (options as ItsmeSignHandlerOptions).onError;
   const routes = new Set<string>(Object.values(ROUTES));

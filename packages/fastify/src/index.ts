@@ -4,8 +4,7 @@
  *   await app.register(itsmeSign({ basePath: '/api/itsme', ...options }));
  */
 import {
-  createItsmeSignHandler,
-  ItsmeSignError,
+  adapterHandler,
   type ItsmeSignHandler,
   type ItsmeSignHandlerOptions,
   mountPathError,
@@ -41,15 +40,7 @@ export type ItsmeSignPlugin = ((fastify: FastifyInstance) => Promise<void>) & {
  */
 export function itsmeSign(options: ItsmeSignHandlerOptions | ItsmeSignHandler): ItsmeSignPlugin {
   const isHandler = typeof (options as ItsmeSignHandler).handle === 'function';
-  if (!isHandler && (options as ItsmeSignHandlerOptions).basePath === undefined) {
-    throw new ItsmeSignError('INVALID_CONFIG', {
-      message: 'basePath is required: set it to the path the routes are served at (e.g. "/api/itsme").',
-      field: 'basePath',
-    });
-  }
-  const handler = isHandler
-    ? (options as ItsmeSignHandler)
-    : createItsmeSignHandler(options as ItsmeSignHandlerOptions);
+  const handler = adapterHandler(options);
 
   const plugin = async (fastify: FastifyInstance): Promise<void> => {
     const prefix = fastify.prefix.replace(/\/+$/, '');

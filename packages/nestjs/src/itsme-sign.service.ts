@@ -3,6 +3,7 @@ import {
   createItsmeSignHandler,
   ItsmeSignError,
   type ItsmeSignHandler,
+  normalizeBasePath,
   resultUrls,
   type SessionView,
   type SignatureResult,
@@ -17,16 +18,8 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleDestroy } 
 import { ITSME_SIGN_OPTIONS } from './itsme-sign.constants.js';
 import type { ItsmeSignModuleOptions } from './itsme-sign.module-definition.js';
 
-/** `basePath` is the mount path of the routes: required, made of plain path segments. */
-export function checkBasePath(basePath: unknown): string {
-  if (typeof basePath !== 'string' || !/^(\/[\w.~-]+)+\/?$/.test(basePath)) {
-    throw new ItsmeSignError('INVALID_CONFIG', {
-      message: `basePath is required and must be the path the routes are mounted at, e.g. "/api/itsme" (got ${JSON.stringify(basePath) ?? 'undefined'}).`,
-      field: 'basePath',
-    });
-  }
-  return basePath.replace(/\/+$/, '');
-}
+/** `basePath` is the mount path of the routes: required (core's one rule, `normalizeBasePath`). */
+export const checkBasePath = (basePath: unknown): string => normalizeBasePath(basePath, true);
 
 /** The itsme® Sign handler of the module, and the orchestrator's operations for the app's own code. */
 @Injectable()

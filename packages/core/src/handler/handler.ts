@@ -7,6 +7,7 @@ import { MAX_WAIT_SECONDS, ROUTES, type SessionView } from '../contract/index.js
 import { type ErrorCode, ItsmeSignError, isItsmeSignError } from '../errors.js';
 import type { SigningOrchestrator } from '../session/orchestrator.js';
 import { isFinalStatus, type SigningSession } from '../session/state.js';
+import { normalizeBasePath } from './base-path.js';
 import { type CookieOptions, SessionCookie } from './cookie.js';
 import { type RateLimitOptions, startLimiter } from './rate-limit.js';
 import {
@@ -133,13 +134,7 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache
  * its store belong to whoever created them (`createItsmeSign`, or the app).
  */
 export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
-  const basePath = (options.basePath ?? '').replace(/\/+$/, '');
-  if (basePath && !basePath.startsWith('/')) {
-    throw new ItsmeSignError('INVALID_CONFIG', {
-      message: 'basePath must start with "/".',
-      field: 'basePath',
-    });
-  }
+  const basePath = normalizeBasePath(options.basePath);
   if (!options.statusPageUrl) {
     throw new ItsmeSignError('INVALID_CONFIG', {
       message: 'statusPageUrl is required.',
