@@ -134,6 +134,7 @@ writeFileSync(
       moduleResolution: 'nodenext',
       target: 'ES2022',
       strict: true,
+      skipLibCheck: true, // as `nest new` sets it
       experimentalDecorators: true,
       emitDecoratorMetadata: true,
       outDir: 'dist',
