@@ -54,8 +54,8 @@ export {
   injectSigningSession,
   isFinalStatus,
   type SigningRequestError,
-  type SigningSession,
   type SigningSessionOptions,
+  type SigningSessionRef,
 } from './lib/signing-session';
 export {
   ItsmeSignStatusComponent,

@@ -116,7 +116,7 @@ export function isPending(s: Session): boolean {
   return s.state === 'waiting-phone' || s.state === 'waiting-app' || s.state === 'waiting-page';
 }
 
-export class SessionStore {
+export class SandboxSessions {
   private readonly byId = new Map<string, Session>();
   private readonly byToken = new Map<string, string>();
   private readonly timer: NodeJS.Timeout;

@@ -12,8 +12,8 @@ import {
   isPending,
   newId,
   pickPokaYoke,
+  SandboxSessions,
   type Session,
-  SessionStore,
   type SignDocument,
   type SignSession,
 } from './sessions.js';
@@ -61,7 +61,7 @@ export class SimulationError extends Error {
 }
 
 export class Simulator {
-  readonly sessions: SessionStore;
+  readonly sessions: SandboxSessions;
   readonly faults: FaultTable;
   frontUrl = '';
   private readonly counters = {
@@ -81,7 +81,7 @@ export class Simulator {
   ) {
     this.faults = faults;
     for (const phone of config.signatureNotAllowedPhones) this.notAllowed.add(normalizePhone(phone));
-    this.sessions = new SessionStore(
+    this.sessions = new SandboxSessions(
       {
         retentionMs: config.retentionMs,
         maxSessions: config.maxSessions,

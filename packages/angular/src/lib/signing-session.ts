@@ -39,7 +39,7 @@ export interface SigningSessionOptions {
 }
 
 /** One signing session of this browser, as signals over core's `SessionFollower`. Made by `injectSigningSession()`. */
-export interface SigningSession {
+export interface SigningSessionRef {
   /** The follower's whole state (`idle`, `busy`, `following`, `retrying`, `failed`, `finished`). */
   readonly state: Signal<FollowerState>;
   /** The last view the handler sent, or null before the first. */
@@ -77,7 +77,7 @@ export interface SigningSession {
  * The signing session of this browser as signals, following the handler with its long poll.
  * Call it in an injection context (a field initializer of a component or service); it stops when that is destroyed.
  */
-export function injectSigningSession(options: SigningSessionOptions = {}): SigningSession {
+export function injectSigningSession(options: SigningSessionOptions = {}): SigningSessionRef {
   assertInInjectionContext(injectSigningSession);
   const config = inject(ITSME_SIGN_CONFIG, { optional: true });
   if (!config) {

@@ -6,7 +6,7 @@ import { normalizeDigest } from '../digest.js';
 import { ItsmeSignError } from '../errors.js';
 import { type Language, LIMITS } from '../wire/constants.js';
 import { languageSchema, latin1TextSchema } from '../wire/schemas.js';
-import type { SessionOptions, SigningSubject } from './state.js';
+import type { SessionParameters, SigningSubject } from './state.js';
 
 export interface StartInput {
   subject: SubjectInput;
@@ -20,7 +20,7 @@ export interface StartInput {
 }
 
 /** The session's options from the caller's input; INVALID_REQUEST naming the first bad field. */
-export function sessionOptions(input: StartInput, defaultLang: Language): SessionOptions {
+export function sessionOptions(input: StartInput, defaultLang: Language): SessionParameters {
   const field = <T>(name: string, parse: () => T): T => {
     try {
       return parse();

@@ -44,7 +44,7 @@ export type SigningSubject =
   | { mode: 'hash'; documents: HashDocument[] }
   | { mode: 'document'; documents: SourceDocument[] };
 
-export interface SessionOptions {
+export interface SessionParameters {
   lang: Language;
   /** Shown in the itsme® app, ≤ `LIMITS.signerRole` ISO-8859-1 characters. */
   signerRole?: string;
@@ -133,7 +133,7 @@ interface Base {
   /** After this instant (ms since epoch) the session expires, whatever its state. */
   expiresAt: number;
   subject: SigningSubject;
-  options: SessionOptions;
+  options: SessionParameters;
   /** The app's user this session belongs to (from the `authorize` hook), if any. */
   owner?: string;
 }
@@ -147,7 +147,7 @@ export type IdentifiedSession = Base & {
   /** itsme® refused the sign start before processing it (429): when to try again, and how often it did. */
   signStart?: { retryAt: number; attempts: number };
 };
-export type SigningSessionState = Base & {
+export type AwaitingSignatureSession = Base & {
   status: 'signing';
   identification: IdentificationInfo;
   signer: SignerInfo;
@@ -171,7 +171,7 @@ export type SigningSession =
   | CreatedSession
   | IdentifyingSession
   | IdentifiedSession
-  | SigningSessionState
+  | AwaitingSignatureSession
   | SignedSession
   | RejectedSession
   | ExpiredSession
@@ -211,7 +211,7 @@ export const SESSION_EVENT_TYPES: readonly SessionEventType[] = [
 export interface NewSessionInput {
   id: string;
   subject: SigningSubject;
-  options: SessionOptions;
+  options: SessionParameters;
   owner?: string;
   now: number;
   ttlMs: number;
