@@ -5,7 +5,8 @@ const en = {
   identifyTitle: 'Identify yourself with itsme®',
   identifyIntro: 'Enter the mobile number linked to your itsme® account.',
   phoneLabel: 'Mobile number',
-  phoneHint: 'Sandbox: any number works, e.g. +32470000001. A new number gets a new test identity.',
+  phoneHint:
+    'Sandbox: any number works, e.g. +32470000001. A new number gets a new test identity; +32470000403 is an account that may not sign.',
   send: 'Send',
   invalidPhone: 'Enter a valid mobile number (8 to 15 digits, optionally starting with +).',
   confirmTitle: 'Confirm in your itsme® app',
@@ -48,7 +49,7 @@ const fr: Texts = {
   identifyIntro: 'Entrez le numéro de mobile lié à votre compte itsme®.',
   phoneLabel: 'Numéro de mobile',
   phoneHint:
-    'Sandbox : tout numéro convient, p. ex. +32470000001. Un nouveau numéro crée une identité de test.',
+    'Sandbox : tout numéro convient, p. ex. +32470000001. Un nouveau numéro crée une identité de test ; +32470000403 est un compte qui ne peut pas signer.',
   send: 'Envoyer',
   invalidPhone: 'Entrez un numéro de mobile valide (8 à 15 chiffres, éventuellement précédés de +).',
   confirmTitle: 'Confirmez dans votre app itsme®',
@@ -90,7 +91,7 @@ const nl: Texts = {
   identifyIntro: 'Geef het gsm-nummer in dat aan je itsme®-account gekoppeld is.',
   phoneLabel: 'Gsm-nummer',
   phoneHint:
-    'Sandbox: elk nummer werkt, bv. +32470000001. Een nieuw nummer krijgt een nieuwe testidentiteit.',
+    'Sandbox: elk nummer werkt, bv. +32470000001. Een nieuw nummer krijgt een nieuwe testidentiteit; +32470000403 is een account dat niet mag ondertekenen.',
   send: 'Versturen',
   invalidPhone: 'Geef een geldig gsm-nummer in (8 tot 15 cijfers, eventueel met + ervoor).',
   confirmTitle: 'Bevestig in je itsme®-app',
@@ -132,7 +133,7 @@ const de: Texts = {
   identifyIntro: 'Geben Sie die Mobilnummer Ihres itsme®-Kontos ein.',
   phoneLabel: 'Mobilnummer',
   phoneHint:
-    'Sandbox: Jede Nummer funktioniert, z. B. +32470000001. Eine neue Nummer erhält eine neue Testidentität.',
+    'Sandbox: Jede Nummer funktioniert, z. B. +32470000001. Eine neue Nummer erhält eine neue Testidentität; +32470000403 ist ein Konto, das nicht unterschreiben darf.',
   send: 'Senden',
   invalidPhone: 'Geben Sie eine gültige Mobilnummer ein (8 bis 15 Ziffern, optional mit +).',
   confirmTitle: 'Bestätigen Sie in Ihrer itsme®-App',
