@@ -3,7 +3,6 @@
  * Requests are validated strictly before they leave; responses are validated tolerantly; pending is a
  * state (not an error); user outcomes (rejected, expired) are results; everything else is an `ItsmeSignError`.
  */
-import { randomBytes } from 'node:crypto';
 import { codeForReason, ItsmeSignError } from '../errors.js';
 import {
   B2B_PATHS,
@@ -26,6 +25,7 @@ import {
   signStartRequestSchema,
   signStatusRequestSchema,
 } from '../wire/schemas.js';
+import * as wellFormed from '../wire/well-formed.js';
 import type {
   B2BClientOptions,
   CallContext,
@@ -38,18 +38,17 @@ import type {
   StartSigningInput,
 } from './b2b-types.js';
 import { classifyResponse } from './classify.js';
+import { newRequestId } from './request-id.js';
 import { type RawResponse, Transport } from './transport.js';
 import { strict, tolerant } from './validate.js';
 
 export type * from './b2b-types.js';
+export { newRequestId } from './request-id.js';
 
 /** Resolves a named environment or validates a URL. */
 export function resolveBaseUrl(baseUrl: string): string {
   return (ITSME_ENVIRONMENTS as Record<string, string>)[baseUrl] ?? baseUrl;
 }
-
-/** `ReqID` + 24 random characters (the format of the guide's examples). */
-export const newRequestId = (): string => `ReqID${randomBytes(18).toString('base64url')}`;
 
 function labels(text: LocalizedText | undefined): LocalizedLabel[] | undefined {
   if (text === undefined) return undefined;
@@ -102,13 +101,20 @@ export class B2BClient {
         ...(input.userCode ? { userCode: input.userCode } : {}),
       },
       'identification request',
+      wellFormed.identificationRequest,
     );
     const res = await this.#transport.call('POST', B2B_PATHS.identification, body, {
       idempotent: false,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     if (res.status !== 200 || !isOk(res.body)) throw identificationError(res, input.redirectUrl);
-    const parsed = tolerant(identificationResponseSchema, res.body, 'identification response', res.status);
+    const parsed = tolerant(
+      identificationResponseSchema,
+      res.body,
+      'identification response',
+      res.status,
+      wellFormed.identificationResponse,
+    );
     return { asyncRespID: parsed.asyncRespID, identificationUrl: parsed.identificationUrl };
   }
 
@@ -118,13 +124,20 @@ export class B2BClient {
       identificationStatusRequestSchema,
       { partnerCode: this.#partnerCode, serviceCode: this.#serviceCode, asyncRespID },
       'identification status request',
+      wellFormed.identificationStatusRequest,
     );
     const res = await this.#transport.call('POST', B2B_PATHS.identificationStatus, body, {
       idempotent: true,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     if (res.status === 200 && isOk(res.body)) {
-      const ok = tolerant(identificationStatusResponseSchema, res.body, 'identification status', res.status);
+      const ok = tolerant(
+        identificationStatusResponseSchema,
+        res.body,
+        'identification status',
+        res.status,
+        wellFormed.identificationStatusResponse,
+      );
       return {
         state: 'identified',
         userCode: ok.userCode,
@@ -133,7 +146,13 @@ export class B2BClient {
       };
     }
     if ((res.status === 409 || res.status === 200) && res.body !== undefined) {
-      const err = tolerant(identificationErrorSchema, res.body, 'identification status', res.status);
+      const err = tolerant(
+        identificationErrorSchema,
+        res.body,
+        'identification status',
+        res.status,
+        wellFormed.identificationError,
+      );
       const reason = err.statusReason?.toUpperCase();
       if (reason === 'PENDING') return { state: 'pending' };
       if (reason === 'REJECTED') return { state: 'rejected', reason };
@@ -174,6 +193,7 @@ export class B2BClient {
         },
       },
       'sign request',
+      wellFormed.signStartRequest,
     );
     const res = await this.#transport.call('POST', B2B_PATHS.sign, body, {
       idempotent: false,
@@ -208,6 +228,7 @@ export class B2BClient {
         optInp: { itsme: { partnerCode: this.#partnerCode, serviceCode: this.#serviceCode } },
       },
       'sign status request',
+      wellFormed.signStatusRequest,
     );
     const res = await this.#transport.call('POST', B2B_PATHS.sign, body, {
       idempotent: true,
@@ -269,7 +290,7 @@ export class B2BClient {
         httpStatus: status,
       });
     }
-    return tolerant(signResponseSchema, body, 'sign response', status);
+    return tolerant(signResponseSchema, body, 'sign response', status, wellFormed.signResponse);
   }
 }
 

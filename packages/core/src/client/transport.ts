@@ -90,7 +90,8 @@ export class Transport {
   readonly #retries: number;
   readonly #baseDelayMs: number;
   readonly #maxDelayMs: number;
-  readonly #partnerCodeHeader: string | undefined;
+  /** The request headers of every call, built once (undici does not change them). */
+  readonly #headers: { get: Record<string, string>; send: Record<string, string> };
 
   constructor(options: TransportOptions) {
     let url: URL;
@@ -114,7 +115,14 @@ export class Transport {
     this.#retries = options.retry?.retries ?? DEFAULTS.retries;
     this.#baseDelayMs = options.retry?.baseDelayMs ?? DEFAULTS.retryBaseDelayMs;
     this.#maxDelayMs = options.retry?.maxDelayMs ?? DEFAULTS.retryMaxDelayMs;
-    this.#partnerCodeHeader = options.partnerCodeHeader;
+    const get = {
+      accept: 'application/json',
+      ...(options.partnerCodeHeader ? { 'x-partner-code': options.partnerCodeHeader } : {}),
+    };
+    this.#headers = Object.freeze({
+      get: Object.freeze(get),
+      send: Object.freeze({ ...get, 'content-type': 'application/json' }),
+    });
     if (options.dispatcher) {
       this.#dispatcher = options.dispatcher;
       this.#ownsDispatcher = false;
@@ -178,10 +186,12 @@ export class Transport {
       try {
         const response = await this.#once(method, path, body, options.signal);
         // A fault worth repeating is repeated while attempts remain; the last answer goes to the caller as it is.
-        const kind = classifyResponse(response.status, response.headers, response.body);
-        if (kind.retryable && attempt + 1 < attempts) {
-          lastRetryAfter = kind.retryAfterMs;
-          continue;
+        if (attempt + 1 < attempts && !isSuccess(response.status)) {
+          const kind = classifyResponse(response.status, response.headers, response.body);
+          if (kind.retryable) {
+            lastRetryAfter = kind.retryAfterMs;
+            continue;
+          }
         }
         return response;
       } catch (error) {
@@ -203,16 +213,13 @@ export class Transport {
     const signal = userSignal
       ? AbortSignal.any([userSignal, AbortSignal.timeout(this.#timeoutMs)])
       : undefined;
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (this.#partnerCodeHeader) headers['x-partner-code'] = this.#partnerCodeHeader;
     let status: number;
     let text: string;
     let resHeaders: ResponseHeaders;
     try {
       const res = await request(`${this.baseUrl}${path}`, {
         method,
-        headers,
+        headers: body === undefined ? this.#headers.get : this.#headers.send,
         body: body === undefined ? undefined : JSON.stringify(body),
         dispatcher: this.#dispatcher,
         ...(signal ? { signal } : {}),
@@ -245,6 +252,8 @@ export class Transport {
     if (this.#ownsDispatcher) await this.#dispatcher.close();
   }
 }
+
+const isSuccess = (status: number): boolean => status >= 200 && status < 300;
 
 /** Statuses whose non-JSON body (a gateway's page) is ignored: the status alone is classified. */
 const NON_JSON_STATUSES = new Set([401, 403, 404, 429]);

@@ -4,17 +4,26 @@
  * Requests are strict: every limit of the protocol is enforced before anything leaves the process.
  * Responses are tolerant where the running service is known to differ from its documentation
  * (`asyncRespId`/`asyncRespID`, optional `min`/`msg`, `whichDoc`/`whichdoc`); unknown fields are ignored.
+ *
+ * The client validates the common well-formed messages with the plain checks of `well-formed.ts` first (the
+ * same outputs, a fraction of the cost) and runs these schemas when a check is not sure: keep both in step.
  */
 import { z } from 'zod';
 import { LANGUAGES, LIMITS, SHA256_ALGORITHM_URI } from './constants.js';
+import {
+  BASE64,
+  certificateChainOf,
+  LATIN1_PRINTABLE,
+  normalizeBase64,
+  signResponseOutput,
+  splitPemCertificates,
+} from './well-formed.js';
+
+export { normalizeBase64, splitPemCertificates } from './well-formed.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Field rules
 // ---------------------------------------------------------------------------------------------------------
-
-/** ISO-8859-1 printable characters (no control characters). */
-const LATIN1_PRINTABLE = /^[\u0020-\u007E\u00A0-\u00FF]*$/;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 export const languageSchema = z
   .string()
@@ -93,13 +102,6 @@ export const identificationStatusRequestSchema = z
   .strict();
 export type IdentificationStatusRequest = z.output<typeof identificationStatusRequestSchema>;
 
-const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-
-/** Splits a PEM bundle into its certificates (normalised, one per entry). */
-export function splitPemCertificates(pem: string): string[] {
-  return (pem.match(PEM_CERTIFICATE) ?? []).map((c) => `${c.replace(/\r\n/g, '\n').trim()}\n`);
-}
-
 const pemCertificateSchema = z
   .string()
   .refine((v) => splitPemCertificates(v).length > 0, 'must contain a PEM certificate');
@@ -114,10 +116,6 @@ export const identificationStatusResponseSchema = z
     fullCertificateChain: z.union([z.string(), z.array(z.string())]).optional(),
   })
   .transform((v) => {
-    const chainSource = Array.isArray(v.fullCertificateChain)
-      ? v.fullCertificateChain.join('\n')
-      : (v.fullCertificateChain ?? '');
-    const chain = splitPemCertificates(chainSource);
     const certificate = splitPemCertificates(v.certificate)[0] as string;
     return {
       status: v.status,
@@ -125,7 +123,7 @@ export const identificationStatusResponseSchema = z
       userCode: v.userCode,
       certificate,
       /** Leaf first (whatever order the service used); the leaf alone when it sent no chain. */
-      certificateChain: [certificate, ...chain.filter((c) => c !== certificate)],
+      certificateChain: certificateChainOf(certificate, v.fullCertificateChain),
     };
   });
 export type IdentificationStatusResponse = z.output<typeof identificationStatusResponseSchema>;
@@ -225,18 +223,6 @@ export const dssResultSchema = z.object({
   msg: internationalStringSchema.nullish(),
 });
 
-/**
- * A signature value in any base64 spelling that decodes (unpadded, line-wrapped, base64url), as standard padded
- * base64; `undefined` when it is not base64. Tolerant in: the value is checked against the certificate anyway.
- */
-export function normalizeBase64(value: string): string | undefined {
-  const compact = value.replace(/\s+/g, '').replace(/=+$/, '');
-  if (compact === '' || compact.length % 4 === 1 || !/^[A-Za-z0-9+/_-]+$/.test(compact)) return undefined;
-  if (/[+/]/.test(compact) && /[-_]/.test(compact)) return undefined;
-  const standard = compact.replace(/-/g, '+').replace(/_/g, '/');
-  return standard.padEnd(Math.ceil(standard.length / 4) * 4, '=');
-}
-
 const signatureValueSchema = z.string().transform((v, ctx) => {
   const normalized = normalizeBase64(v);
   if (normalized === undefined || normalized.length < 4) {
@@ -273,18 +259,7 @@ export const signResponseSchema = z
       .nullish(),
     sigObj: z.array(signatureObjectSchema).max(LIMITS.batchDocuments).nullish(),
   })
-  .transform((v) => ({
-    result: {
-      maj: v.result.maj,
-      min: v.result.min ?? undefined,
-      msg: typeof v.result.msg === 'string' ? v.result.msg : (v.result.msg?.value ?? undefined),
-    },
-    reqID: v.reqID ?? undefined,
-    respID: v.respID ?? undefined,
-    signingUrl: v.optOutp?.itsme?.signingUrl ?? undefined,
-    userCode: v.optOutp?.itsme?.userCode ?? undefined,
-    signatures: v.sigObj ?? [],
-  }));
+  .transform(signResponseOutput);
 export type SignResponse = z.output<typeof signResponseSchema>;
 
 export const verifyRequestSchema = z
