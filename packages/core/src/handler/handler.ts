@@ -18,6 +18,7 @@ import {
   readLimited,
   splitMounted,
 } from './request-guards.js';
+import { textResponse } from './response-text.js';
 import { archiveResponse, resultResponse } from './results.js';
 import { type PrepareSession, startInput } from './start-body.js';
 import { resultUrls, toSessionView } from './view.js';
@@ -166,7 +167,7 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
 
   const json = (body: unknown, status = 200, headers: Record<string, string> = {}) => {
     const text = JSON.stringify(body);
-    return new Response(text, {
+    return textResponse(text, {
       status,
       headers: { ...JSON_HEADERS, 'content-length': String(Buffer.byteLength(text)), ...headers },
     });

@@ -2,9 +2,10 @@
  * Node `IncomingMessage`/`ServerResponse` ↔ Web `Request`/`Response`, shared by the Express and NestJS
  * adapters so each of them stays a few lines long.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { unreadText } from './response-text.js';
 
 export interface NodeRequestLike extends IncomingMessage {
   /** Set by body parsers that ran before us (Express `express.json()`, Nest's default parser). */
@@ -15,24 +16,44 @@ export interface NodeRequestLike extends IncomingMessage {
   protocol?: string;
 }
 
+/**
+ * A Web `Request` over a Node request whose abort signal is made only when someone reads it (a long poll, a
+ * session start): linking a signal into every `Request` costs more than the rest of the bridge.
+ */
+class NodeRequest extends Request {
+  readonly #res: ServerResponse;
+  #controller: AbortController | undefined;
+
+  constructor(url: string, init: RequestInit, res: ServerResponse) {
+    super(url, init);
+    this.#res = res;
+  }
+
+  /** Aborted when the client goes away before the answer is written (also if it already has). */
+  override get signal(): AbortSignal {
+    if (!this.#controller) {
+      const controller = new AbortController();
+      const res = this.#res;
+      const gone = () => {
+        if (!res.writableFinished) controller.abort();
+      };
+      if (res.closed) gone();
+      else res.once('close', gone);
+      this.#controller = controller;
+    }
+    return this.#controller.signal;
+  }
+}
+
 /** Builds a Web `Request` for a Node request; aborts its signal when the client goes away. */
 export function toWebRequest(req: NodeRequestLike, res: ServerResponse): Request {
   const socket = req.socket as { encrypted?: boolean };
   const protocol = req.protocol ?? (socket.encrypted ? 'https' : 'http');
   const host = req.headers.host ?? 'localhost';
   const url = `${protocol}://${host}${req.originalUrl ?? req.url ?? '/'}`;
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    else headers.set(name, value);
-  }
-  const controller = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) controller.abort();
-  });
   const method = (req.method ?? 'GET').toUpperCase();
   let body: BodyInit | undefined;
+  let dropLength = false;
   if (method !== 'GET' && method !== 'HEAD') {
     const consumed = req.readableEnded || (req as { _body?: boolean })._body === true;
     if (consumed && req.body !== undefined) {
@@ -43,17 +64,34 @@ export function toWebRequest(req: NodeRequestLike, res: ServerResponse): Request
           : Buffer.isBuffer(req.body)
             ? new Uint8Array(req.body)
             : JSON.stringify(req.body);
-      headers.delete('content-length');
+      dropLength = true;
     } else if (!req.readableEnded) {
       body = lazyBody(req);
     }
   }
-  return new Request(url, {
-    method,
-    headers,
-    signal: controller.signal,
-    ...(body === undefined ? {} : { body, duplex: 'half' }),
-  } as RequestInit);
+  const init: RequestInit & { duplex?: 'half' } = { method, headers: headersInit(req.headers, dropLength) };
+  if (body !== undefined) {
+    init.body = body;
+    init.duplex = 'half';
+  }
+  return new NodeRequest(url, init, res);
+}
+
+/**
+ * Node's header object as it is when every value is a single string (the common case: Node joins repeated
+ * request headers, except `set-cookie`); else name/value pairs, a repeated header once per value.
+ */
+function headersInit(headers: IncomingHttpHeaders, dropLength: boolean): HeadersInit {
+  let simple = !dropLength;
+  for (const name in headers) if (typeof headers[name] !== 'string') simple = false;
+  if (simple) return headers as Record<string, string>;
+  const pairs: [string, string][] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || (dropLength && name === 'content-length')) continue;
+    if (Array.isArray(value)) for (const v of value) pairs.push([name, v]);
+    else pairs.push([name, value]);
+  }
+  return pairs;
 }
 
 /**
@@ -81,17 +119,23 @@ function lazyBody(req: IncomingMessage): ReadableStream<Uint8Array> {
 /** Writes a Web `Response` to a Node response (status, every header incl. several Set-Cookie, streamed body). */
 export async function sendWebResponse(response: Response, res: ServerResponse): Promise<void> {
   res.statusCode = response.status;
-  const cookies = response.headers.getSetCookie();
-  for (const [name, value] of response.headers) {
+  const headers = response.headers;
+  for (const [name, value] of headers) {
     if (name !== 'set-cookie') res.setHeader(name, value);
   }
-  if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+  if (headers.has('set-cookie')) res.setHeader('set-cookie', headers.getSetCookie());
+  // The handler's JSON answers: their text in one write, without a body stream.
+  const text = unreadText(response);
+  if (text !== undefined) {
+    if (!res.destroyed) res.end(text);
+    return;
+  }
   if (!response.body) {
     res.end();
     return;
   }
-  if (response.headers.has('content-length')) {
-    // A body of known size (every answer of the handler): one write, no stream machinery.
+  if (headers.has('content-length')) {
+    // A body of known size: one write, no stream machinery.
     const bytes = Buffer.from(await response.arrayBuffer());
     if (!res.destroyed) res.end(bytes);
     return;
