@@ -43,6 +43,7 @@ const options = {
     ca: readFileSync(files.ca),
   },
   cookie: { secrets: [COOKIE_SECRET] },
+  allowBrowserDigests: true, // the bench's browsers send the digest (hash mode from the browser, opt-in)
   ...(config.pollIntervalMs ? { pollIntervalMs: config.pollIntervalMs } : {}),
   ...(store ? { store } : {}),
 };
