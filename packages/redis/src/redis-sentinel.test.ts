@@ -7,9 +7,8 @@
 import type { SigningSession } from '@itsme-sign/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisSessionStore } from './redis-store.js';
-import { waitUntil } from './test-support/redis-cluster.js';
 import { type RedisSentinelServer, startRedisSentinel } from './test-support/redis-sentinel.js';
-import { testSession } from './test-support/session.js';
+import { testSession, wakesUp } from './test-support/session.js';
 
 let sentinel: RedisSentinelServer;
 beforeAll(async () => {
@@ -27,17 +26,10 @@ describe('RedisSessionStore behind Sentinel', () => {
     const b = new RedisSessionStore({ redis: sentinel.options(), keyPrefix: 's1:' });
     try {
       const s = session('sentinel-session-001');
-      const woke = new Promise<void>((resolve) => {
-        const stop = b.watch(s.id, () => {
-          stop();
-          resolve();
-        });
-      });
-      await new Promise((r) => setTimeout(r, 100));
       const created = await Promise.all([a.compareAndSet(s, 0, 10_000), b.compareAndSet(s, 0, 10_000)]);
       expect(created.filter(Boolean)).toHaveLength(1);
-      await woke;
       expect(await b.get(s.id)).toEqual(s);
+      expect(await wakesUp(b, 'sentinel-watch-0001', () => a.delete('sentinel-watch-0001'))).toBe(true);
       expect(
         (await Promise.all([a.acquireLease('l', 500), b.acquireLease('l', 500)])).filter(Boolean),
       ).toHaveLength(1);
@@ -111,24 +103,8 @@ describe('RedisSessionStore behind Sentinel', () => {
       for (const s of before) expect(await plain.get(s.id)).toEqual(s);
 
       // Long polls on another instance wake up again (its subscriber followed the primary).
-      const other = session('after-failover-watch');
-      await waitUntil(
-        'a wake-up on the other instance',
-        async () => {
-          const woke = new Promise<boolean>((resolve) => {
-            const stop = watcher.watch(other.id, () => {
-              stop();
-              resolve(true);
-            });
-            setTimeout(() => {
-              stop();
-              resolve(false);
-            }, 300);
-          });
-          await plain.delete(other.id);
-          return woke;
-        },
-        10_000,
+      expect(await wakesUp(watcher, 'after-failover-watch', () => plain.delete('after-failover-watch'))).toBe(
+        true,
       );
     } finally {
       await writer.close();

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createItsmeSign } from '@itsme-sign/core';
@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisSessionStore } from './redis-store.js';
 import { type RedisServer, startRedisServer } from './test-support/redis-server.js';
-import { testSession } from './test-support/session.js';
+import { testSession, wakesUp } from './test-support/session.js';
 
 let server: RedisServer;
 beforeAll(async () => {
@@ -79,16 +79,7 @@ describe('RedisSessionStore against a real redis-server', () => {
   it('watch: a write on one instance wakes listeners on another', async () => {
     const a = new RedisSessionStore({ redis: server.url, keyPrefix: 't5:' });
     const b = new RedisSessionStore({ redis: server.url, keyPrefix: 't5:' });
-    const s = session('watch-session-00001');
-    const woke = new Promise<void>((resolve) => {
-      const stop = b.watch(s.id, () => {
-        stop();
-        resolve();
-      });
-    });
-    await new Promise((r) => setTimeout(r, 100)); // let the subscription reach the server
-    await a.compareAndSet(s, 0, 10_000);
-    await woke;
+    expect(await wakesUp(b, 'watch-session-00001', () => a.delete('watch-session-00001'))).toBe(true);
     await a.close();
     await b.close();
   });
@@ -111,7 +102,8 @@ describe('RedisSessionStore against a real redis-server', () => {
   it('a session written by the previous version (one document, v1 shape) reads in the new shape', async () => {
     const redis = new Redis(server.url);
     const store = new RedisSessionStore({ redis, keyPrefix: 't7:' });
-    const sandbox = await startSandbox({ dataDir: mkdtempSync(join(tmpdir(), 'itsme-redis-')) });
+    const dataDir = mkdtempSync(join(tmpdir(), 'itsme-redis-sandbox-'));
+    const sandbox = await startSandbox({ dataDir });
     const itsme = createItsmeSign({
       client: sandbox.clientOptions(),
       store,
@@ -150,6 +142,7 @@ describe('RedisSessionStore against a real redis-server', () => {
     });
     await itsme.close();
     await sandbox.close();
+    rmSync(dataDir, { recursive: true, force: true });
     await store.close();
     redis.disconnect();
   });

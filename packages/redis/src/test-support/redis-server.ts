@@ -33,8 +33,9 @@ export interface RedisServerOptions {
 
 const BIN = process.env.REDIS_SERVER ?? 'redis-server';
 
-/** Every server process alive in this test process, killed on exit whatever happened. */
+/** Every server process alive in this test process and every directory not removed yet: gone on exit. */
 const alive = new Set<ChildProcess>();
+const dirs = new Set<string>();
 let exitHook = false;
 function track(child: ChildProcess): void {
   alive.add(child);
@@ -43,8 +44,13 @@ function track(child: ChildProcess): void {
   exitHook = true;
   process.once('exit', () => {
     for (const c of alive) c.kill('SIGKILL');
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 }
+const removeDir = (dir: string): void => {
+  rmSync(dir, { recursive: true, force: true });
+  dirs.delete(dir);
+};
 
 /** A free loopback port from the OS. */
 export async function freePort(): Promise<number> {
@@ -92,7 +98,8 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const dir = mkdtempSync(join(tmpdir(), 'itsme-redis-'));
   let child: ChildProcess | undefined;
   const launch = async () => {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true }); // again after a stop() (the express tests stop, then restart)
+    dirs.add(dir);
     const config = options.configFile ? [options.configFile(dir, port)] : [];
     child = spawn(
       BIN,
@@ -123,7 +130,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   try {
     await launch();
   } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
+    removeDir(dir);
     throw error;
   }
   return {
@@ -132,7 +139,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     dir,
     async stop() {
       await exited(child, 'SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
+      removeDir(dir);
     },
     kill: () => exited(child, 'SIGKILL'),
     async restart() {
