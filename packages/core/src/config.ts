@@ -39,6 +39,11 @@ export const DEFAULTS = Object.freeze({
   backgroundMaxIntervalMs: 10_000,
   /** Most sessions one instance completes in the background at once (the rest complete on browser polls). */
   backgroundMaxSessions: 1_000,
+  /**
+   * Upstream status calls one instance makes per second, all sessions together (a burst of as many at once):
+   * sessions held by one client cannot make it hammer itsme®. A poll over the budget simply waits for the next.
+   */
+  maxStatusCallsPerSecond: 50,
   /** Check language, policy and commitment type against the discovery document. */
   useDiscovery: true,
   /** How long the discovery document is cached (ms): 1 hour. */

@@ -10,12 +10,10 @@
  * none: anonymous clients share one bucket, the global one.
  */
 import { DEFAULTS } from '../config.js';
+import { type BucketLimit, TokenBuckets } from '../token-buckets.js';
 
 /** At most `max` starts at once, refilled evenly over `windowMs` (a token bucket). */
-export interface RateLimit {
-  max: number;
-  windowMs: number;
-}
+export type RateLimit = BucketLimit;
 
 export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
 
@@ -51,44 +49,6 @@ export interface RateLimitOptions {
   maxClients?: number;
   /** Clock in ms (tests). */
   now?: () => number;
-}
-
-interface Bucket {
-  tokens: number;
-  at: number;
-}
-
-class TokenBuckets {
-  readonly #buckets = new Map<string, Bucket>();
-  readonly #perMs: number;
-
-  constructor(
-    readonly limit: RateLimit,
-    readonly maxKeys: number,
-  ) {
-    this.#perMs = limit.max / limit.windowMs;
-  }
-
-  /** Refilled bucket of `key` (not stored). */
-  peek(key: string, now: number): Bucket {
-    const b = this.#buckets.get(key);
-    if (!b) return { tokens: this.limit.max, at: now };
-    return { tokens: Math.min(this.limit.max, b.tokens + (now - b.at) * this.#perMs), at: now };
-  }
-
-  /** Ms until `bucket` holds one token. */
-  wait(bucket: Bucket): number {
-    return bucket.tokens >= 1 ? 0 : Math.ceil((1 - bucket.tokens) / this.#perMs);
-  }
-
-  take(key: string, bucket: Bucket): void {
-    this.#buckets.delete(key); // re-inserted last: the map's order is least recently used first
-    this.#buckets.set(key, { tokens: bucket.tokens - 1, at: bucket.at });
-    for (const k of this.#buckets.keys()) {
-      if (this.#buckets.size <= this.maxKeys) break;
-      this.#buckets.delete(k);
-    }
-  }
 }
 
 const GLOBAL = '';

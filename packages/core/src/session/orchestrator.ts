@@ -10,6 +10,7 @@ import { type B2BClient, isB2BClient } from '../client/b2b-client.js';
 import { DiscoveryCache, type ResolvedProfile } from '../client/discovery.js';
 import { DEFAULTS } from '../config.js';
 import { ItsmeSignError, isItsmeSignError } from '../errors.js';
+import { TokenBucket } from '../token-buckets.js';
 import { BackgroundCompletion } from './completion.js';
 import { DocumentMode } from './document-mode.js';
 import type { SignedDocument } from './document-signer.js';
@@ -49,6 +50,8 @@ export class SigningOrchestrator {
   readonly #signing: SigningDeps;
   /** Follows sessions waiting for the user's signature until they end (`completeInBackground`). */
   readonly #completion: BackgroundCompletion | undefined;
+  /** Upstream status calls of this instance, all sessions together (`maxStatusCallsPerSecond`). */
+  readonly #statusBudget: TokenBucket;
   /** One in-flight `advance` per session in this process: concurrent callers share it. */
   readonly #inFlight = new Map<string, Promise<SigningSession | undefined>>();
 
@@ -63,6 +66,8 @@ export class SigningOrchestrator {
     this.client = deps.client;
     this.store = deps.store;
     this.#s = resolveSettings(deps);
+    const perSecond = this.#s.maxStatusCallsPerSecond;
+    this.#statusBudget = new TokenBucket({ max: perSecond, windowMs: 1_000 }, this.#s.now);
     const telemetry = new Telemetry(deps.onEvent);
     this.#telemetry = telemetry;
     this.#sessions = new SessionRepository(this.store, {
@@ -274,10 +279,12 @@ export class SigningOrchestrator {
         if (!session) return undefined;
         const step = nextStep(session, this.#s.now());
         if (step.call === 'none') return session;
+        // A poll is due once per interval per session (across instances), and within this instance's budget
+        // of status calls (all sessions together); a user's first return is asked at once.
         if (
           isPoll(step) &&
           !opts.force &&
-          !(await this.#sessions.lease(`poll:${id}`, this.#s.pollIntervalMs))
+          (!(await this.#sessions.lease(`poll:${id}`, this.#s.pollIntervalMs)) || !this.#statusBudget.take())
         ) {
           return session;
         }

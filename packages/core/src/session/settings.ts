@@ -34,6 +34,8 @@ export interface OrchestratorSettings {
    * signing is a contract option). 1 to `LIMITS.batchDocuments` (70). Default `DEFAULTS.maxDocuments` (1).
    */
   maxDocuments?: number;
+  /** Upstream status calls per second for this instance, all sessions together. Default `DEFAULTS.maxStatusCallsPerSecond`. */
+  maxStatusCallsPerSecond?: number;
   /** Default `DEFAULTS.useDiscovery`. */
   useDiscovery?: boolean;
   /** Default `DEFAULTS.discoveryTtlMs`. */
@@ -75,6 +77,7 @@ export const ORCHESTRATOR_SETTING_KEYS = [
   'pollIntervalMs',
   'maxConsecutiveFailures',
   'maxDocuments',
+  'maxStatusCallsPerSecond',
   'useDiscovery',
   'discoveryTtlMs',
   'verifySignatures',
@@ -112,6 +115,7 @@ export function resolveSettings(s: OrchestratorSettings): ResolvedSettings {
   return Object.freeze({
     redirectUrl: s.redirectUrl,
     maxDocuments,
+    maxStatusCallsPerSecond: Math.max(1, s.maxStatusCallsPerSecond ?? DEFAULTS.maxStatusCallsPerSecond),
     signPolicyRef: s.signPolicyRef ?? DEFAULTS.signPolicyRef,
     commitmentTypeRef: s.commitmentTypeRef,
     defaultLang: s.defaultLang ?? DEFAULTS.lang,

@@ -1,6 +1,7 @@
 /**
- * A sign start is sent at most once — except when itsme® refused it before processing it (429), against the
- * sandbox over mutual TLS: the session stays identified until the retry time, then starts exactly once more.
+ * What the SDK asks of itsme® when itsme® or a client push back, against the sandbox over mutual TLS: a sign
+ * start refused before processing (429) is sent again once after its Retry-After, anything else never; and
+ * one instance's status calls stay within its budget whatever the number of sessions held.
  */
 import { createHash } from 'node:crypto';
 import type { Sandbox } from '@itsme-sign/sandbox';
@@ -73,5 +74,39 @@ describe('sign start refused by itsme®', () => {
     clock += 60_000;
     await itsme.orchestrator.advance(session.id);
     expect(signCalls() - before).toBe(1);
+  });
+});
+
+describe('the status-call budget of an instance', () => {
+  it('sessions held by one client cannot make it call itsme® more than maxStatusCallsPerSecond', async () => {
+    const limited = createItsmeSign({
+      client: sandbox.clientOptions(),
+      redirectUrl: REDIRECT_URL,
+      statusPageUrl: '/sign/status',
+      cookie: { secrets: [COOKIE_SECRET] },
+      pollIntervalMs: 10,
+      completeInBackground: false,
+      maxStatusCallsPerSecond: 3,
+      now: () => clock,
+    });
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 10; i++) {
+        const s = await limited.orchestrator.start({
+          subject: { mode: 'hash', digest: createHash('sha256').update(`budget ${i}`).digest('base64') },
+        });
+        ids.push(s.id);
+      }
+      const calls = () => sandbox.stats().calls.identificationStatus ?? 0;
+      const before = calls();
+      for (const id of ids) await limited.orchestrator.advance(id);
+      expect(calls() - before).toBe(3);
+      // A second later the budget is back: three more.
+      clock += 1_000;
+      for (const id of ids) await limited.orchestrator.advance(id);
+      expect(calls() - before).toBe(6);
+    } finally {
+      await limited.close();
+    }
   });
 });
