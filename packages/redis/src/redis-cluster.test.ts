@@ -164,6 +164,20 @@ describe('RedisSessionStore on a Redis Cluster (3 masters)', () => {
     }
   });
 
+  it('refuses a waitForReplicas that would block forever or makes no sense', () => {
+    const redis = { cluster: cluster.nodes, options: { lazyConnect: true } };
+    for (const waitForReplicas of [
+      { replicas: 1, timeoutMs: 0 },
+      { replicas: -1, timeoutMs: 100 },
+      { replicas: 1.5, timeoutMs: 100 },
+    ]) {
+      expect(
+        () => new RedisSessionStore({ redis, waitForReplicas }),
+        JSON.stringify(waitForReplicas),
+      ).toThrow(/waitForReplicas/);
+    }
+  });
+
   it('refuses clients that would read from replicas', () => {
     expect(
       () => new RedisSessionStore({ redis: { cluster: cluster.nodes, options: { scaleReads: 'slave' } } }),

@@ -99,7 +99,9 @@ export class RedisSessionStore implements SessionStore {
 
   constructor(options: RedisSessionStoreOptions) {
     const { redis } = options;
+    // Checked before a client is created (a refused configuration leaves no connection behind).
     if (typeof redis !== 'string') refuseReplicaReads(redis);
+    this.#wait = checkWait(options.waitForReplicas);
     if (redis instanceof Redis || redis instanceof Cluster) {
       this.#redis = redis as Client;
       this.#ownsClient = false;
@@ -119,7 +121,6 @@ export class RedisSessionStore implements SessionStore {
     this.#redis.defineCommand('itsmeDelete', { numberOfKeys: 1, lua: DELETE_SCRIPT });
     this.#prefix = options.keyPrefix ?? 'itsme-sign:';
     this.#channel = `${this.#prefix}changed`;
-    this.#wait = options.waitForReplicas;
   }
 
   #key(id: string): string {
@@ -231,3 +232,21 @@ export class RedisSessionStore implements SessionStore {
 }
 
 const ttl = (ms: number): number => Math.max(1, Math.ceil(ms));
+
+/** `WAIT n 0` would block forever: the timeout is required and positive. */
+function checkWait(wait: RedisSessionStoreOptions['waitForReplicas']): typeof wait {
+  if (wait === undefined) return undefined;
+  if (!Number.isInteger(wait.replicas) || wait.replicas < 0) {
+    throw new ItsmeSignError('INVALID_CONFIG', {
+      message: 'waitForReplicas.replicas must be a whole number of replicas (0 or more).',
+      field: 'waitForReplicas.replicas',
+    });
+  }
+  if (!Number.isFinite(wait.timeoutMs) || wait.timeoutMs < 1) {
+    throw new ItsmeSignError('INVALID_CONFIG', {
+      message: 'waitForReplicas.timeoutMs must be at least 1 ms (WAIT with 0 would block forever).',
+      field: 'waitForReplicas.timeoutMs',
+    });
+  }
+  return { replicas: wait.replicas, timeoutMs: Math.ceil(wait.timeoutMs) };
+}
