@@ -78,6 +78,37 @@ describe('B2B client over real mutual TLS', () => {
     await client.close();
   });
 
+  it("a gateway's answers keep their meaning on every call: refused client, wrong URL, Retry-After", async () => {
+    const client = new B2BClient(options({ retry: { retries: 0 } }));
+    const html = '<html><body><h1>Error</h1></body></html>';
+    const gateway = (status: number, headers: Record<string, string> = {}) => ({
+      status,
+      headers: { 'content-type': 'text/html', ...headers },
+      raw: html,
+    });
+    const errorOf = async (p: Promise<unknown>) => {
+      try {
+        await p;
+      } catch (e) {
+        return e as ItsmeSignError;
+      }
+      throw new Error('no error');
+    };
+    server.answer('/.well-known/configuration', gateway(403));
+    expect((await errorOf(client.getDiscovery())).code).toBe('CLIENT_NOT_AUTHORIZED');
+    server.answer('/.well-known/configuration', gateway(404));
+    expect((await errorOf(client.getDiscovery())).code).toBe('INVALID_CONFIG');
+    server.answer('/.well-known/configuration', gateway(429, { 'retry-after': '7' }));
+    expect(await errorOf(client.getDiscovery())).toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      retryAfterMs: 7_000,
+    });
+    server.answer('/user_identification', gateway(429, { 'retry-after': '7' }));
+    const start = client.startIdentification({ lang: 'EN', redirectUrl: 'https://sca.example/callback' });
+    expect(await errorOf(start)).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', retryAfterMs: 7_000 });
+    await client.close();
+  });
+
   it('accepts the client certificate as PKCS#12 with a passphrase', async () => {
     server.answer('/.well-known/configuration', { status: 500 });
     const client = new B2BClient(

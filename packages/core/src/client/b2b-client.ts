@@ -260,10 +260,13 @@ export class B2BClient {
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     if (res.status !== 200) {
-      const { fault } = classify(res);
-      throw new ItsmeSignError(fault === 'UPSTREAM_ERROR' ? fault : 'INVALID_RESPONSE', {
+      // What the status alone says (401/403 a refused client, 404 a wrong base URL, 429/5xx itsme®'s), else
+      // an answer that does not match the protocol.
+      const { fault, retryAfterMs } = classify(res);
+      throw new ItsmeSignError(fault ?? 'INVALID_RESPONSE', {
         message: `itsme® answered the discovery request with HTTP ${res.status}.`,
         httpStatus: res.status,
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       });
     }
     return tolerant(discoveryDocumentSchema, res.body, 'discovery document', res.status);
@@ -308,7 +311,7 @@ const classify = (res: RawResponse) => classifyResponse(res.status, res.headers,
  * the service at itsme®.
  */
 function identificationError(res: RawResponse, redirectUrl?: string): ItsmeSignError {
-  const { reason, code } = classify(res);
+  const { reason, code, retryAfterMs } = classify(res);
   const status = res.status;
   const url =
     redirectUrl && (code === 'UNAUTHORIZED_URL' || code === 'INVALID_URL')
@@ -317,6 +320,7 @@ function identificationError(res: RawResponse, redirectUrl?: string): ItsmeSignE
   return new ItsmeSignError(code, {
     httpStatus: status,
     ...(reason ? { reason } : {}),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     ...(reason
       ? { message: `itsme® refused the identification request: ${reason} (HTTP ${status}).${url}` }
       : {}),
