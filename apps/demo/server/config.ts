@@ -67,6 +67,8 @@ export function itsmeOptions(s: DemoSettings): ItsmeSignConfig & { basePath: str
     cookie: {
       secrets: [process.env.ITSME_COOKIE_SECRET ?? 'itsme-sign-demo-cookie-secret-not-for-production'],
     },
+    // The demo's hash mode signs a digest the browser computed: opt-in (the server does not choose it).
+    allowBrowserDigests: true,
     commitmentTypeRef: '1.2.840.113549.1.9.16.6.5',
     // The sandbox's partner has the batch-signing option: up to 70 documents with one approval.
     maxDocuments: 70,
