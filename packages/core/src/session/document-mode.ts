@@ -162,7 +162,7 @@ export class DocumentMode {
    * A signed document of a signed document-mode session: the bytes kept when it was signed (the app's hook,
    * then the result cache), else rebuilt from the signature value.
    */
-  async signedDocument(session: SigningSession, docId: string): Promise<SignedDocument> {
+  async signedDocument(session: SigningSession, docId = onlyDocument(session)): Promise<SignedDocument> {
     if (session.status !== 'signed') throw new ItsmeSignError('NOT_SIGNED_YET');
     const docs = this.#hooks;
     if (session.subject.mode !== 'document' || !docs) {
@@ -190,6 +190,18 @@ export class DocumentMode {
       certificateChain: session.signer.certificateChain,
     });
   }
+}
+
+/** The id of a session's only document; INVALID_REQUEST for a batch (name one). */
+function onlyDocument(session: SigningSession): string {
+  const [first, ...more] = session.subject.documents;
+  if (!first || more.length > 0) {
+    throw new ItsmeSignError('INVALID_REQUEST', {
+      message: 'This session signed several documents: name one (its id).',
+      field: 'document',
+    });
+  }
+  return first.id;
 }
 
 const documentsOf = (session: SigningSession): SourceDocument[] =>

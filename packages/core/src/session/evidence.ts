@@ -108,3 +108,28 @@ export function signatureRecord(
     },
   };
 }
+
+/**
+ * Hands the record of a session that was just signed to the app's `onSigned` hook; its failure (thrown or
+ * rejected) is reported through `report`, never thrown: the session stays signed.
+ */
+export function notifySigned(
+  session: SigningSession,
+  hook: ((record: SignatureRecord, session: SigningSession) => void | Promise<void>) | undefined,
+  settings: RecordSettings,
+  report: (event: { type: 'onSigned.failed'; sessionId: string; message: string }) => void,
+): void {
+  if (!hook) return;
+  const failed = (error: unknown) =>
+    report({
+      type: 'onSigned.failed',
+      sessionId: session.id,
+      message: error instanceof Error ? error.message : String(error),
+    });
+  try {
+    const record = signatureRecord(session, settings);
+    if (record) Promise.resolve(hook(record, session)).catch(failed);
+  } catch (error) {
+    failed(error);
+  }
+}

@@ -14,7 +14,7 @@ import { TokenBucket } from '../token-buckets.js';
 import { BackgroundCompletion } from './completion.js';
 import { DocumentMode } from './document-mode.js';
 import type { SignedDocument } from './document-signer.js';
-import { type SignatureRecord, signatureRecord } from './evidence.js';
+import { notifySigned, type SignatureRecord, signatureRecord } from './evidence.js';
 import { waitForChange } from './long-poll.js';
 import { eventFor, isPoll, type NextStep, nextStep } from './next-step.js';
 import { SessionRepository } from './repository.js';
@@ -81,7 +81,7 @@ export class SigningOrchestrator {
           to: to.status,
           event: event.type,
         });
-        if (to.status === 'signed') this.#signed(to, deps.onSigned);
+        if (to.status === 'signed') notifySigned(to, deps.onSigned, this.#s, (e) => telemetry.emit(e));
         else this.#completion?.follow(to);
       },
     });
@@ -251,8 +251,7 @@ export class SigningOrchestrator {
    * bytes kept when it was signed (app hook, then the store's result cache), else rebuilt.
    */
   signedDocument(session: SigningSession, docId?: string): Promise<SignedDocument> {
-    const id = docId ?? onlyDocument(session);
-    return this.#documents.signedDocument(session, id);
+    return this.#documents.signedDocument(session, docId);
   }
 
   /** The evidence record of a signed session (`undefined` before), as `onSigned` receives it. */
@@ -343,23 +342,6 @@ export class SigningOrchestrator {
     }
   }
 
-  /** Hands the evidence record to the app's hook; its failure is reported, never thrown. */
-  #signed(session: SigningSession, hook: OrchestratorSettings['onSigned']): void {
-    if (!hook) return;
-    const report = (error: unknown) =>
-      this.#telemetry.emit({
-        type: 'onSigned.failed',
-        sessionId: session.id,
-        message: error instanceof Error ? error.message : String(error),
-      });
-    try {
-      const record = signatureRecord(session, this.#s);
-      if (record) Promise.resolve(hook(record, session)).catch(report);
-    } catch (error) {
-      report(error);
-    }
-  }
-
   #profile(lang: string, signal?: AbortSignal): Promise<ResolvedProfile> {
     return this.discovery.resolve(
       {
@@ -370,18 +352,6 @@ export class SigningOrchestrator {
       signal ? { signal } : {},
     );
   }
-}
-
-/** The id of a session's only document; INVALID_REQUEST for a batch (name one). */
-function onlyDocument(session: SigningSession): string {
-  const [first, ...more] = session.subject.documents;
-  if (!first || more.length > 0) {
-    throw new ItsmeSignError('INVALID_REQUEST', {
-      message: 'This session signed several documents: name one (its id).',
-      field: 'document',
-    });
-  }
-  return first.id;
 }
 
 const ignoreIllegal = (error: unknown): undefined => {
