@@ -48,7 +48,11 @@ function makeSession(values, state) {
     subject: {
       mode: 'hash',
       documents: [
-        { id: 'contract-2026-0042.pdf', digest: randomBytes(32).toString('base64'), name: 'contract-2026-0042.pdf' },
+        {
+          id: 'contract-2026-0042.pdf',
+          digest: randomBytes(32).toString('base64'),
+          name: 'contract-2026-0042.pdf',
+        },
       ],
     },
     options: { lang: 'FR', signerRole: 'Gérant', description: 'Contrat de crédit 2026-0042' },

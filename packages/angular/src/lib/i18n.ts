@@ -140,7 +140,8 @@ const EN: ItsmeSignMessages = {
   errors: {
     CERTIFICATE_REVOKED:
       'Your itsme® signing certificate has been revoked, so it can no longer sign. Nothing was sent to sign.',
-    CERTIFICATE_UNTRUSTED: 'Your signing certificate could not be traced to a trusted authority. Nothing was signed.',
+    CERTIFICATE_UNTRUSTED:
+      'Your signing certificate could not be traced to a trusted authority. Nothing was signed.',
     CERTIFICATE_INVALID: 'Your signing certificate is not valid for signing now. Nothing was signed.',
     REVOCATION_UNAVAILABLE:
       'We could not check that your signing certificate is still valid. Nothing was signed; please try again shortly.',
@@ -235,7 +236,8 @@ const FR: ItsmeSignMessages = {
       'Votre certificat de signature itsme® a été révoqué : il ne peut plus signer. Rien n’a été envoyé à la signature.',
     CERTIFICATE_UNTRUSTED:
       'Votre certificat de signature n’a pas pu être rattaché à une autorité de confiance. Rien n’a été signé.',
-    CERTIFICATE_INVALID: 'Votre certificat de signature n’est pas valable pour signer maintenant. Rien n’a été signé.',
+    CERTIFICATE_INVALID:
+      'Votre certificat de signature n’est pas valable pour signer maintenant. Rien n’a été signé.',
     REVOCATION_UNAVAILABLE:
       'Nous n’avons pas pu vérifier que votre certificat de signature est toujours valable. Rien n’a été signé ; réessayez dans un instant.',
     DOCUMENT_NOT_FOUND: 'Le document à signer est introuvable.',
@@ -332,7 +334,8 @@ const NL: ItsmeSignMessages = {
       'Uw itsme®-handtekeningcertificaat werd ingetrokken en kan niet meer ondertekenen. Er werd niets ter ondertekening verstuurd.',
     CERTIFICATE_UNTRUSTED:
       'Uw handtekeningcertificaat kon niet tot een vertrouwde autoriteit worden herleid. Er werd niets ondertekend.',
-    CERTIFICATE_INVALID: 'Uw handtekeningcertificaat is nu niet geldig om te ondertekenen. Er werd niets ondertekend.',
+    CERTIFICATE_INVALID:
+      'Uw handtekeningcertificaat is nu niet geldig om te ondertekenen. Er werd niets ondertekend.',
     REVOCATION_UNAVAILABLE:
       'We konden niet nagaan of uw handtekeningcertificaat nog geldig is. Er werd niets ondertekend; probeer het zo meteen opnieuw.',
     DOCUMENT_NOT_FOUND: 'Het te ondertekenen document is niet meer te vinden.',
@@ -429,11 +432,13 @@ const DE: ItsmeSignMessages = {
       'Ihr itsme®-Signaturzertifikat wurde widerrufen und kann nicht mehr signieren. Es wurde nichts zur Signatur gesendet.',
     CERTIFICATE_UNTRUSTED:
       'Ihr Signaturzertifikat ließ sich keiner vertrauenswürdigen Stelle zuordnen. Es wurde nichts signiert.',
-    CERTIFICATE_INVALID: 'Ihr Signaturzertifikat ist derzeit nicht zum Signieren gültig. Es wurde nichts signiert.',
+    CERTIFICATE_INVALID:
+      'Ihr Signaturzertifikat ist derzeit nicht zum Signieren gültig. Es wurde nichts signiert.',
     REVOCATION_UNAVAILABLE:
       'Wir konnten nicht prüfen, ob Ihr Signaturzertifikat noch gültig ist. Es wurde nichts signiert; bitte versuchen Sie es gleich noch einmal.',
     DOCUMENT_NOT_FOUND: 'Das zu signierende Dokument ist nicht mehr auffindbar.',
-    RATE_LIMITED: 'Es wurden zu viele Signatursitzungen gestartet. Bitte warten Sie einen Moment und versuchen Sie es erneut.',
+    RATE_LIMITED:
+      'Es wurden zu viele Signatursitzungen gestartet. Bitte warten Sie einen Moment und versuchen Sie es erneut.',
     UPSTREAM_UNAVAILABLE: 'itsme® ist nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.',
     BATCH_NOT_ALLOWED: 'Dieser Dienst kann nur ein Dokument auf einmal signieren. Wählen Sie ein Dokument.',
     BATCH_TOO_LARGE: 'Zu viele Dokumente für eine Signatur. Wählen Sie weniger Dokumente.',
