@@ -8,12 +8,12 @@ import type { Sandbox } from '@itsme-sign/sandbox';
 import { unzipSync } from 'fflate';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchSignatureResult, SessionView, SignatureResult } from '../contract/index.js';
-import { createItsmeSign, type ItsmeSign, type ItsmeSignConfig } from '../itsme-sign.js';
+import type { ItsmeSign, ItsmeSignConfig } from '../itsme-sign.js';
 import type { DocumentSigner, DocumentSource } from '../session/document-signer.js';
 import { verifySignatureValue } from '../signature.js';
-import { COOKIE_SECRET, REDIRECT_URL, startTestSandbox, urlOf } from '../test-support/sandbox.js';
+import { sandboxItsme, startTestSandbox, urlOf } from '../test-support/sandbox.js';
+import { WebBrowser } from '../test-support/web-browser.js';
 
-const ORIGIN = 'https://app.example';
 const BASE = '/api/itsme';
 const FILES: Record<string, string> = {
   'doc-terms': 'terms.pdf',
@@ -43,14 +43,9 @@ const signer: DocumentSigner = {
 const bytesOf = (d: DocumentSource) => Buffer.from(d.data as Uint8Array);
 
 function itsmeSign(extra: Partial<ItsmeSignConfig> = {}): ItsmeSign {
-  const it = createItsmeSign({
+  const it = sandboxItsme(sandbox, {
     basePath: BASE,
-    client: sandbox.clientOptions(),
-    redirectUrl: REDIRECT_URL,
-    statusPageUrl: '/sign/status',
-    cookie: { secrets: [COOKIE_SECRET] },
     allowBrowserDigests: true, // hash mode from the browser (opt-in)
-    pollIntervalMs: 20,
     maxDocuments: 70,
     documents: {
       documentSigner: signer,
@@ -60,7 +55,7 @@ function itsmeSign(extra: Partial<ItsmeSignConfig> = {}): ItsmeSign {
           : undefined,
     },
     ...extra,
-  } as ItsmeSignConfig);
+  });
   open.push(it);
   return it;
 }
@@ -78,36 +73,16 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-/** A browser talking to one handler through Web requests only: it keeps the session cookie. */
-class Browser {
-  cookie: string | undefined;
-  constructor(readonly itsme: ItsmeSign) {}
-
-  async send(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookie) headers.set('cookie', this.cookie);
-    const response = await this.itsme.handler.handle(
-      new Request(new URL(path, ORIGIN), { ...init, headers }),
-    );
-    if (!response) throw new Error(`not a handler route: ${path}`);
-    const set = response.headers.get('set-cookie');
-    if (set) this.cookie = set.split(';')[0];
-    return response;
+/** The test browser, plus the user's whole part at itsme®: one identification, one confirmation. */
+class Browser extends WebBrowser {
+  constructor(itsme: ItsmeSign) {
+    super(itsme.handler);
   }
 
   start(body: unknown): Promise<Response> {
-    return this.send(`${BASE}/sessions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: ORIGIN },
-      body: JSON.stringify(body),
-    });
+    return this.post(`${BASE}/sessions`, body);
   }
 
-  async view(): Promise<SessionView> {
-    return (await (await this.send(`${BASE}/session`)).json()) as SessionView;
-  }
-
-  /** One identification, one confirmation: the user's whole part. */
   async approve(started: SessionView): Promise<SessionView> {
     await sandbox.control.identify({ url: urlOf(started.next) });
     await this.send(`${BASE}/callback`);

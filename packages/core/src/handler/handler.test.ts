@@ -5,6 +5,7 @@ import type { SessionView, SignatureResult } from '../contract/index.js';
 import { createItsmeSign, type ItsmeSign } from '../itsme-sign.js';
 import { verifySignatureValue } from '../signature.js';
 import { COOKIE_SECRET, REDIRECT_URL, startTestSandbox, urlOf } from '../test-support/sandbox.js';
+import { WebBrowser } from '../test-support/web-browser.js';
 import { createWebHandler } from './handler.js';
 
 const ORIGIN = 'https://app.example';
@@ -35,32 +36,10 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-/** A browser talking to the handler through Web requests only: it keeps the session cookie. */
-class Browser {
-  cookie: string | undefined;
-
-  async send(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookie) headers.set('cookie', this.cookie);
-    const response = await itsme.handler.handle(new Request(new URL(path, ORIGIN), { ...init, headers }));
-    if (!response) throw new Error(`not a handler route: ${path}`);
-    const set = response.headers.get('set-cookie');
-    if (set) this.cookie = set.split(';')[0];
-    return response;
-  }
-
-  post(path: string, body: unknown): Promise<Response> {
-    return this.send(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: ORIGIN },
-      body: JSON.stringify(body),
-    });
-  }
-
-  async view(): Promise<SessionView> {
-    const res = await this.send(`${BASE}/session`);
-    expect(res.status).toBe(200);
-    return (await res.json()) as SessionView;
+/** The test browser, on this file's handler. */
+class Browser extends WebBrowser {
+  constructor() {
+    super(itsme.handler, ORIGIN);
   }
 }
 

@@ -5,9 +5,9 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import type { Sandbox } from '@itsme-sign/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createItsmeSign, type ItsmeSign, type ItsmeSignConfig } from '../itsme-sign.js';
+import type { ItsmeSign, ItsmeSignConfig } from '../itsme-sign.js';
 import { verifySignatureValue } from '../signature.js';
-import { COOKIE_SECRET, REDIRECT_URL, startTestSandbox } from '../test-support/sandbox.js';
+import { sandboxItsme, startTestSandbox } from '../test-support/sandbox.js';
 import type { SignatureRecord } from './evidence.js';
 import type { SigningSession } from './state.js';
 import { MemorySessionStore } from './store.js';
@@ -25,15 +25,7 @@ afterAll(async () => {
 });
 
 function instance(extra: Partial<ItsmeSignConfig>): ItsmeSign {
-  const it = createItsmeSign({
-    client: sandbox.clientOptions(),
-    redirectUrl: REDIRECT_URL,
-    statusPageUrl: '/sign/status',
-    cookie: { secrets: [COOKIE_SECRET] },
-    pollIntervalMs: 20,
-    maxDocuments: 3,
-    ...extra,
-  } as ItsmeSignConfig);
+  const it = sandboxItsme(sandbox, { maxDocuments: 3, ...extra });
   open.push(it);
   return it;
 }

@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import type { Sandbox } from '@itsme-sign/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../config.js';
-import { createItsmeSign, type ItsmeSign } from '../itsme-sign.js';
-import { COOKIE_SECRET, REDIRECT_URL, startTestSandbox } from '../test-support/sandbox.js';
+import type { ItsmeSign } from '../itsme-sign.js';
+import { sandboxItsme, startTestSandbox } from '../test-support/sandbox.js';
 import type { SigningSession } from './state.js';
 
 let sandbox: Sandbox;
@@ -17,15 +17,7 @@ let clock = 1_800_000_000_000;
 
 beforeAll(async () => {
   sandbox = await startTestSandbox();
-  itsme = createItsmeSign({
-    client: sandbox.clientOptions(),
-    redirectUrl: REDIRECT_URL,
-    statusPageUrl: '/sign/status',
-    cookie: { secrets: [COOKIE_SECRET] },
-    pollIntervalMs: 10,
-    completeInBackground: false,
-    now: () => clock,
-  });
+  itsme = sandboxItsme(sandbox, { pollIntervalMs: 10, completeInBackground: false, now: () => clock });
 });
 afterAll(async () => {
   await itsme?.close();
@@ -79,11 +71,7 @@ describe('sign start refused by itsme®', () => {
 
 describe('the status-call budget of an instance', () => {
   it('sessions held by one client cannot make it call itsme® more than maxStatusCallsPerSecond', async () => {
-    const limited = createItsmeSign({
-      client: sandbox.clientOptions(),
-      redirectUrl: REDIRECT_URL,
-      statusPageUrl: '/sign/status',
-      cookie: { secrets: [COOKIE_SECRET] },
+    const limited = sandboxItsme(sandbox, {
       pollIntervalMs: 10,
       completeInBackground: false,
       maxStatusCallsPerSecond: 3,

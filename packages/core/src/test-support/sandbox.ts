@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Sandbox, startSandbox } from '@itsme-sign/sandbox';
+import { createItsmeSign, type ItsmeSign, type ItsmeSignConfig } from '../itsme-sign.js';
 
 export const REDIRECT_URL = 'https://app.example/api/itsme/callback';
 export const COOKIE_SECRET = 'core-test-secret-0123456789-abcdefghij';
@@ -20,3 +21,15 @@ export async function startTestSandbox(): Promise<Sandbox> {
 
 /** The `url` of a view's or session's redirect. */
 export const urlOf = (next: unknown): string => (next as { url: string }).url;
+
+/** Core's composition root on the sandbox with the tests' settings; `extra` adds or overrides. */
+export function sandboxItsme(sandbox: Sandbox, extra: Partial<ItsmeSignConfig> = {}): ItsmeSign {
+  return createItsmeSign({
+    client: sandbox.clientOptions(),
+    redirectUrl: REDIRECT_URL,
+    statusPageUrl: '/sign/status',
+    cookie: { secrets: [COOKIE_SECRET] },
+    pollIntervalMs: 20,
+    ...extra,
+  } as ItsmeSignConfig);
+}
