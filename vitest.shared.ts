@@ -13,6 +13,7 @@ export const sourceAliases = [
     replacement: `${root}packages/core/src/contract/constants.ts`,
   },
   { find: /^@itsme-sign\/core\/browser$/, replacement: `${root}packages/core/src/browser/index.ts` },
+  { find: /^@itsme-sign\/core\/node$/, replacement: `${root}packages/core/src/node.ts` },
   { find: /^@itsme-sign\/core$/, replacement: `${root}packages/core/src/index.ts` },
   { find: /^@itsme-sign\/sandbox$/, replacement: `${root}packages/sandbox/src/index.ts` },
   { find: /^@itsme-sign\/ades$/, replacement: `${root}packages/ades/src/index.ts` },

@@ -8,7 +8,6 @@ export * from './errors.js';
 export { normalizeBasePath } from './handler/base-path.js';
 export * from './handler/cookie.js';
 export * from './handler/handler.js';
-export * from './handler/node-bridge.js';
 export { signedResult } from './handler/results.js';
 export * from './handler/view.js';
 export * from './itsme-sign.js';

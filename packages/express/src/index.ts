@@ -11,9 +11,8 @@ import {
   type ItsmeSignHandlerOptions,
   isItsmeSignError,
   ROUTES,
-  sendWebResponse,
-  toWebRequest,
 } from '@itsme-sign/core';
+import { sendWebResponse, toWebRequest } from '@itsme-sign/core/node';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 
 export type ItsmeSignMiddleware = RequestHandler & {

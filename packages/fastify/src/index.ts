@@ -8,10 +8,9 @@ import {
   type ItsmeSignHandler,
   type ItsmeSignHandlerOptions,
   mountPathError,
-  type NodeRequestLike,
   ROUTES,
-  toWebRequest,
 } from '@itsme-sign/core';
+import { type NodeRequestLike, toWebRequest } from '@itsme-sign/core/node';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 const fastifyRequests = new WeakMap<Request, FastifyRequest>();

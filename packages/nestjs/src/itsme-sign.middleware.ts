@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { type NodeRequestLike, sendWebResponse, toWebRequest } from '@itsme-sign/core';
+import { type NodeRequestLike, sendWebResponse, toWebRequest } from '@itsme-sign/core/node';
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import { ItsmeSignService } from './itsme-sign.service.js';
 
