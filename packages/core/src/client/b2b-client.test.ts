@@ -222,6 +222,21 @@ describe('B2B client over real mutual TLS', () => {
     await client.close();
   });
 
+  it('a refused redirect URL is named in the error, so the one to register is plain to see', async () => {
+    server.answer('/user_identification', {
+      status: 400,
+      body: { status: 'NOK', statusReason: 'UNAUTHORIZED_URL' },
+    });
+    const client = new B2BClient(options());
+    const error = await client
+      .startIdentification({ lang: 'EN', redirectUrl: 'http://127.0.0.1:3000/api/itsme/callback' })
+      .catch((e: ItsmeSignError) => e);
+    expect(error).toMatchObject({ code: 'UNAUTHORIZED_URL', category: 'configuration' });
+    expect(error.message).toContain('"http://127.0.0.1:3000/api/itsme/callback"');
+    expect(error.message).toMatch(/registered for this service/);
+    await client.close();
+  });
+
   it('an identification status 409 UNEXPECTED_ERROR ends the session: not retryable, not an input error', async () => {
     let calls = 0;
     server.answer('/user_identification/status', () => {
