@@ -228,9 +228,9 @@ describe('B2B client over real mutual TLS', () => {
       body: { status: 'NOK', statusReason: 'UNAUTHORIZED_URL' },
     });
     const client = new B2BClient(options());
-    const error = await client
+    const error = (await client
       .startIdentification({ lang: 'EN', redirectUrl: 'http://127.0.0.1:3000/api/itsme/callback' })
-      .catch((e: ItsmeSignError) => e);
+      .catch((e: ItsmeSignError) => e)) as ItsmeSignError;
     expect(error).toMatchObject({ code: 'UNAUTHORIZED_URL', category: 'configuration' });
     expect(error.message).toContain('"http://127.0.0.1:3000/api/itsme/callback"');
     expect(error.message).toMatch(/registered for this service/);
