@@ -24,6 +24,10 @@ export const SETTINGS = {
   ITSME_COMMITMENT_TYPE: 'commitment type ref or OID',
   REDIS_URL: 'Redis session store, when used',
   ITSME_TSA_URL: 'RFC 3161 time-stamping authority, when used (PAdES/CAdES B-T)',
+  ITSME_TRUST_ANCHORS:
+    'CA certificates (PEM) of the signers’ certificates, as given to ades’s trustAnchors; or ITSME_TRUST_ANCHORS_FILE',
+  ITSME_REVOCATION:
+    'revocation checking of those certificates: prefer (default), require or off (ades’s revocation.mode)',
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

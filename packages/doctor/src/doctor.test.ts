@@ -53,7 +53,13 @@ async function expiredCertificate() {
 
 beforeAll(async () => {
   sandbox = await startSandbox({ dataDir: join(dir, 'sandbox') });
-  good = { ...sandboxEnv(sandbox, `${ORIGIN}/api/itsme/callback`), ITSME_TSA_URL: sandbox.tsaUrl };
+  good = {
+    ...sandboxEnv(sandbox, `${ORIGIN}/api/itsme/callback`),
+    ITSME_TSA_URL: sandbox.tsaUrl,
+    // The signers' CAs as the app gives them to ades: the qualified CA names the root's OCSP responder.
+    ITSME_TRUST_ANCHORS: `${sandbox.credentials.rootCaPem}\n${sandbox.credentials.issuingCaPem}`,
+    ITSME_REVOCATION: 'require',
+  };
   expired = await expiredCertificate();
 });
 afterAll(async () => {
@@ -74,6 +80,7 @@ describe('itsme-sign doctor against the sandbox', () => {
       'Redirect URL',
       'Cookie secret',
       'TSA',
+      'OCSP',
     ]) {
       expect(out).toMatch(new RegExp(`^✓ ${check}`, 'm'));
     }
@@ -197,6 +204,57 @@ describe('itsme-sign doctor against the sandbox', () => {
     expect(code).toBe(1);
     expect(out).not.toContain('hunter2-password');
     expect(out).not.toContain(good.ITSME_COOKIE_SECRET);
+  });
+
+  describe('OCSP responders named by the configured certificates (AIA)', () => {
+    const OCSP_LINE =
+      /^✓ OCSP\s+http:\/\/127\.0\.0\.1:\d+\/pki\/ocsp\/root-ca answered: ".*" is not revoked$/m;
+
+    it('a responder that answers: ✓ (exit 0); none named without trust anchors: no line', async () => {
+      const { code, out } = await doctor(good);
+      expect(out).toMatch(OCSP_LINE);
+      expect(code).toBe(0);
+      const { ITSME_TRUST_ANCHORS: _t, ITSME_REVOCATION: _r, ...without } = good;
+      expect((await doctor(without)).out).not.toMatch(/OCSP/);
+    });
+
+    it('a responder that resets the connection: ✗ with ITSME_REVOCATION=require (exit 1), ⚠ with prefer (exit 0)', async () => {
+      sandbox.control.setFault('ocsp', { kind: 'reset' });
+      try {
+        const required = await doctor(good);
+        expect(required.out).toMatch(
+          /^✗ OCSP\s+http:\/\/127\.0\.0\.1:\d+\/pki\/ocsp\/root-ca is not reachable \((ECONNRESET|UND_ERR_SOCKET|[A-Z_]+)\): with ITSME_REVOCATION=require no signature can be made$/m,
+        );
+        expect(required.out).toContain('Not ready:');
+        expect(required.code).toBe(1);
+        const preferred = await doctor({ ...good, ITSME_REVOCATION: 'prefer' });
+        expect(preferred.out).toMatch(
+          /^⚠ OCSP\s+.*is not reachable .*tolerated with ITSME_REVOCATION=prefer/m,
+        );
+        expect(preferred.out).toContain('Ready:');
+        expect(preferred.code).toBe(0);
+      } finally {
+        sandbox.control.setFault('ocsp', null);
+      }
+    });
+
+    it('an answer signed by a responder nobody trusts: ✗ in every mode (exit 1)', async () => {
+      sandbox.control.setFault('ocsp', { kind: 'untrusted' });
+      try {
+        const { code, out } = await doctor({ ...good, ITSME_REVOCATION: 'prefer' });
+        expect(out).toMatch(/^✗ OCSP\s+http:\/\/.*\/pki\/ocsp\/root-ca answered about ".*", but not usably/m);
+        expect(code).toBe(1);
+      } finally {
+        sandbox.control.setFault('ocsp', null);
+      }
+    });
+
+    it('ITSME_REVOCATION off: not checked; an unknown mode: ✗', async () => {
+      expect((await doctor({ ...good, ITSME_REVOCATION: 'off' })).out).not.toMatch(/OCSP/);
+      const { code, out } = await doctor({ ...good, ITSME_REVOCATION: 'sometimes' });
+      expect(out).toMatch(/^✗ OCSP\s+ITSME_REVOCATION "sometimes" is not one of require, prefer, off/m);
+      expect(code).toBe(1);
+    });
   });
 
   it('warns 30 days before the client certificate expires (exit 0 on warnings alone)', async () => {

@@ -9,6 +9,7 @@ import {
   serverTlsLines,
   tsaLines,
 } from './network-checks.js';
+import { ocspLines, revocationConfigured } from './revocation-checks.js';
 
 export type { CheckLine, Status } from './local-checks.js';
 
@@ -75,6 +76,7 @@ export async function runDoctor(config: DoctorConfig, options: DoctorOptions = {
   lines.push(...cookieSecretLines(config));
   if (config.REDIS_URL) lines.push(...(await redisLines(config.REDIS_URL)));
   if (config.ITSME_TSA_URL) lines.push(...(await tsaLines(config.ITSME_TSA_URL)));
+  if (revocationConfigured(config)) lines.push(...(await ocspLines(config, now)));
   return { lines, ok: !lines.some((l) => l.status === 'fail') };
 }
 
