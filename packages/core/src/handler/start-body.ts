@@ -3,6 +3,8 @@
  * hook decides or validates it. The browser may name documents; a digest (hash mode) it chose itself is
  * signed only where the app allows it (`allowBrowserDigests`), since itsme® signs whatever digest it gets.
  */
+
+import type { LocalizedText } from '../client/b2b-types.js';
 import { type StartSessionBody, startSessionBodySchema } from '../contract/index.js';
 import { ItsmeSignError } from '../errors.js';
 import type { StartInput, SubjectInput } from '../session/session-input.js';
@@ -17,10 +19,13 @@ export interface SessionPlan {
   subject?: SubjectInput;
   /** Default: the browser's `lang`. */
   lang?: string;
-  /** Shown in the itsme® app. With `subject`: only this one (the browser's is ignored); else it replaces the browser's. */
-  signerRole?: string;
-  /** Shown in the itsme® app. With `subject`: only this one (the browser's is ignored); else it replaces the browser's. */
-  description?: string;
+  /**
+   * Shown in the itsme® app: one text, or one per language (`{ FR: 'Gérant', NL: 'Zaakvoerder' }`). With
+   * `subject`: only this one (the browser's is ignored); else it replaces the browser's.
+   */
+  signerRole?: LocalizedText;
+  /** Shown in the itsme® app: one text, or one per language. Like `signerRole`. */
+  description?: LocalizedText;
   /** The itsme® user code of a user you know (skips the phone-number step at itsme®). */
   userCode?: string;
 }

@@ -39,7 +39,7 @@ async function toSigning(
 ): Promise<SigningSession & { status: 'signing' }> {
   const started = await itsme.orchestrator.start({
     subject: { mode: 'hash', digests: digests.map((digest, i) => ({ digest, name: `doc-${i}.pdf` })) },
-    signerRole: 'Director',
+    signerRole: { EN: 'Director', FR: 'Directeur', NL: 'Directeur', DE: 'Direktor' }, // one per language
   });
   if (started.status !== 'identifying') throw new Error(started.status);
   await sandbox.control.identify({ url: started.identification.identificationUrl });
@@ -83,7 +83,7 @@ describe('server-side completion', () => {
       sessionId: signing.id,
       mode: 'hash',
       signer: { serialNumber: cert.serialNumber.toUpperCase(), userCode: signing.signer.userCode },
-      policy: { signerRole: 'Director' },
+      policy: { signerRole: { EN: 'Director', DE: 'Direktor' } },
       itsme: { asyncRespID: signing.identification.asyncRespID, respID: signing.signing.respID },
     });
     expect(record.signer.name).toBeTruthy();

@@ -7,7 +7,9 @@ import { createHash } from 'node:crypto';
 import type { ResolvedProfile } from '../client/discovery.js';
 import { normalizeDigest } from '../digest.js';
 import { ItsmeSignError } from '../errors.js';
+import { optional } from '../optional.js';
 import type { DocumentSigner, DocumentSource, SignedDocument, SignerContext } from './document-signer.js';
+import { textIn } from './session-input.js';
 import type {
   SignedDocumentInfo,
   SigningDocument,
@@ -216,7 +218,7 @@ function signerContext(
     certificateChain: session.signer.certificateChain,
     signingTime,
     lang: session.options.lang,
-    ...(session.options.signerRole ? { signerRole: session.options.signerRole } : {}),
+    ...optional('signerRole', textIn(session.options.signerRole, session.options.lang)),
     ...signerPolicy(profile),
   };
 }

@@ -4,6 +4,7 @@
  * trail: the session itself is deleted `finishedTtlMs` after it ends.
  */
 import { X509Certificate } from 'node:crypto';
+import type { LocalizedText } from '../client/b2b-types.js';
 import { optional } from '../optional.js';
 import type { SigningSession } from './state.js';
 
@@ -42,7 +43,12 @@ export interface SignatureRecord {
     /** Where the app stored it (`storeSignedDocument`), if it said. */
     resultRef?: string;
   }[];
-  policy: { signPolicyRef: string; commitmentTypeRef?: string; signerRole?: string; description?: string };
+  policy: {
+    signPolicyRef: string;
+    commitmentTypeRef?: string;
+    signerRole?: LocalizedText;
+    description?: LocalizedText;
+  };
   itsme: { asyncRespID: string; respID: string };
   /** ISO 8601 instants. */
   times: { created: string; identified?: string; signingStarted?: string; signed: string };

@@ -2,6 +2,7 @@
  * What a caller may ask for when starting a session, checked once against the protocol's limits (`LIMITS`)
  * before anything is stored or sent to itsme®.
  */
+import type { LocalizedText } from '../client/b2b-types.js';
 import { normalizeDigest } from '../digest.js';
 import { ItsmeSignError } from '../errors.js';
 import { type Language, LIMITS } from '../wire/constants.js';
@@ -11,8 +12,10 @@ import type { SessionParameters, SigningSubject } from './state.js';
 export interface StartInput {
   subject: SubjectInput;
   lang?: string;
-  signerRole?: string;
-  description?: string;
+  /** Shown in the itsme® app: one text for every language, or one per language (`{ FR: 'Gérant', NL: 'Zaakvoerder' }`). */
+  signerRole?: LocalizedText;
+  /** Shown in the itsme® app: one text, or one per language. */
+  description?: LocalizedText;
   userCode?: string;
   /** The app's user this session belongs to. */
   owner?: string;
@@ -29,8 +32,21 @@ export function sessionOptions(input: StartInput, defaultLang: Language): Sessio
     }
   };
   const lang = field('lang', () => languageSchema.parse(input.lang ?? defaultLang));
-  const text = (name: 'signerRole' | 'description', v: string | undefined) =>
-    v === undefined ? undefined : field(name, () => latin1TextSchema(LIMITS[name]).parse(v));
+  const text = (
+    name: 'signerRole' | 'description',
+    v: LocalizedText | undefined,
+  ): LocalizedText | undefined => {
+    if (v === undefined) return undefined;
+    if (typeof v === 'string') return field(name, () => latin1TextSchema(LIMITS[name]).parse(v));
+    const entries = Object.entries(v ?? {}).filter(([, t]) => t !== undefined);
+    if (entries.length === 0) return field(name, () => latin1TextSchema(LIMITS[name]).parse(''));
+    return Object.fromEntries(
+      entries.map(([l, t]) => [
+        field(`${name}.${l}`, () => languageSchema.parse(l)),
+        field(`${name}.${l}`, () => latin1TextSchema(LIMITS[name]).parse(t)),
+      ]),
+    );
+  };
   const signerRole = text('signerRole', input.signerRole);
   const description = text('description', input.description);
   if (input.userCode !== undefined && input.userCode.length !== LIMITS.userCode) {
@@ -45,6 +61,12 @@ export function sessionOptions(input: StartInput, defaultLang: Language): Sessio
     ...(description ? { description } : {}),
     ...(input.userCode ? { userCode: input.userCode } : {}),
   };
+}
+
+/** A text in the session's language: its own, else English, else the first given. */
+export function textIn(text: LocalizedText | undefined, lang: Language): string | undefined {
+  if (text === undefined || typeof text === 'string') return text;
+  return text[lang] ?? text.EN ?? Object.values(text).find((t) => t !== undefined);
 }
 
 /** One document of a batch, by digest (hash mode) or by the app's reference (document mode). */

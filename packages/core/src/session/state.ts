@@ -7,6 +7,7 @@
  *      └───────── REJECTED / EXPIRED / FAILED / CANCELLED from any non-final state ────────────────────┘
  */
 
+import type { LocalizedText } from '../client/b2b-types.js';
 import { isFinalStatus } from '../contract/constants.js';
 import { ERROR_CODES, type ErrorCode, ItsmeSignError } from '../errors.js';
 import type { Language } from '../wire/constants.js';
@@ -46,10 +47,10 @@ export type SigningSubject =
 
 export interface SessionParameters {
   lang: Language;
-  /** Shown in the itsme® app, ≤ `LIMITS.signerRole` ISO-8859-1 characters. */
-  signerRole?: string;
-  /** Shown in the itsme® app, ≤ `LIMITS.description` ISO-8859-1 characters. */
-  description?: string;
+  /** Shown in the itsme® app, ≤ `LIMITS.signerRole` ISO-8859-1 characters: one text, or one per language. */
+  signerRole?: LocalizedText;
+  /** Shown in the itsme® app, ≤ `LIMITS.description` ISO-8859-1 characters: one text, or one per language. */
+  description?: LocalizedText;
   /** Known itsme® user code (skips the phone-number step at itsme®). */
   userCode?: string;
 }
