@@ -249,6 +249,26 @@ describe('itsme-sign doctor against the sandbox', () => {
       }
     });
 
+    it('a revoked qualified CA: ✗ in every mode (exit 1)', async () => {
+      // Its own sandbox: the revocation is kept in the data folder.
+      const own = await startSandbox({ dataDir: join(dir, 'revoked') });
+      try {
+        await own.control.revoke({ certificate: 'issuing-ca', reason: 'cACompromise' });
+        const env = {
+          ...sandboxEnv(own, `${ORIGIN}/api/itsme/callback`),
+          ITSME_TRUST_ANCHORS: `${own.credentials.rootCaPem}\n${own.credentials.issuingCaPem}`,
+          ITSME_REVOCATION: 'prefer',
+        };
+        const { code, out } = await doctor(env, ['--origin', ORIGIN]);
+        expect(out).toMatch(
+          /^✗ OCSP\s+http:\/\/.*\/pki\/ocsp\/root-ca answered: The certificate of itsme Sandbox Qualified CA was revoked on \d{4}-/m,
+        );
+        expect(code).toBe(1);
+      } finally {
+        await own.close();
+      }
+    });
+
     it('ITSME_REVOCATION off: not checked; an unknown mode: ✗', async () => {
       expect((await doctor({ ...good, ITSME_REVOCATION: 'off' })).out).not.toMatch(/OCSP/);
       const { code, out } = await doctor({ ...good, ITSME_REVOCATION: 'sometimes' });

@@ -105,7 +105,8 @@ export async function ocspLines(config: DoctorConfig, now: number): Promise<Chec
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === 'CERTIFICATE_REVOKED') {
-        lines.push(line('fail', `${who} is revoked: ${(error as Error).message}`));
+        const url = asked.find((a) => a.result === 200)?.url ?? 'the responder';
+        lines.push(line('fail', `${url} answered: ${(error as Error).message}`));
         continue;
       }
       const reached = asked.filter((a) => a.result === 200);
