@@ -39,6 +39,8 @@ export class SessionCookie {
   readonly name: string;
   /** The HMAC keys, imported once (not re-derived from the secret strings on every request). */
   readonly #keys: readonly KeyObject[];
+  /** Cookie values whose signature held, and their session ids (see `#verified`). */
+  readonly #valid = new Map<string, string>();
   readonly #prefix: boolean;
   readonly #secure: boolean | 'auto';
   readonly #path: string;
@@ -108,8 +110,23 @@ export class SessionCookie {
     return found;
   }
 
-  /** The id of a cookie value whose signature holds under one of the keys. */
+  /**
+   * The id of a cookie value whose signature holds under one of the keys. A browser sends the same value on
+   * every poll: values that verified are remembered (the keys never change for an instance), so the HMAC is
+   * computed once per session and instance; forged values are not kept.
+   */
   #verified(value: string): string | undefined {
+    const known = this.#valid.get(value);
+    if (known !== undefined) return known;
+    const id = this.#verify(value);
+    if (id !== undefined) {
+      if (this.#valid.size >= VERIFIED_KEPT) this.#valid.delete(this.#valid.keys().next().value as string);
+      this.#valid.set(value, id);
+    }
+    return id;
+  }
+
+  #verify(value: string): string | undefined {
     const dot = value.lastIndexOf('.');
     if (dot < 0) return undefined;
     const id = value.slice(0, dot);
@@ -135,8 +152,7 @@ export class SessionCookie {
 
   #isSecure(request: Request): boolean {
     if (this.#secure !== 'auto') return this.#secure;
-    const seen = this.#publicOrigin ?? new URL(request.url);
-    return !isLoopback(seen.hostname);
+    return !isLoopback(this.#publicOrigin?.hostname ?? hostnameOf(request.url));
   }
 
   #attributes(pair: string, request: Request, maxAge: number): string {
@@ -155,6 +171,15 @@ export class SessionCookie {
   #mac(key: KeyObject, id: string): Buffer {
     return createHmac('sha256', key).update(`itsme-sign.v1.${id}`).digest();
   }
+}
+
+/** Verified cookie values remembered per instance (oldest dropped first). */
+const VERIFIED_KEPT = 10_000;
+
+/** The host name of an absolute URL as `new URL(url).hostname` gives it, without building a URL per request. */
+export function hostnameOf(url: string): string {
+  const m = /^[a-z][a-z\d+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/i.exec(url);
+  return m ? (m[1] as string).toLowerCase() : new URL(url).hostname;
 }
 
 export const isLoopback = (hostname: string): boolean =>
