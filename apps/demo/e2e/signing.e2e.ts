@@ -11,7 +11,11 @@ import { unzipSync } from 'fflate';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { extractSignatures } from '../../../packages/ades/src/test-support/pdf-checks.js';
-import { opensslCmsPrint, opensslCmsVerify, run } from '../../../packages/ades/src/test-support/tools.js';
+import {
+  opensslCmsPrint,
+  opensslCmsVerify,
+  opensslTsVerify,
+} from '../../../packages/ades/src/test-support/tools.js';
 import { DOWNLOADS, launchChromium, SCREENSHOTS, screenshotter } from './support/browser.js';
 import { type Backend, type DemoHandle, startDemo } from './support/demo.js';
 import {
@@ -84,17 +88,7 @@ function opensslVerifiesEvery(pdf: Uint8Array, base: string, rootFile: string): 
     if (
       /eContentType: id-smime-ct-TSTInfo/.test(/eContentType: .*/.exec(opensslCmsPrint(sigFile))?.[0] ?? '')
     ) {
-      const ts = run('openssl', [
-        'ts',
-        '-verify',
-        '-data',
-        contentFile,
-        '-in',
-        sigFile,
-        '-token_in',
-        '-CAfile',
-        rootFile,
-      ]);
+      const ts = opensslTsVerify(sigFile, { data: contentFile }, rootFile);
       expect(ts.stdout + ts.stderr).toContain('Verification: OK');
     } else {
       expect(opensslCmsVerify(sigFile, contentFile, rootFile).stderr).toContain('Verification successful');

@@ -15,7 +15,7 @@ import { contractWithFields } from './test-support/form-template.js';
 import { signPdf } from './test-support/pades-helpers.js';
 import { extractLastSignature } from './test-support/pdf-checks.js';
 import { createTestPki, OUTPUT_DIR, type TestPki } from './test-support/pki.js';
-import { nssDb, pdfsig, qpdfCheck, run } from './test-support/tools.js';
+import { nssDb, opensslTsVerify, pdfsig, qpdfCheck } from './test-support/tools.js';
 import { startTestTsa, type TestTsa } from './test-support/tsa.js';
 
 const DIR = join(OUTPUT_DIR, 'ltv');
@@ -51,19 +51,7 @@ function expectDocumentTimestamp(pdf: Uint8Array, name: string): void {
   const { sigFile, contentFile } = extractLastSignature(pdf, join(DIR, `${name}.doc-ts`));
   const chain = join(DIR, 'tsa-chain.pem');
   writeFileSync(chain, pki.tsa.chain.join('\n'));
-  const r = run('openssl', [
-    'ts',
-    '-verify',
-    '-data',
-    contentFile,
-    '-in',
-    sigFile,
-    '-token_in',
-    '-CAfile',
-    pki.rootFile,
-    '-untrusted',
-    chain,
-  ]);
+  const r = opensslTsVerify(sigFile, { data: contentFile }, pki.rootFile, chain);
   expect(r.stdout + r.stderr).toContain('Verification: OK');
   expect(r.status).toBe(0);
 }

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCertificates } from './certificates.js';
 import { parseSignedData } from './cms-raw.js';
 import { createTestPki, OUTPUT_DIR, type TestPki } from './test-support/pki.js';
-import { run } from './test-support/tools.js';
+import { opensslTsVerify } from './test-support/tools.js';
 import { startTestTsa, type TestTsa } from './test-support/tsa.js';
 import { requestTimestamp } from './timestamp.js';
 
@@ -39,17 +39,7 @@ describe('timestamp tokens in DER order', () => {
     const dataFile = join(DIR, 'data.bin');
     writeFileSync(tokenFile, token);
     writeFileSync(dataFile, data);
-    const r = run('openssl', [
-      'ts',
-      '-verify',
-      '-data',
-      dataFile,
-      '-in',
-      tokenFile,
-      '-token_in',
-      '-CAfile',
-      pki.rootFile,
-    ]);
+    const r = opensslTsVerify(tokenFile, { data: dataFile }, pki.rootFile);
     expect(r.stdout + r.stderr).toContain('Verification: OK');
   });
 });

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { type RunResult, run } from './tools.js';
+import { opensslTsVerify, type RunResult, run } from './tools.js';
 
 export interface AsnNode {
   offset: number;
@@ -123,19 +123,7 @@ export function checkArchiveTimestamps(
       ]),
       index.raw,
     );
-    const verify = run('openssl', [
-      'ts',
-      '-verify',
-      '-digest',
-      imprint,
-      '-in',
-      tokenFile,
-      '-token_in',
-      '-CAfile',
-      caFile,
-      '-untrusted',
-      untrustedFile,
-    ]);
+    const verify = opensslTsVerify(tokenFile, { digest: imprint }, caFile, untrustedFile);
     const [, certIndex, crlIndex, attrIndex] = index.children;
     const count = (list: AsnNode | undefined, set: Set<string>) => {
       const hashes = (list?.children ?? []).map((o) => o.raw.subarray(o.header).toString('hex'));

@@ -40,6 +40,29 @@ export function opensslCmsVerify(
   ]);
 }
 
+/**
+ * `openssl ts -verify` of an RFC 3161 token (DER) over `data` (a file whose hash it must hold) or a hex
+ * `digest`, against `caFile`, with intermediate certificates from `untrustedFile` if given.
+ */
+export function opensslTsVerify(
+  tokenFile: string,
+  over: { data: string } | { digest: string },
+  caFile: string,
+  untrustedFile?: string,
+): RunResult {
+  return run('openssl', [
+    'ts',
+    '-verify',
+    ...('data' in over ? ['-data', over.data] : ['-digest', over.digest]),
+    '-in',
+    tokenFile,
+    '-token_in',
+    '-CAfile',
+    caFile,
+    ...(untrustedFile ? ['-untrusted', untrustedFile] : []),
+  ]);
+}
+
 export function opensslCmsPrint(sigFile: string): string {
   const r = run('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', sigFile]);
   if (r.status !== 0) throw new Error(`openssl cms -print failed: ${r.stderr}`);
