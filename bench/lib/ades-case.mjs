@@ -1,37 +1,49 @@
 /**
  * Child script: one AdES case in a fresh process, so that its peak RSS is its own.
- * argv[2]: JSON `{ kind: 'pades' | 'cades' | 'idle' | 'pades-warm', file, signer }` where `signer` is a JSON
- * file with `{ certificateChain, keyPem, rootCaPem }`. Prints `{ prepareMs, finalizeMs, outputBytes, maxRssBytes }`
- * (for 'pades-warm': signatures per second in one warm process against hashing the same file with `crypto`).
+ * argv[2]: JSON `{ kind: 'pades' | 'cades' | 'idle' | 'pades-warm' | 'pades-levels', file, signer, out,
+ * input? }` where `signer` is a JSON file with `{ certificateChain, keyPem, rootCaPem }` and `input` is 'path'
+ * (default: the SDK gets `{ path }`) or 'stream' (a stream factory). Prints `{ prepareMs, finalizeMs` (the
+ * process's first signature, cold)`, warmPrepareMs, warmFinalizeMs` (the same file again)`, outputBytes,
+ * maxRssBytes }` (for 'pades-warm': signatures per second in one warm process against hashing the same file
+ * with `crypto`).
  * The signature value is made between the two steps (as itsme® would) and not timed.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, readFileSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import {
   finalizeCades,
   finalizePades,
   finalizePadesStream,
+  finalizePadesToFile,
   prepareCades,
   preparePades,
 } from '@itsme-sign/ades';
 import { signDigest } from '@itsme-sign/sandbox';
 
-const { kind, file, signer, out: outFile, tsaUrl } = JSON.parse(process.argv[2]);
+const { kind, file, signer, out: outFile, tsaUrl, input = 'path' } = JSON.parse(process.argv[2]);
 const { certificateChain, keyPem, rootCaPem } = JSON.parse(readFileSync(signer, 'utf8'));
 const source = () => createReadStream(file); // a DocumentSource-like stream factory, as an app would pass
 const options = { certificateChain, signingTime: new Date() };
 const sign = (digest) => signDigest(keyPem, Buffer.from(digest, 'base64')).toString('base64');
 
-/** prepare + finalize of a PDF, the signed PDF streamed to a file (as an app writes it to disk or a response). */
+/**
+ * prepare + finalize of a PDF, the signed PDF written to a file as an app stores it: `finalizePadesToFile`
+ * (through a temporary file, flushed to the disk, renamed) for a `{ path }` input; a stream piped to a file for
+ * bytes and stream factories.
+ */
 async function pades(input, target) {
   const t0 = performance.now();
   const prepared = await preparePades(input, options);
   const prepareMs = performance.now() - t0;
   const value = sign(prepared.digest);
   const t1 = performance.now();
-  const signed = await finalizePadesStream(input, prepared.state, value, { trustAnchors: [rootCaPem] });
-  await pipeline(signed, createWriteStream(target));
+  if (input.path) {
+    await finalizePadesToFile(input, prepared.state, value, target, { trustAnchors: [rootCaPem] });
+  } else {
+    const signed = await finalizePadesStream(input, prepared.state, value, { trustAnchors: [rootCaPem] });
+    await pipeline(signed, createWriteStream(target));
+  }
   return { prepareMs, finalizeMs: performance.now() - t1 };
 }
 
@@ -84,23 +96,31 @@ if (kind === 'pades-levels') {
     fileBytes: bytes.length,
   };
 } else {
-  let prepareMs = 0;
-  let finalizeMs = 0;
-  let outputBytes = 0;
-  if (kind === 'pades') {
-    ({ prepareMs, finalizeMs } = await pades(source, outFile));
-    outputBytes = statSync(outFile).size;
-  } else if (kind === 'cades') {
+  // `input`: 'path' (a file on disk, read by position) or 'stream' (a stream factory). The first signature of
+  // the process is the cold one; the same document is then signed again, warm (modules loaded, code compiled).
+  const given = input === 'stream' ? source : { path: file };
+  const once = async () => {
+    if (kind === 'pades') return pades(given, outFile);
     const t0 = performance.now();
-    const prepared = await prepareCades(source, options);
-    prepareMs = performance.now() - t0;
+    const prepared = await prepareCades(given, options);
+    const prepareMs = performance.now() - t0;
     const value = sign(prepared.digest);
     const t1 = performance.now();
     const out = await finalizeCades(prepared.state, value, { trustAnchors: [rootCaPem] });
-    finalizeMs = performance.now() - t1;
-    outputBytes = out.byteLength;
+    writeFileSync(outFile, out);
+    return { prepareMs, finalizeMs: performance.now() - t1 };
+  };
+  if (kind === 'idle') result = {};
+  else {
+    const cold = await once();
+    const warm = await once();
+    result = {
+      ...cold,
+      warmPrepareMs: warm.prepareMs,
+      warmFinalizeMs: warm.finalizeMs,
+      outputBytes: statSync(outFile).size,
+    };
   }
-  result = { prepareMs, finalizeMs, outputBytes };
 }
 process.stdout.write(
   `${JSON.stringify({ ...result, maxRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`,

@@ -1,27 +1,189 @@
-/** Document content as bytes or a stream: hashing in constant memory, or reading fully when needed. */
+/**
+ * Document content as the caller has it — bytes, a stream, a stream factory, a file on disk, or a source
+ * readable by position (object storage with range requests) — hashed or read in constant memory.
+ */
 import { createHash } from 'node:crypto';
+import { type FileHandle, open as openFile } from 'node:fs/promises';
+import { fail } from './errors.js';
 
-/** Bytes, a stream of chunks, or a function that opens a fresh stream (as core's `DocumentSource.data`). */
-export type ContentInput = Uint8Array | AsyncIterable<Uint8Array> | (() => AsyncIterable<Uint8Array>);
-
-function open(input: ContentInput): Uint8Array | AsyncIterable<Uint8Array> {
-  return typeof input === 'function' ? input() : input;
+/** A document on disk, read by position in large runs (no copy in memory or on disk). */
+export interface FileContent {
+  readonly path: string;
 }
 
-/** SHA-256 of the content; streams are hashed chunk by chunk (constant memory). */
+/** A document readable by position: object storage with range requests, a database blob. */
+export interface RandomAccessContent {
+  readonly size: number;
+  /** Up to `length` bytes from `offset` (fewer only at the end). The returned bytes are not modified later. */
+  read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+/**
+ * Bytes, a stream of chunks, a function that opens a fresh stream (as core's `DocumentSource.data`), a file
+ * (`{ path }`), or a source readable by position (`{ size, read }`). Files and random-access sources are the
+ * fastest for large PDFs: they are read by position instead of being copied to a temporary file.
+ */
+export type ContentInput =
+  | Uint8Array
+  | AsyncIterable<Uint8Array>
+  | (() => AsyncIterable<Uint8Array>)
+  | FileContent
+  | RandomAccessContent;
+
+/** Sequential reads of files and random-access sources are made in runs of this size. */
+export const READ_RUN = 4 << 20;
+
+/** What an input is, once opened: bytes, a stream, or random access (with its close). */
+export type OpenedContent =
+  | { kind: 'bytes'; bytes: Uint8Array }
+  | { kind: 'stream'; stream: AsyncIterable<Uint8Array> }
+  | { kind: 'random'; source: RandomAccessContent; handle: FileHandle | undefined; close(): Promise<void> };
+
+const isAsyncIterable = (x: object): x is AsyncIterable<Uint8Array> => Symbol.asyncIterator in x;
+
+/** Opens the input (a file is opened read-only; the caller closes random access). */
+export async function openContent(input: ContentInput): Promise<OpenedContent> {
+  const given = typeof input === 'function' ? input() : input;
+  if (given instanceof Uint8Array) return { kind: 'bytes', bytes: given };
+  // A Node read stream has a `path` too: streams are told apart first.
+  if (isAsyncIterable(given)) return { kind: 'stream', stream: given };
+  if ('read' in given && typeof given.read === 'function') {
+    if (!Number.isSafeInteger(given.size) || given.size < 0)
+      fail('INVALID_REQUEST', 'The document source has no valid size.', { field: 'document' });
+    return { kind: 'random', source: given, handle: undefined, close: async () => {} };
+  }
+  if ('path' in given && typeof given.path === 'string') return openPath(given.path);
+  return fail('INVALID_REQUEST', 'The document is neither bytes, a stream, a file nor a readable source.', {
+    field: 'document',
+  });
+}
+
+async function openPath(path: string): Promise<OpenedContent> {
+  let handle: FileHandle;
+  try {
+    handle = await openFile(path, 'r');
+  } catch (e) {
+    // The path is the app's, not the user's: named by its error code only (no path in answers or logs).
+    const code = (e as NodeJS.ErrnoException).code ?? 'unknown error';
+    return fail('INVALID_REQUEST', `The document file cannot be opened (${code}).`, { field: 'document' });
+  }
+  const { size } = await handle.stat();
+  const h = handle;
+  return {
+    kind: 'random',
+    handle,
+    source: {
+      size,
+      async read(offset, length) {
+        const n = Math.max(0, Math.min(length, size - offset));
+        const buffer = Buffer.allocUnsafe(n);
+        return buffer.subarray(0, await readFully(h, buffer, n, offset));
+      },
+    },
+    close: () => h.close().catch(() => {}),
+  };
+}
+
+/** Reads `length` bytes at `position` into `buffer` (fewer only at the end of the file); returns the count. */
+async function readFully(
+  handle: FileHandle,
+  buffer: Buffer,
+  length: number,
+  position: number,
+): Promise<number> {
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await handle.read(buffer, done, length - done, position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return done;
+}
+
+type RandomOpened = Extract<OpenedContent, { kind: 'random' }>;
+
+/**
+ * Sequential runs for a reader that does not keep them (hashing, scanning, writing and awaiting): a file is
+ * read into two buffers in turn — the next run while the caller works on this one — so that reading 100 MiB
+ * leaves no garbage behind. A run is valid until the next one is asked for. Other sources: `sequentialRuns`.
+ */
+export async function* scratchRuns(opened: RandomOpened): AsyncGenerator<Uint8Array> {
+  const { handle, source } = opened;
+  if (!handle) {
+    yield* sequentialRuns(source);
+    return;
+  }
+  const { size } = source;
+  const buffers = [0, 1].map(() => Buffer.allocUnsafe(Math.min(READ_RUN, size)));
+  const fill = (i: number, at: number) =>
+    at < size ? readFully(handle, buffers[i]!, Math.min(READ_RUN, size - at), at) : undefined;
+  let next = fill(0, 0);
+  try {
+    for (let at = 0, i = 0; next; i ^= 1) {
+      const n = await next;
+      next = undefined;
+      if (n === 0) fail('DOCUMENT_CHANGED', 'The document ended early.', { field: 'document' });
+      at += n;
+      next = fill(i ^ 1, at);
+      yield buffers[i]!.subarray(0, n);
+    }
+  } finally {
+    await next?.catch(() => {});
+  }
+}
+
+/**
+ * The bytes of a random-access source from start to end, in runs of `READ_RUN`, the next run read while the
+ * caller works on the current one (hashing overlaps the I/O).
+ */
+export async function* sequentialRuns(source: RandomAccessContent): AsyncGenerator<Uint8Array> {
+  const { size } = source;
+  const readFrom = (at: number) => (at < size ? source.read(at, Math.min(READ_RUN, size - at)) : undefined);
+  let next = readFrom(0);
+  try {
+    for (let at = 0; next; ) {
+      const run = await next;
+      next = undefined;
+      if (run.length === 0) fail('DOCUMENT_CHANGED', 'The document ended early.', { field: 'document' });
+      at += run.length;
+      next = readFrom(at);
+      yield run;
+    }
+  } finally {
+    // Stopped early: the read in flight ends before the caller closes the file.
+    await next?.catch(() => {});
+  }
+}
+
+/** The opened input's chunks in order (random access is closed at the end). */
+export async function* chunksOf(opened: OpenedContent): AsyncGenerator<Uint8Array> {
+  if (opened.kind === 'bytes') {
+    yield opened.bytes;
+    return;
+  }
+  if (opened.kind === 'stream') {
+    yield* opened.stream;
+    return;
+  }
+  try {
+    yield* sequentialRuns(opened.source);
+  } finally {
+    await opened.close();
+  }
+}
+
+/** SHA-256 of the content, read chunk by chunk (constant memory). */
 export async function sha256Content(input: ContentInput): Promise<Uint8Array> {
   const hash = createHash('sha256');
-  const source = open(input);
-  if (source instanceof Uint8Array) hash.update(source);
-  else for await (const chunk of source) hash.update(chunk);
+  for await (const chunk of chunksOf(await openContent(input))) hash.update(chunk);
   return new Uint8Array(hash.digest());
 }
 
-/** The whole content in one buffer (PAdES needs random access to the PDF). */
+/** The whole content in one buffer (to build a document in memory). */
 export async function readContent(input: ContentInput): Promise<Uint8Array> {
-  const source = open(input);
-  if (source instanceof Uint8Array) return source;
+  const opened = await openContent(input);
+  if (opened.kind === 'bytes') return opened.bytes;
   const chunks: Uint8Array[] = [];
-  for await (const chunk of source) chunks.push(chunk);
+  for await (const chunk of chunksOf(opened)) chunks.push(chunk);
   return Buffer.concat(chunks); // a Buffer is a Uint8Array: no second copy
 }

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 
+export type { AtomicWriteOptions } from './atomic-file.js';
 export {
   type CadesState,
   finalizeCades,
@@ -14,10 +15,11 @@ export {
   createCertificateCheck,
 } from './certificate-check.js';
 export { type CertificateInput, checkChain, parseCertificates } from './certificates.js';
-export type { ContentInput } from './content.js';
+export type { ContentInput, FileContent, RandomAccessContent } from './content.js';
 export { type ExtendOptions, extendPades } from './ltv.js';
 export { type PadesOptions, type PadesState, preparePades } from './pades.js';
-export { finalizePades, finalizePadesStream } from './pades-finalize.js';
+export { finalizePades } from './pades-finalize.js';
+export { finalizePadesStream, finalizePadesToFile } from './pades-output.js';
 export type { AppearanceLanguage } from './pdf/appearance/labels.js';
 export type { ValidationData } from './pdf/dss.js';
 export type { AppearanceOptions, Rect, SignatureFieldChoice } from './pdf/signature-plan.js';

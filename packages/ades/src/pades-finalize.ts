@@ -1,8 +1,8 @@
 /**
  * PAdES step 2. The state holds the appended section that prepare built (compressed, /Contents zero-filled)
  * and the digest of the signed byte ranges, so the document is never parsed again: it is only hashed, to
- * check that it is the one that was prepared. `finalizePades` returns the signed PDF in memory;
- * `finalizePadesStream` streams it (memory flat in the document's size).
+ * check that it is the one that was prepared. `finalizePades` returns the signed PDF in memory (every level);
+ * ./pades-output.ts streams it or writes it to a file (memory flat in the document's size).
  */
 import { createHash, type Hash } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
@@ -26,7 +26,7 @@ import {
 } from './state.js';
 
 /** What prepare stored of the update: the section, where its placeholder is, the original's size. */
-interface StoredUpdate {
+export interface StoredUpdate {
   state: Record<string, unknown>;
   section: Buffer;
   byteRange: [number, number, number, number];
@@ -48,10 +48,10 @@ function policyFromState(s: Record<string, unknown>): SignaturePolicy | undefine
   };
 }
 
-const changed = (why: string): never =>
+export const changed = (why: string): never =>
   fail('DOCUMENT_CHANGED', `The document is not the one that was prepared (${why}).`, { field: 'document' });
 
-function readStoredUpdate(state: unknown): StoredUpdate {
+export function readStoredUpdate(state: unknown): StoredUpdate {
   if (!isRecord(state) || state.format !== 'PAdES') badState('not a PAdES state');
   const contentsBytes = state.contentsBytes;
   if (
@@ -100,7 +100,7 @@ function readStoredUpdate(state: unknown): StoredUpdate {
 }
 
 /** The byte-range digest: the original's hash (already fed) + the section outside the placeholder. */
-function checkDigest(u: StoredUpdate, original: Hash): void {
+export function checkDigest(u: StoredUpdate, original: Hash): void {
   const base = u.originalSize;
   const digest = original
     .update(u.section.subarray(0, u.byteRange[1] - base))
@@ -113,7 +113,7 @@ function checkDigest(u: StoredUpdate, original: Hash): void {
  * Checks the value and the certificate (revocation included), builds the CMS and returns the section with it
  * in /Contents, and what the revocation check fetched.
  */
-async function sealedSection(
+export async function sealedSection(
   u: StoredUpdate,
   signatureValue: string | Uint8Array,
   options: FinalizeOptions,
@@ -176,39 +176,4 @@ export async function finalizePades(
     ...(options.revocation ? { revocation: options.revocation } : {}),
     validationData: revocation,
   });
-}
-
-/**
- * Step 2, streamed: checks the certificate and the signature value and builds the CMS first, then yields
- * the original document as it reads it, hashing it on the way, and the signature section last. If the
- * document is not the one that was prepared, the stream fails with DOCUMENT_CHANGED before the section:
- * what was written so far is not a signed PDF and must be discarded. Memory stays flat in the size.
- */
-export async function finalizePadesStream(
-  pdf: ContentInput,
-  state: unknown,
-  signatureValue: string | Uint8Array,
-  options: FinalizeOptions,
-): Promise<AsyncIterable<Uint8Array>> {
-  const update = readStoredUpdate(state);
-  if (isLongTerm(levelField(update.state)))
-    fail('INVALID_CONFIG', 'B-LT and B-LTA are written by finalizePades (or extendPades), not streamed.', {
-      field: 'level',
-    });
-  const { section } = await sealedSection(update, signatureValue, options);
-  const source = typeof pdf === 'function' ? pdf() : pdf;
-  return (async function* () {
-    const hash = createHash('sha256');
-    let size = 0;
-    const chunks: AsyncIterable<Uint8Array> | Uint8Array[] = source instanceof Uint8Array ? [source] : source;
-    for await (const chunk of chunks) {
-      size += chunk.length;
-      if (size > update.originalSize) changed('it is longer');
-      hash.update(chunk);
-      yield chunk;
-    }
-    if (size !== update.originalSize) changed('it is shorter');
-    checkDigest(update, hash);
-    yield section;
-  })();
 }

@@ -89,7 +89,7 @@ function signerName(cert: ParsedCertificate): string {
 async function buildUpdate(
   pdf: ContentInput,
   params: UpdateParams,
-): Promise<IncrementalUpdate & { fieldName: string }> {
+): Promise<IncrementalUpdate & { fieldName: string; stamp: string | undefined }> {
   const opened = await openPdf(pdf);
   try {
     const structure = await readPdfStructure(opened.source);
@@ -106,7 +106,7 @@ async function buildUpdate(
       { num: signature, contentsBytes: params.contentsBytes },
       params.signingTime.toISOString(),
     );
-    return { ...update, fieldName: planned.fieldName };
+    return { ...update, fieldName: planned.fieldName, stamp: opened.stamp };
   } finally {
     await opened.close();
   }
@@ -194,6 +194,8 @@ export async function preparePades(pdf: ContentInput, options: PadesOptions): Pr
     // again instead of parsing it (the placeholder compresses to almost nothing: ~1–3 KiB of state).
     section: deflateRawSync(update.section, { level: 9 }).toString('base64'),
     byteRange: update.byteRange.join(' '),
+    // A file unchanged since long before the read: finalize trusts the same stamp instead of hashing again.
+    ...(update.stamp ? { fileStamp: update.stamp } : {}),
   };
   for (const key of ['reason', 'location', 'contactInfo', 'signerRole', 'commitmentTypeOid'] as const) {
     const v = options[key];

@@ -75,9 +75,10 @@ const DAMAGED = 'The PDF is damaged: an object could not be read; repair it firs
 export const damaged = (detail?: string): never =>
   fail('INVALID_REQUEST', detail ? `${DAMAGED} (${detail})` : DAMAGED, { field: 'document' });
 
-const WHITESPACE = new Uint8Array(256);
+/** Byte classes (1 = member), also used by the whole-file scans (./tokens.ts). */
+export const WHITESPACE = new Uint8Array(256);
 for (const c of [0, 9, 10, 12, 13, 32]) WHITESPACE[c] = 1;
-const DELIMITER = new Uint8Array(256);
+export const DELIMITER = new Uint8Array(256);
 for (const c of '()<>[]{}/%') DELIMITER[c.charCodeAt(0)] = 1;
 const isRegular = (c: number) => !WHITESPACE[c] && !DELIMITER[c];
 

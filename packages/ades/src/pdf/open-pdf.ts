@@ -1,13 +1,14 @@
 /**
- * Takes the document as the caller gives it (bytes, a stream, a stream factory) and makes it readable by
- * position while the one whole-file pass (./file-scan.ts) runs over it. Bytes stay where they are; a stream
- * is kept in memory up to `SPOOL_THRESHOLD` and beyond that written to a private temporary file, so that
- * reading a large PDF costs the same memory as a small one.
+ * Takes the document as the caller gives it and makes it readable by position while the one whole-file pass
+ * (./file-scan.ts) runs over it. Bytes stay where they are; a file or a random-access source is read by
+ * position, in runs; a stream is kept in memory up to `SPOOL_THRESHOLD` and beyond that written to a
+ * private temporary file, so that reading a large PDF costs the same memory as a small one.
  */
 import { type FileHandle, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ContentInput } from '../content.js';
+import { type ContentInput, type OpenedContent, openContent, scratchRuns } from '../content.js';
+import { fileStamp, settledStamp } from '../file-identity.js';
 import { type FileScan, FileScanner } from './file-scan.js';
 import { type ByteSource, bufferSource } from './source.js';
 
@@ -22,22 +23,49 @@ export interface OpenedPdf {
   scan: FileScan;
   /** The whole bytes when they are in memory (small documents, or bytes given as such). */
   bytes: Uint8Array | undefined;
-  /** Removes the temporary file, if any. */
+  /** For a file unchanged during the pass (and not racy): its stamp (./file-identity.ts). */
+  stamp?: string | undefined;
+  /** Removes the temporary file, if any, or closes the file. */
   close(): Promise<void>;
 }
 
 const yieldToEventLoop = () => new Promise((r) => setImmediate(r));
 
 export async function openPdf(input: ContentInput): Promise<OpenedPdf> {
-  const scanner = new FileScanner();
-  const given = typeof input === 'function' ? input() : input;
-  if (given instanceof Uint8Array) {
-    for (let at = 0; at < given.length; at += CHUNK) {
-      scanner.push(given.subarray(at, at + CHUNK));
-      await yieldToEventLoop();
+  const opened = await openContent(input);
+  if (opened.kind === 'bytes') return openBytes(opened.bytes);
+  if (opened.kind === 'random') {
+    try {
+      return await openRandom(opened);
+    } catch (e) {
+      await opened.close();
+      throw e;
     }
-    return { source: bufferSource(given), scan: scanner.finish(), bytes: given, close: async () => {} };
   }
+  return openStream(opened.stream);
+}
+
+async function openBytes(given: Uint8Array): Promise<OpenedPdf> {
+  const scanner = new FileScanner();
+  for (let at = 0; at < given.length; at += CHUNK) {
+    scanner.push(given.subarray(at, at + CHUNK));
+    await yieldToEventLoop();
+  }
+  return { source: bufferSource(given), scan: scanner.finish(), bytes: given, close: async () => {} };
+}
+
+/** One sequential pass by position (each run is a turn of the event loop), then reads by position. */
+async function openRandom(opened: Extract<OpenedContent, { kind: 'random' }>): Promise<OpenedPdf> {
+  const { handle, source, close } = opened;
+  const before = handle ? await fileStamp(handle) : undefined;
+  const scanner = new FileScanner();
+  for await (const run of scratchRuns(opened)) scanner.push(run);
+  const stamp = handle && before ? await settledStamp(handle, before) : undefined;
+  return { source, scan: scanner.finish(), bytes: undefined, stamp, close };
+}
+
+async function openStream(given: AsyncIterable<Uint8Array>): Promise<OpenedPdf> {
+  const scanner = new FileScanner();
   const held: Uint8Array[] = [];
   let heldBytes = 0;
   let size = 0;

@@ -2,11 +2,12 @@
  * Finding `N G obj` headers and `N G R` references in raw bytes without parsing them (whole-file scans):
  * the keyword is located with `indexOf`, the numbers are read backwards from it.
  */
-const isSpace = (c: number | undefined) => c === 0 || c === 9 || c === 10 || c === 12 || c === 13 || c === 32;
+import { DELIMITER, WHITESPACE } from './objects.js';
+
+const isSpace = (c: number | undefined) => c !== undefined && WHITESPACE[c] === 1;
 const isDigit = (c: number | undefined) => c !== undefined && c >= 0x30 && c <= 0x39;
 /** Regular characters (not whitespace, not a delimiter) continue a token. */
-export const isRegular = (c: number | undefined) =>
-  c !== undefined && !isSpace(c) && !'()<>[]{}/%'.includes(String.fromCharCode(c));
+const isRegular = (c: number | undefined) => c !== undefined && !WHITESPACE[c] && !DELIMITER[c];
 
 export interface NumberPair {
   num: number;
@@ -36,7 +37,8 @@ function numbersBefore(b: Uint8Array, end: number): NumberPair | undefined {
 /** Calls `found` for every `N G R` in `b` (a keyword cut by the end of `b` is left to the caller). */
 export function eachReference(b: Uint8Array, found: (pair: NumberPair) => void): void {
   for (let at = b.indexOf(0x52 /* R */); at !== -1; at = b.indexOf(0x52, at + 1)) {
-    if (at + 1 < b.length && isRegular(b[at + 1])) continue;
+    // `N G R` has whitespace right before the R: most stray Rs of binary data end here.
+    if (!isSpace(b[at - 1]) || (at + 1 < b.length && isRegular(b[at + 1]))) continue;
     const n = numbersBefore(b, at);
     if (n) found(n);
   }

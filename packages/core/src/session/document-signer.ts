@@ -14,8 +14,11 @@ export interface DocumentSource {
   name: string;
   /** MIME type, e.g. `application/pdf`. */
   contentType: string;
-  /** The bytes, or a function that opens a fresh stream of them (large files; called once per step). */
-  data: Uint8Array | (() => AsyncIterable<Uint8Array>);
+  /**
+   * The bytes, a function that opens a fresh stream of them (called once per step), or a file on disk
+   * (`{ path }`: @itsme-sign/ades reads it by position, the fastest for large PDFs).
+   */
+  data: Uint8Array | (() => AsyncIterable<Uint8Array>) | { readonly path: string };
 }
 
 /** What the signer needs to know besides the document. */

@@ -1,0 +1,51 @@
+/**
+ * Writing a file so that it is either whole or absent: into a private temporary file next to it, flushed to
+ * the disk, then renamed over the destination. A failure removes the temporary file and leaves whatever was
+ * at the destination untouched.
+ */
+import { randomBytes } from 'node:crypto';
+import { type FileHandle, open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { fail } from './errors.js';
+
+export interface AtomicWriteOptions {
+  /** Flush the file to the disk before it takes the destination's name (default true: survives a crash). */
+  sync?: boolean;
+}
+
+/** Writes all of `buffer` at the handle's position. */
+export async function writeFully(handle: FileHandle, buffer: Uint8Array): Promise<void> {
+  for (let done = 0; done < buffer.length; ) {
+    const { bytesWritten } = await handle.write(buffer, done, buffer.length - done);
+    done += bytesWritten;
+  }
+}
+
+/** Runs `fill` on a fresh private file (mode 0600), then gives it the name `path`. Returns its size. */
+export async function writeAtomically(
+  path: string,
+  fill: (handle: FileHandle) => Promise<void>,
+  options: AtomicWriteOptions = {},
+): Promise<number> {
+  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.partial`);
+  let handle: FileHandle;
+  try {
+    handle = await open(temporary, 'wx', 0o600);
+  } catch (e) {
+    // The path is the app's: named by the error code only (no path in answers or logs).
+    const code = (e as NodeJS.ErrnoException).code ?? 'unknown error';
+    return fail('INVALID_CONFIG', `The signed file cannot be created (${code}).`, { field: 'path' });
+  }
+  try {
+    await fill(handle);
+    if (options.sync ?? true) await handle.datasync();
+    const { size } = await handle.stat();
+    await handle.close();
+    await rename(temporary, path);
+    return size;
+  } catch (e) {
+    await handle.close().catch(() => {});
+    await rm(temporary, { force: true });
+    throw e;
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * PAdES step 2 without the document in memory: `finalizePadesStream` yields the signed PDF (original, then
+ * the signature section); `finalizePadesToFile` writes it to a file, whole or not at all. Both check on the
+ * way that the original is the document prepare read — by its hash, or, for the same file unchanged since
+ * long before prepare, by its stamp (./file-identity.ts) — and fail with DOCUMENT_CHANGED before the section.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
+import { type AtomicWriteOptions, writeAtomically, writeFully } from './atomic-file.js';
+import {
+  type ContentInput,
+  chunksOf,
+  type OpenedContent,
+  openContent,
+  scratchRuns,
+  sequentialRuns,
+} from './content.js';
+import { fail } from './errors.js';
+import { fileStamp } from './file-identity.js';
+import {
+  changed,
+  checkDigest,
+  finalizePades,
+  readStoredUpdate,
+  type StoredUpdate,
+  sealedSection,
+} from './pades-finalize.js';
+import type { FinalizeOptions } from './seal.js';
+import { isLongTerm, levelField, optionalString } from './state.js';
+
+/** Follows the original as it goes by and tells, at its end, whether it is the prepared one. */
+class OriginalCheck {
+  private size = 0;
+
+  private constructor(
+    private readonly update: StoredUpdate,
+    private readonly hash: Hash | undefined,
+    private readonly stamped: { handle: FileHandle; stamp: string } | undefined,
+  ) {}
+
+  static async start(update: StoredUpdate, opened: OpenedContent): Promise<OriginalCheck> {
+    const stamp = optionalString(update.state, 'fileStamp');
+    const handle = opened.kind === 'random' ? opened.handle : undefined;
+    if (handle && stamp !== undefined && (await fileStamp(handle)) === stamp)
+      return new OriginalCheck(update, undefined, { handle, stamp });
+    return new OriginalCheck(update, createHash('sha256'), undefined);
+  }
+
+  feed(chunk: Uint8Array): void {
+    this.size += chunk.length;
+    if (this.size > this.update.originalSize) changed('it is longer');
+    this.hash?.update(chunk);
+  }
+
+  async finish(): Promise<void> {
+    if (this.size !== this.update.originalSize) changed('it is shorter');
+    if (this.hash) checkDigest(this.update, this.hash);
+    else if ((await fileStamp(this.stamped!.handle)) !== this.stamped!.stamp)
+      changed('the file was modified while it was read');
+  }
+}
+
+function streamedLevel(update: StoredUpdate, name: string): void {
+  if (isLongTerm(levelField(update.state)))
+    fail('INVALID_CONFIG', `B-LT and B-LTA are written by finalizePades (or extendPades), not ${name}.`, {
+      field: 'level',
+    });
+}
+
+/**
+ * Step 2, streamed: checks the certificate and the signature value and builds the CMS first, then yields
+ * the original document as it reads it and the signature section last. If the document is not the one that
+ * was prepared, the stream fails with DOCUMENT_CHANGED before the section: what was written so far is not a
+ * signed PDF and must be discarded (`finalizePadesToFile` does that for you). Every chunk is a fresh buffer.
+ */
+export async function finalizePadesStream(
+  pdf: ContentInput,
+  state: unknown,
+  signatureValue: string | Uint8Array,
+  options: FinalizeOptions,
+): Promise<AsyncIterable<Uint8Array>> {
+  const update = readStoredUpdate(state);
+  streamedLevel(update, 'streamed');
+  const { section } = await sealedSection(update, signatureValue, options);
+  return (async function* () {
+    const opened = await openContent(pdf);
+    try {
+      const check = await OriginalCheck.start(update, opened);
+      for await (const chunk of opened.kind === 'random' ? sequentialRuns(opened.source) : chunksOf(opened)) {
+        check.feed(chunk);
+        yield chunk;
+      }
+      await check.finish();
+      yield section;
+    } finally {
+      if (opened.kind === 'random') await opened.close();
+    }
+  })();
+}
+
+/**
+ * Step 2, to a file: writes the signed PDF to `path` through a private temporary file renamed at the end, so
+ * that `path` holds a whole signed PDF or is left as it was (DOCUMENT_CHANGED, a full disk…). Memory stays
+ * flat in the size (a file or a random-access source is read into two buffers in turn); B-LT and B-LTA
+ * are built in memory by `finalizePades`, then written the same way. Returns the signed file's size.
+ */
+export async function finalizePadesToFile(
+  pdf: ContentInput,
+  state: unknown,
+  signatureValue: string | Uint8Array,
+  path: string,
+  options: FinalizeOptions & AtomicWriteOptions,
+): Promise<{ size: number }> {
+  const update = readStoredUpdate(state);
+  if (isLongTerm(levelField(update.state))) {
+    const signed = await finalizePades(pdf, state, signatureValue, options);
+    return { size: await writeAtomically(path, (out) => writeFully(out, signed), options) };
+  }
+  const { section } = await sealedSection(update, signatureValue, options);
+  const opened = await openContent(pdf);
+  try {
+    const size = await writeAtomically(
+      path,
+      async (out) => {
+        const check = await OriginalCheck.start(update, opened);
+        // Each run is written before the next is asked for: the runs may share their buffers.
+        for await (const run of opened.kind === 'random' ? scratchRuns(opened) : chunksOf(opened)) {
+          check.feed(run);
+          await writeFully(out, run);
+        }
+        await check.finish();
+        await writeFully(out, section);
+      },
+      options,
+    );
+    return { size };
+  } finally {
+    if (opened.kind === 'random') await opened.close();
+  }
+}
