@@ -5,10 +5,39 @@ import * as x509 from '@peculiar/x509';
 import * as pkijs from 'pkijs';
 import { fail } from './errors.js';
 
+/** A parsed certificate. Parsing is cached by DER: the objects are shared, never modify them. */
 export interface ParsedCertificate {
-  der: Uint8Array;
-  x509: x509.X509Certificate;
-  pkijs: pkijs.Certificate;
+  readonly der: Uint8Array;
+  readonly x509: x509.X509Certificate;
+  readonly pkijs: pkijs.Certificate;
+}
+
+/** Bounded caches: a server sees the same CA certificates (and each signer's) again and again. */
+const CACHE_ENTRIES = 512;
+
+/** A map that forgets its oldest entry past `CACHE_ENTRIES`. */
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
+  if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+  cache.set(key, value);
+  return value;
+}
+
+const parsed = new Map<string, ParsedCertificate>();
+
+function parseDer(bytes: Uint8Array): ParsedCertificate {
+  const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  const hit = parsed.get(key);
+  if (hit) return hit;
+  const der = Uint8Array.from(bytes);
+  try {
+    return remember(parsed, key, {
+      der,
+      x509: new x509.X509Certificate(der),
+      pkijs: pkijs.Certificate.fromBER(der),
+    });
+  } catch (cause) {
+    return fail('CERTIFICATE_INVALID', 'A certificate could not be parsed.', { cause });
+  }
 }
 
 /** A certificate or trust anchor: PEM (one or several certificates), or DER bytes. */
@@ -24,16 +53,7 @@ function toDerList(input: CertificateInput): Uint8Array[] {
 /** Parses certificates (each input may hold several PEM blocks), keeping the order. */
 export function parseCertificates(inputs: readonly CertificateInput[]): ParsedCertificate[] {
   const out: ParsedCertificate[] = [];
-  for (const input of inputs) {
-    for (const bytes of toDerList(input)) {
-      const der = Uint8Array.from(bytes);
-      try {
-        out.push({ der, x509: new x509.X509Certificate(der), pkijs: pkijs.Certificate.fromBER(der) });
-      } catch (cause) {
-        fail('CERTIFICATE_INVALID', 'A certificate could not be parsed.', { cause });
-      }
-    }
-  }
+  for (const input of inputs) for (const bytes of toDerList(input)) out.push(parseDer(bytes));
   return out;
 }
 
@@ -45,8 +65,16 @@ export function parseChain(chain: readonly CertificateInput[]): ParsedCertificat
   return certs;
 }
 
+const publicKeys = new WeakMap<ParsedCertificate, KeyObject>();
+
+/** The certificate's public key (imported once per parsed certificate). */
 export function publicKeyOf(cert: ParsedCertificate): KeyObject {
-  return createPublicKey({ key: Buffer.from(cert.x509.publicKey.rawData), format: 'der', type: 'spki' });
+  let key = publicKeys.get(cert);
+  if (!key) {
+    key = createPublicKey({ key: Buffer.from(cert.x509.publicKey.rawData), format: 'der', type: 'spki' });
+    publicKeys.set(cert, key);
+  }
+  return key;
 }
 
 /** `rsa` or `ec`: the signature algorithms this package can embed. */
@@ -80,6 +108,27 @@ export async function checkChain(
   const anchors = parseCertificates(trustAnchors);
   if (anchors.length === 0)
     fail('CERTIFICATE_UNTRUSTED', 'No trust anchor is configured.', { field: 'trustAnchors' });
+  // A path once verified stays verified (certificate signatures do not depend on the time) for any time
+  // inside every certificate's validity; elsewhere it is verified again (and fails with the engine's reason).
+  const key = [...chain, ...anchors].map((c) => Buffer.from(c.der).toString('base64')).join('|');
+  const window = verifiedPaths.get(key);
+  if (window && at >= window.from && at <= window.to) return;
+  await verifyPath(chain, anchors, at);
+  remember(verifiedPaths, key, {
+    from: new Date(Math.max(...[...chain, ...anchors].map((c) => c.x509.notBefore.getTime()))),
+    to: new Date(Math.min(...[...chain, ...anchors].map((c) => c.x509.notAfter.getTime()))),
+  });
+}
+
+/** Chains verified against their anchors, with the times at which every certificate of both is valid. */
+const verifiedPaths = new Map<string, { from: Date; to: Date }>();
+
+async function verifyPath(
+  chain: readonly ParsedCertificate[],
+  anchors: readonly ParsedCertificate[],
+  at: Date,
+): Promise<void> {
+  const leaf = chain[0]!;
   const engine = new pkijs.CertificateChainValidationEngine({
     trustedCerts: anchors.map((a) => a.pkijs),
     // pkijs treats the last certificate as the end entity.
