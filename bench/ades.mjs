@@ -92,7 +92,8 @@ export async function run({ quick, full }) {
       tsaUrl: sandbox.tsaUrl,
     });
     const ocspFetches = ((await sandbox.stats()).calls.ocsp ?? 0) - ocspBefore;
-    await sandbox.stop();
+    // The sandbox stays up: finalize checks the signer's certificate with its OCSP responder (prefer mode at
+    // B-B), as against the real service; answers are cached in the process until their nextUpdate.
 
     const idle = await sdkCase('idle', '', signer);
     const largest = pdfSizes[pdfSizes.length - 1];

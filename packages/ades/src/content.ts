@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { type FileHandle, open as openFile } from 'node:fs/promises';
 import { fail } from './errors.js';
+import { stampOf } from './file-identity.js';
 
 /** A document on disk, read by position in large runs (no copy in memory or on disk). */
 export interface FileContent {
@@ -37,7 +38,14 @@ export const READ_RUN = 4 << 20;
 export type OpenedContent =
   | { kind: 'bytes'; bytes: Uint8Array }
   | { kind: 'stream'; stream: AsyncIterable<Uint8Array> }
-  | { kind: 'random'; source: RandomAccessContent; handle: FileHandle | undefined; close(): Promise<void> };
+  | {
+      kind: 'random';
+      source: RandomAccessContent;
+      /** For a file: its handle, and its stamp when it was opened (./file-identity.ts). */
+      handle: FileHandle | undefined;
+      stamp?: string;
+      close(): Promise<void>;
+    };
 
 const isAsyncIterable = (x: object): x is AsyncIterable<Uint8Array> => Symbol.asyncIterator in x;
 
@@ -67,11 +75,13 @@ async function openPath(path: string): Promise<OpenedContent> {
     const code = (e as NodeJS.ErrnoException).code ?? 'unknown error';
     return fail('INVALID_REQUEST', `The document file cannot be opened (${code}).`, { field: 'document' });
   }
-  const { size } = await handle.stat();
+  const stat = await handle.stat({ bigint: true });
+  const size = Number(stat.size);
   const h = handle;
   return {
     kind: 'random',
     handle,
+    stamp: stampOf(stat),
     source: {
       size,
       async read(offset, length) {

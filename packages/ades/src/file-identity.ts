@@ -5,15 +5,18 @@
  * around the read, any later change shows in the stamp. A file changed close to the read is "racy": no
  * stamp is kept for it, and finalize hashes it again.
  */
+import type { BigIntStats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 
 /** A file whose times are this recent when it is read gets no stamp (covers coarse kernel clocks and skew). */
 export const RACY_MS = 1_000;
 
+/** The stamp of these file attributes. */
+export const stampOf = (s: BigIntStats) => `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+
 /** The file's stamp now. */
 export async function fileStamp(handle: FileHandle): Promise<string> {
-  const s = await handle.stat({ bigint: true });
-  return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+  return stampOf(await handle.stat({ bigint: true }));
 }
 
 /** The stamp of a file read between `before` and now, if it did not change meanwhile and is not racy. */

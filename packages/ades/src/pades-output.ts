@@ -41,7 +41,7 @@ class OriginalCheck {
   static async start(update: StoredUpdate, opened: OpenedContent): Promise<OriginalCheck> {
     const stamp = optionalString(update.state, 'fileStamp');
     const handle = opened.kind === 'random' ? opened.handle : undefined;
-    if (handle && stamp !== undefined && (await fileStamp(handle)) === stamp)
+    if (handle && stamp !== undefined && opened.kind === 'random' && opened.stamp === stamp)
       return new OriginalCheck(update, undefined, { handle, stamp });
     return new OriginalCheck(update, createHash('sha256'), undefined);
   }

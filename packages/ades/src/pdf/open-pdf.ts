@@ -8,7 +8,7 @@ import { type FileHandle, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ContentInput, type OpenedContent, openContent, scratchRuns } from '../content.js';
-import { fileStamp, settledStamp } from '../file-identity.js';
+import { settledStamp } from '../file-identity.js';
 import { type FileScan, FileScanner } from './file-scan.js';
 import { type ByteSource, bufferSource } from './source.js';
 
@@ -56,8 +56,7 @@ async function openBytes(given: Uint8Array): Promise<OpenedPdf> {
 
 /** One sequential pass by position (each run is a turn of the event loop), then reads by position. */
 async function openRandom(opened: Extract<OpenedContent, { kind: 'random' }>): Promise<OpenedPdf> {
-  const { handle, source, close } = opened;
-  const before = handle ? await fileStamp(handle) : undefined;
+  const { handle, source, close, stamp: before } = opened;
   const scanner = new FileScanner();
   for await (const run of scratchRuns(opened)) scanner.push(run);
   const stamp = handle && before ? await settledStamp(handle, before) : undefined;
