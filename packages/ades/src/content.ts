@@ -185,7 +185,15 @@ export async function* chunksOf(opened: OpenedContent): AsyncGenerator<Uint8Arra
 /** SHA-256 of the content, read chunk by chunk (constant memory). */
 export async function sha256Content(input: ContentInput): Promise<Uint8Array> {
   const hash = createHash('sha256');
-  for await (const chunk of chunksOf(await openContent(input))) hash.update(chunk);
+  const opened = await openContent(input);
+  if (opened.kind !== 'random') for await (const chunk of chunksOf(opened)) hash.update(chunk);
+  else {
+    try {
+      for await (const run of scratchRuns(opened)) hash.update(run);
+    } finally {
+      await opened.close();
+    }
+  }
   return new Uint8Array(hash.digest());
 }
 
