@@ -21,7 +21,7 @@ import { publishablePackages, root } from './publishable.mjs';
 const work = mkdtempSync(join(tmpdir(), 'itsme-sign-changeset-'));
 for (const f of ['package.json', 'pnpm-workspace.yaml']) cpSync(join(root, f), join(work, f));
 cpSync(join(root, '.changeset'), join(work, '.changeset'), { recursive: true });
-for (const dir of ['packages', 'apps', 'bench', 'reliability']) {
+for (const dir of ['packages', 'apps', 'bench', 'reliability', 'test-support']) {
   const base = join(root, dir);
   if (!existsSync(base)) continue;
   const entries = dir === 'packages' || dir === 'apps' ? readdirSync(base).map((d) => join(dir, d)) : [dir];

@@ -1,6 +1,6 @@
 /**
  * Starts a real `redis-server` on a free loopback port (no persistence) and stops it.
- * The logic of packages/redis/src/test-support/redis-server.ts, in plain JavaScript.
+ * The logic of test-support/src/redis/server.ts (@itsme-sign/test-support/redis), in plain JavaScript.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

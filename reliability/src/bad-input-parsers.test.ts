@@ -18,9 +18,9 @@ import {
   ResultMajor,
   signResponseSchema,
 } from '@itsme-sign/core';
+import { createTestPki, type TestPki } from '@itsme-sign/test-support/pki';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestPki, type TestPki } from '../../packages/core/src/test-support/pki.js';
 import { mutated, withUnknownFields } from './support/mutate.js';
 import { summary } from './support/summary.js';
 

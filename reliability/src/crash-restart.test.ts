@@ -5,9 +5,9 @@
  */
 import { createHash, verify, X509Certificate } from 'node:crypto';
 import type { SignatureResult } from '@itsme-sign/core';
+import { TestBrowser } from '@itsme-sign/test-support/http-browser';
+import { type RedisServer, startRedisServer } from '@itsme-sign/test-support/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestBrowser } from '../../packages/express/src/test-support/browser.js';
-import { type RedisServer, startRedisServer } from '../../packages/redis/src/test-support/redis-server.js';
 import { BackendProcess } from './support/backend-process.js';
 import { BASE, driveFlow, type FlowStep } from './support/flow.js';
 import { startTestSandbox } from './support/sandbox.js';

@@ -4,10 +4,12 @@
  * failed with a clear code — none stuck, none signed twice.
  */
 import { createHash } from 'node:crypto';
-import type { Fault, FaultEndpoint } from '@itsme-sign/sandbox';
+import type { ItsmeSignConfig } from '@itsme-sign/core';
+import { type ItsmeSignMiddleware, itsmeSign } from '@itsme-sign/express';
+import type { Fault, FaultEndpoint, Sandbox } from '@itsme-sign/sandbox';
+import { type TestApp as ExpressTestApp, startExpressApp } from '@itsme-sign/test-support/express-app';
+import { TestBrowser } from '@itsme-sign/test-support/http-browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type TestApp } from '../../packages/express/src/test-support/app.js';
-import { TestBrowser } from '../../packages/express/src/test-support/browser.js';
 import { driveFlow, type FlowOutcome } from './support/flow.js';
 import { clientOptions, startTestSandbox } from './support/sandbox.js';
 import { summary } from './support/summary.js';
@@ -16,6 +18,11 @@ const TIMEOUT_MS = 1_000;
 /** A flow that has not ended by then is stuck (a healthy faulted flow ends in about a second). */
 const DEADLINE_MS = 8_000;
 const digest = createHash('sha256').update('faults: contract').digest('base64');
+
+type TestApp = ExpressTestApp<ItsmeSignMiddleware>;
+/** An Express app with the adapter's middleware, wired to the sandbox (the shared test app). */
+const startApp = (sb: Sandbox, config: Partial<ItsmeSignConfig>): Promise<TestApp> =>
+  startExpressApp(itsmeSign, sb, config);
 
 let sandbox: Awaited<ReturnType<typeof startTestSandbox>>;
 let app: TestApp;

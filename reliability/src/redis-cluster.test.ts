@@ -6,11 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { RedisSessionStore } from '@itsme-sign/redis';
+import { type RedisClusterServer, startRedisCluster } from '@itsme-sign/test-support/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type RedisClusterServer,
-  startRedisCluster,
-} from '../../packages/redis/src/test-support/redis-cluster.js';
 import { BASE, driveFlow } from './support/flow.js';
 import { startTestSandbox } from './support/sandbox.js';
 import { summary } from './support/summary.js';

@@ -8,12 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import { RedisSessionStore } from '@itsme-sign/redis';
+import { type RedisSentinelServer, startRedisSentinel, waitUntil } from '@itsme-sign/test-support/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitUntil } from '../../packages/redis/src/test-support/redis-cluster.js';
-import {
-  type RedisSentinelServer,
-  startRedisSentinel,
-} from '../../packages/redis/src/test-support/redis-sentinel.js';
 import { BASE, driveFlow, type FlowStep } from './support/flow.js';
 import { startTestSandbox } from './support/sandbox.js';
 import { summary } from './support/summary.js';

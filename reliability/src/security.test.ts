@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { createAdesSigner } from '@itsme-sign/ades';
 import {
   createB2BClient,
   createItsmeSignHandler,
@@ -16,10 +17,9 @@ import {
   isItsmeSignError,
   type SessionView,
 } from '@itsme-sign/core';
+import { createTestPki, type TestPki } from '@itsme-sign/test-support/pki';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdesSigner } from '../../packages/ades/src/index.js';
-import { createTestPki, type TestPki } from '../../packages/core/src/test-support/pki.js';
 import { APP, DirectBrowser, signDirect, startSession } from './support/direct-browser.js';
 import { BASE } from './support/flow.js';
 import { clientOptions, startTestSandbox } from './support/sandbox.js';

@@ -4,10 +4,12 @@
  * declined), the sandbox's identification pages, its signing page and its simulated phone. Zero violations.
  * Screenshots of each audited page land in apps/demo/test-output/screenshots/a11y/.
  */
+
+import { axeViolations, MOBILE } from '@itsme-sign/test-support/axe';
+import { launchChromium } from '@itsme-sign/test-support/browser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, MOBILE } from './support/axe.js';
-import { launchChromium, screenshotter } from './support/browser.js';
+import { screenshotter } from './support/browser.js';
 import { type DemoHandle, startDemo } from './support/demo.js';
 import {
   highlightedIcon,

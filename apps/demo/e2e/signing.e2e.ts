@@ -7,16 +7,13 @@ import { createHash, verify, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createB2BClient } from '@itsme-sign/core';
+import { launchChromium } from '@itsme-sign/test-support/browser';
+import { extractSignatures } from '@itsme-sign/test-support/pdf-checks';
+import { opensslCmsPrint, opensslCmsVerify, opensslTsVerify } from '@itsme-sign/test-support/pdf-tools';
 import { unzipSync } from 'fflate';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { extractSignatures } from '../../../packages/ades/src/test-support/pdf-checks.js';
-import {
-  opensslCmsPrint,
-  opensslCmsVerify,
-  opensslTsVerify,
-} from '../../../packages/ades/src/test-support/tools.js';
-import { DOWNLOADS, launchChromium, SCREENSHOTS, screenshotter } from './support/browser.js';
+import { DOWNLOADS, SCREENSHOTS, screenshotter } from './support/browser.js';
 import { type Backend, type DemoHandle, startDemo } from './support/demo.js';
 import {
   highlightedIcon,

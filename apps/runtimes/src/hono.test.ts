@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
 import { createItsmeSign, type ItsmeSign } from '@itsme-sign/core';
 import { type Sandbox, startSandbox } from '@itsme-sign/sandbox';
+import { signThroughApp } from '@itsme-sign/test-support/web-flow';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signThroughApp } from '../../../test-support/web-flow.js';
 import { mountItsmeSign } from './hono-app.js';
 
 const BASE = '/api/itsme';

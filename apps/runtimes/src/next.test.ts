@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Sandbox, startSandbox } from '@itsme-sign/sandbox';
+import { reservePort, sandboxEnv, signThroughApp } from '@itsme-sign/test-support/web-flow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reservePort, sandboxEnv, signThroughApp } from '../../../test-support/web-flow.js';
 
 const BASE = '/api/itsme';
 const appDir = fileURLToPath(new URL('../next-app/', import.meta.url));

@@ -8,13 +8,13 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Sandbox, startSandbox } from '@itsme-sign/sandbox';
+import { opensslCmsVerify, run } from '@itsme-sign/test-support/pdf-tools';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { finalizeCades, prepareCades } from './cades.js';
 import { extendCades } from './cades-extend.js';
 import { RevocationCache } from './revocation.js';
 import { cadesCrls, checkArchiveTimestamps, opensslCrlVerify } from './test-support/cades-checks.js';
 import { sandboxSigner } from './test-support/sandbox-users.js';
-import { opensslCmsVerify, run } from './test-support/tools.js';
 
 const out = join(import.meta.dirname, '..', 'test-output', 'cades-lta');
 const dataDir = mkdtempSync(join(tmpdir(), 'itsme-ades-cades-lta-'));

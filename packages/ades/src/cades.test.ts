@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { opensslCmsPrint, opensslCmsVerify } from '@itsme-sign/test-support/pdf-tools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finalizeCades, prepareCades } from './index.js';
 import { createTestPki, OUTPUT_DIR, signDigest, type TestPki } from './test-support/pki.js';
-import { opensslCmsPrint, opensslCmsVerify } from './test-support/tools.js';
 import { startTestTsa, type TestTsa } from './test-support/tsa.js';
 
 const DIR = join(OUTPUT_DIR, 'cades');

@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createItsmeSignHandler, type ItsmeSignHandler, type SessionView } from '@itsme-sign/core';
 import { type Sandbox, startSandbox } from '@itsme-sign/sandbox';
+import { nssDb } from '@itsme-sign/test-support/pdf-tools';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdesSigner } from './signer.js';
 import { cookieBrowser } from './test-support/cookie-browser.js';
 import { expectValidPdfOnline } from './test-support/pades-helpers.js';
-import { nssDb } from './test-support/tools.js';
 
 const APP = 'http://127.0.0.1:8080';
 const BASE = '/api/itsme';

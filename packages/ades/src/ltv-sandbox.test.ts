@@ -16,6 +16,7 @@ import {
   type SessionView,
 } from '@itsme-sign/core';
 import { type Sandbox, startSandbox } from '@itsme-sign/sandbox';
+import { nssDb, opensslCmsVerify, pdfsigAsync, qpdfCheck, run } from '@itsme-sign/test-support/pdf-tools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCertificateCheck } from './certificate-check.js';
 import { preparePades } from './pades.js';
@@ -30,7 +31,6 @@ import { opensslCrlVerify } from './test-support/cades-checks.js';
 import { cookieBrowser } from './test-support/cookie-browser.js';
 import { contractWithFields } from './test-support/form-template.js';
 import { sandboxSigner } from './test-support/sandbox-users.js';
-import { nssDb, opensslCmsVerify, pdfsigAsync, qpdfCheck, run } from './test-support/tools.js';
 
 const APP = 'http://127.0.0.1:8080';
 const BASE = '/api/itsme';

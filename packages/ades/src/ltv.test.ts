@@ -6,6 +6,8 @@ import 'reflect-metadata';
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { extractLastSignature } from '@itsme-sign/test-support/pdf-checks';
+import { nssDb, opensslTsVerify, pdfsig, qpdfCheck } from '@itsme-sign/test-support/pdf-tools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extendPades } from './ltv.js';
 import { PdfDict } from './pdf/objects.js';
@@ -13,9 +15,7 @@ import { openPdf } from './pdf/open-pdf.js';
 import { readPdfStructure } from './pdf/pdf-reader.js';
 import { contractWithFields } from './test-support/form-template.js';
 import { signPdf } from './test-support/pades-helpers.js';
-import { extractLastSignature } from './test-support/pdf-checks.js';
 import { createTestPki, OUTPUT_DIR, type TestPki } from './test-support/pki.js';
-import { nssDb, opensslTsVerify, pdfsig, qpdfCheck } from './test-support/tools.js';
 import { startTestTsa, type TestTsa } from './test-support/tsa.js';
 
 const DIR = join(OUTPUT_DIR, 'ltv');

@@ -7,13 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { nssDb } from '@itsme-sign/test-support/pdf-tools';
 import { PDFDocument, PDFName } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { finalizePades, finalizePadesStream, preparePades } from './index.js';
 import { SPOOL_THRESHOLD } from './pdf/open-pdf.js';
 import { expectValidPdf } from './test-support/pades-helpers.js';
 import { createTestPki, OUTPUT_DIR, signDigest, type TestPki } from './test-support/pki.js';
-import { nssDb } from './test-support/tools.js';
 
 const DIR = join(OUTPUT_DIR, 'pades-stream');
 let pki: TestPki;

@@ -1,12 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { extractLastSignature } from '@itsme-sign/test-support/pdf-checks';
+import { nssDb, opensslCmsPrint, opensslCmsVerify, pdfsig } from '@itsme-sign/test-support/pdf-tools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finalizePades, preparePades } from './index.js';
 import { buildCorpus, CORPUS_NAMES } from './test-support/corpus.js';
 import { expectValidPdf, POLICY, signPdf } from './test-support/pades-helpers.js';
-import { extractLastSignature } from './test-support/pdf-checks.js';
 import { createTestPki, OUTPUT_DIR, signDigest, type TestPki } from './test-support/pki.js';
-import { nssDb, opensslCmsPrint, opensslCmsVerify, pdfsig } from './test-support/tools.js';
 import { startTestTsa, type TestTsa } from './test-support/tsa.js';
 
 const DIR = join(OUTPUT_DIR, 'pades');

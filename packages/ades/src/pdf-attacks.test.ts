@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nssDb, pdfsig, run } from '@itsme-sign/test-support/pdf-tools';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { finalizePades, preparePades } from './index.js';
 import {
@@ -28,7 +29,6 @@ import {
   renderingDifference,
   renderPages,
 } from './test-support/render.js';
-import { nssDb, pdfsig, run } from './test-support/tools.js';
 
 const DIR = join(OUTPUT_DIR, 'pdf-attacks');
 let pki: TestPki;

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { run } from '@itsme-sign/test-support/pdf-tools';
 import { PDFDocument, PDFName, PDFRef } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type PadesOptions, preparePades } from './index.js';
@@ -14,7 +15,6 @@ import {
   withPageTree,
 } from './test-support/crafted-pdfs.js';
 import { createTestPki, OUTPUT_DIR, type TestPki } from './test-support/pki.js';
-import { run } from './test-support/tools.js';
 
 const DIR = join(OUTPUT_DIR, 'pdf-structure');
 let pki: TestPki;

@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DocumentSource, SignerContext } from '@itsme-sign/core';
+import { nssDb, opensslCmsVerify } from '@itsme-sign/test-support/pdf-tools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdesSigner } from './index.js';
 import { buildCorpus } from './test-support/corpus.js';
 import { expectValidPdf, POLICY } from './test-support/pades-helpers.js';
 import { createTestPki, OUTPUT_DIR, signDigest, type TestPki } from './test-support/pki.js';
-import { nssDb, opensslCmsVerify } from './test-support/tools.js';
 import { startTestTsa, type TestTsa } from './test-support/tsa.js';
 
 const DIR = join(OUTPUT_DIR, 'signer');

@@ -6,11 +6,11 @@ import 'reflect-metadata';
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { opensslTsVerify } from '@itsme-sign/test-support/pdf-tools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCertificates } from './certificates.js';
 import { parseSignedData } from './cms-raw.js';
 import { createTestPki, OUTPUT_DIR, type TestPki } from './test-support/pki.js';
-import { opensslTsVerify } from './test-support/tools.js';
 import { startTestTsa, type TestTsa } from './test-support/tsa.js';
 import { requestTimestamp } from './timestamp.js';
 

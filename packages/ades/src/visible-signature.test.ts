@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { nssDb, run } from '@itsme-sign/test-support/pdf-tools';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,6 @@ import { contractWithFields, TEMPLATE_FIELDS } from './test-support/form-templat
 import { expectValidPdf, signPdf } from './test-support/pades-helpers.js';
 import { createTestPki, OUTPUT_DIR, type TestPki } from './test-support/pki.js';
 import { changedBox, RENDERERS, renderPages } from './test-support/render.js';
-import { nssDb, run } from './test-support/tools.js';
 
 const DIR = join(OUTPUT_DIR, 'visible');
 let pki: TestPki;

@@ -5,12 +5,12 @@
 import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { nssDb } from '@itsme-sign/test-support/pdf-tools';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCorpus, CORPUS_NAMES } from './test-support/corpus.js';
 import { expectValidPdf, signPdf } from './test-support/pades-helpers.js';
 import { createTestPki, OUTPUT_DIR, type TestPki } from './test-support/pki.js';
 import { expectSameRendering } from './test-support/render.js';
-import { nssDb } from './test-support/tools.js';
 
 const DIR = join(OUTPUT_DIR, 'visual-equality');
 let pki: TestPki;

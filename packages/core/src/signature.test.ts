@@ -1,7 +1,7 @@
 import { constants, createHash, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
+import { createTestPki } from '@itsme-sign/test-support/pki';
 import { describe, expect, it } from 'vitest';
 import { verifyDigestSignature, verifySignatureValue } from './signature.js';
-import { createTestPki } from './test-support/pki.js';
 
 const data = Buffer.from('the DER signed attributes, or any bytes whose SHA-256 itsme® signs');
 const digest = createHash('sha256').update(data).digest();

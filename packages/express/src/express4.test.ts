@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SessionView } from '@itsme-sign/core';
 import { type Sandbox, startSandbox } from '@itsme-sign/sandbox';
+import { TestBrowser } from '@itsme-sign/test-support/http-browser';
 import express4 from 'express4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itsmeSign } from './index.js';
 import { BASE, COOKIE_SECRET } from './test-support/app.js';
-import { TestBrowser } from './test-support/browser.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {

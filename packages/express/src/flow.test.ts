@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SessionView, SignatureResult } from '@itsme-sign/core';
 import { type Sandbox, startSandbox } from '@itsme-sign/sandbox';
+import { TestBrowser } from '@itsme-sign/test-support/http-browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASE, itsmeOptionsFor, startApp, type TestApp } from './test-support/app.js';
-import { TestBrowser } from './test-support/browser.js';
 
 let sandbox: Sandbox;
 let app: TestApp;

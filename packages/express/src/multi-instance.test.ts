@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import type { SessionView } from '@itsme-sign/core';
 import { RedisSessionStore } from '@itsme-sign/redis';
 import { type Sandbox, startSandbox } from '@itsme-sign/sandbox';
+import { TestBrowser } from '@itsme-sign/test-support/http-browser';
+import { type RedisServer, startRedisServer } from '@itsme-sign/test-support/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RedisServer, startRedisServer } from '../../redis/src/test-support/redis-server.js';
 import { BASE, startApp, type TestApp } from './test-support/app.js';
-import { TestBrowser } from './test-support/browser.js';
 
 let sandbox: Sandbox;
 let redis: RedisServer;

@@ -2,9 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Sandbox, startSandbox } from '@itsme-sign/sandbox';
+import { FlowBrowser, reservePort, signThroughApp } from '@itsme-sign/test-support/web-flow';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlowBrowser, reservePort, signThroughApp } from '../../../test-support/web-flow.js';
 import { getFastifyRequest, type ItsmeSignHandlerOptions, type ItsmeSignPlugin, itsmeSign } from './index.js';
 
 const BASE = '/api/itsme';

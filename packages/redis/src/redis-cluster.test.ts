@@ -4,10 +4,11 @@
  * whatever node the key and the subscriber live on, MEMORY USAGE on the node that holds the key; and, last,
  * a master killed: its sessions answer an error, none reads as missing.
  */
+
+import { type RedisClusterServer, startRedisCluster } from '@itsme-sign/test-support/redis';
 import { type Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisSessionStore } from './redis-store.js';
-import { type RedisClusterServer, startRedisCluster } from './test-support/redis-cluster.js';
 import { testSession, wakesUp } from './test-support/session.js';
 
 let cluster: RedisClusterServer;

@@ -5,9 +5,9 @@
  * polls on another instance wake up again.
  */
 import type { SigningSession } from '@itsme-sign/core';
+import { type RedisSentinelServer, startRedisSentinel } from '@itsme-sign/test-support/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisSessionStore } from './redis-store.js';
-import { type RedisSentinelServer, startRedisSentinel } from './test-support/redis-sentinel.js';
 import { testSession, wakesUp } from './test-support/session.js';
 
 let sentinel: RedisSentinelServer;

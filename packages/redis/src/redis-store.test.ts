@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createItsmeSign } from '@itsme-sign/core';
 import { startSandbox } from '@itsme-sign/sandbox';
+import { type RedisServer, startRedisServer } from '@itsme-sign/test-support/redis';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisSessionStore } from './redis-store.js';
-import { type RedisServer, startRedisServer } from './test-support/redis-server.js';
 import { testSession, wakesUp } from './test-support/session.js';
 
 let server: RedisServer;

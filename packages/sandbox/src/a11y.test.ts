@@ -4,12 +4,12 @@
  * pending) and the message page. Zero violations of any impact.
  */
 import { signResponseSchema } from '@itsme-sign/core';
+import { axeViolations, MOBILE } from '@itsme-sign/test-support/axe';
+import { launchChromium } from '@itsme-sign/test-support/browser';
+import { b2bRaw } from '@itsme-sign/test-support/sandbox';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { axeViolations, MOBILE } from '../../../apps/demo/e2e/support/axe.js';
-import { launchChromium } from '../../../apps/demo/e2e/support/browser.js';
 import { type Sandbox, startSandbox } from './index.js';
-import { b2bRaw } from './test-support/b2b-client.js';
 import {
   batchStartBody,
   digestOf,

@@ -11,9 +11,9 @@ import {
   ResultMajor,
   signResponseSchema,
 } from '@itsme-sign/core';
+import { b2bRaw } from '@itsme-sign/test-support/sandbox';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Sandbox, startSandbox } from './index.js';
-import { b2bRaw } from './test-support/b2b-client.js';
 import { selfSignedClientCert } from './test-support/certs.js';
 import {
   batchStartBody,

@@ -4,9 +4,9 @@
  */
 import { verify, X509Certificate } from 'node:crypto';
 import { ResultMajor } from '@itsme-sign/core';
+import { b2bRaw } from '@itsme-sign/test-support/sandbox';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEFAULT_PARTNER, type Fault, type Sandbox, startSandbox } from './index.js';
-import { b2bRaw } from './test-support/b2b-client.js';
 import {
   batchStartBody,
   REDIRECT_URL,

@@ -5,9 +5,9 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { discoveryDocumentSchema, identificationResponseSchema } from '@itsme-sign/core';
+import { b2bRaw } from '@itsme-sign/test-support/sandbox';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readConfig, SETTINGS } from '../../doctor/src/config.js';
-import { b2bRaw } from './test-support/b2b-client.js';
 import { batchStartBody, identificationBody, testDocuments } from './test-support/requests.js';
 
 const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -7,10 +7,10 @@ import {
   ResultMajor,
   signResponseSchema,
 } from '@itsme-sign/core';
+import { b2bRaw, type RawResponse } from '@itsme-sign/test-support/sandbox';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseFault } from './faults.js';
 import { B2B_FAULT_ENDPOINTS, type Fault, type FaultEndpoint, type Sandbox, startSandbox } from './index.js';
-import { b2bRaw, type RawResponse } from './test-support/b2b-client.js';
 import { identificationBody, REDIRECT_URL, signStatusBody } from './test-support/requests.js';
 
 let sb: Sandbox;

@@ -16,7 +16,6 @@ import {
 } from '@itsme-sign/core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Sandbox, startSandbox } from './index.js';
-import { loadUndici, type UndiciLike } from './test-support/b2b-client.js';
 import {
   digestOf,
   identificationBody,
@@ -24,6 +23,7 @@ import {
   signStartBody,
   signStatusBody,
 } from './test-support/requests.js';
+import { loadUndici, type UndiciLike } from './test-support/undici.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sbx-flow-'));
 let sb: Sandbox;
@@ -307,7 +307,7 @@ describe('user outcomes and session lifecycle', () => {
     const short = await startSandbox({ dataDir: inject('sandboxDataDir'), actionTimeoutMs: 1 });
     try {
       short.addRedirectUrl(REDIRECT_URL);
-      const { b2bRaw } = await import('./test-support/b2b-client.js');
+      const { b2bRaw } = await import('@itsme-sign/test-support/sandbox');
       const started = identificationResponseSchema.parse(
         (await b2bRaw(short, '/user_identification', identificationBody())).json,
       );
@@ -343,7 +343,7 @@ describe('user outcomes and session lifecycle', () => {
     const small = await startSandbox({ dataDir: inject('sandboxDataDir'), maxSessions: 3 });
     try {
       small.addRedirectUrl(REDIRECT_URL);
-      const { b2bRaw } = await import('./test-support/b2b-client.js');
+      const { b2bRaw } = await import('@itsme-sign/test-support/sandbox');
       const ids: string[] = [];
       for (let i = 0; i < 6; i++) {
         const r = identificationResponseSchema.parse(

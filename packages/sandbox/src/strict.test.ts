@@ -9,9 +9,9 @@ import {
   ResultMajor,
   signResponseSchema,
 } from '@itsme-sign/core';
+import { b2bRaw, type RawResponse } from '@itsme-sign/test-support/sandbox';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BASE_PATH, type Sandbox, SIGNATURE_NOT_ALLOWED_PHONE, startSandbox } from './index.js';
-import { b2bRaw, type RawResponse } from './test-support/b2b-client.js';
 import {
   digestOf,
   identificationBody,

@@ -4,7 +4,7 @@
  */
 import type { SessionView } from '@itsme-sign/core';
 import type { Sandbox } from '@itsme-sign/sandbox';
-import type { TestBrowser } from '../../../packages/express/src/test-support/browser.js';
+import type { TestBrowser } from '@itsme-sign/test-support/http-browser';
 
 export const BASE = '/api/itsme';
 export const FINAL = new Set(['signed', 'rejected', 'expired', 'failed', 'cancelled']);

@@ -8,8 +8,8 @@
 import type { AddressInfo } from 'node:net';
 import type { SessionStore, SignatureRecord } from '@itsme-sign/core';
 import { itsmeSign } from '@itsme-sign/express';
+import { TestBrowser } from '@itsme-sign/test-support/http-browser';
 import express from 'express';
-import { TestBrowser } from '../../../packages/express/src/test-support/browser.js';
 import { BASE } from './flow.js';
 import { clientOptions, type startTestSandbox } from './sandbox.js';
 

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { opensslTsVerify, type RunResult, run } from './tools.js';
+import { opensslTsVerify, type RunResult, run } from '@itsme-sign/test-support/pdf-tools';
 
 export interface AsnNode {
   offset: number;

@@ -1,14 +1,20 @@
 /** Signs a PDF the way the handler does (prepare → JSON state → itsme®-like signature → finalize) and checks it. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { extractSignatures } from '@itsme-sign/test-support/pdf-checks';
+import {
+  opensslCmsPrint,
+  opensslCmsVerify,
+  pdfsig,
+  pdfsigAsync,
+  qpdfCheck,
+} from '@itsme-sign/test-support/pdf-tools';
 import { expect } from 'vitest';
 import { type PadesOptions, preparePades } from '../pades.js';
 import { finalizePades } from '../pades-finalize.js';
 import type { RevocationOptions } from '../revocation.js';
 import type { TsaOptions } from '../timestamp.js';
-import { extractSignatures } from './pdf-checks.js';
 import { signDigest, type TestIdentity, type TestPki } from './pki.js';
-import { opensslCmsPrint, opensslCmsVerify, pdfsig, pdfsigAsync, qpdfCheck } from './tools.js';
 
 export const POLICY = {
   oid: '1.3.6.1.4.1.49274.1.1.7.1.0',

@@ -4,8 +4,8 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { run } from '@itsme-sign/test-support/pdf-tools';
 import { expect } from 'vitest';
-import { run } from './tools.js';
 
 export type Renderer = 'pdftoppm' | 'mutool';
 export const RENDERERS: Renderer[] = ['pdftoppm', 'mutool'];

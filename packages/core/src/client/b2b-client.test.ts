@@ -1,7 +1,7 @@
+import { createTestPki, type TestPki } from '@itsme-sign/test-support/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ItsmeSignError } from '../errors.js';
 import { type MtlsServer, startMtlsServer } from '../test-support/mtls-server.js';
-import { createTestPki, type TestPki } from '../test-support/pki.js';
 import { ResultMajor } from '../wire/constants.js';
 import { B2BClient, type B2BClientOptions } from './b2b-client.js';
 import { DiscoveryCache } from './discovery.js';

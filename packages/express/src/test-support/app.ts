@@ -1,18 +1,17 @@
-/** An Express app with the itsme® Sign middleware, wired to a running sandbox, on a free port. */
-import type { AddressInfo } from 'node:net';
+/** The Express app of the adapter's tests: `startExpressApp` of the shared test support with `itsmeSign`. */
 import type { ItsmeSignConfig, ItsmeSignHandlerOptions, SigningOrchestrator } from '@itsme-sign/core';
 import type { Sandbox } from '@itsme-sign/sandbox';
-import express from 'express';
+import {
+  BASE,
+  COOKIE_SECRET,
+  type TestApp as ExpressTestApp,
+  startExpressApp,
+} from '@itsme-sign/test-support/express-app';
 import { type ItsmeSignMiddleware, itsmeSign } from '../index.js';
 
-export const COOKIE_SECRET = 'test-secret-0123456789-abcdefghijklmnop';
-export const BASE = '/api/itsme';
+export { BASE, COOKIE_SECRET };
 
-export interface TestApp {
-  url: string;
-  middleware: ItsmeSignMiddleware;
-  close(): Promise<void>;
-}
+export type TestApp = ExpressTestApp<ItsmeSignMiddleware>;
 
 /** Options that reuse a running app's orchestrator (its client, store and redirect URL). */
 export function itsmeOptionsFor(app: TestApp): ItsmeSignHandlerOptions {
@@ -28,40 +27,9 @@ export function itsmeOptionsFor(app: TestApp): ItsmeSignHandlerOptions {
  * Starts an app on 127.0.0.1. `redirectOrigin` lets several instances share one registered callback URL
  * (behind "one load balancer"): by default each app registers its own.
  */
-export async function startApp(
+export function startApp(
   sandbox: Sandbox,
   extra: Partial<ItsmeSignConfig> & { orchestrator?: SigningOrchestrator; redirectOrigin?: string } = {},
 ): Promise<TestApp> {
-  const app = express();
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const redirectUrl = `${extra.redirectOrigin ?? url}${BASE}/callback`;
-  sandbox.addRedirectUrl(redirectUrl);
-  const { redirectOrigin: _, orchestrator, ...config } = extra;
-  const handlerSettings = {
-    basePath: BASE,
-    statusPageUrl: '/sign/status',
-    cookie: { secrets: [COOKIE_SECRET] },
-    allowBrowserDigests: true,
-  };
-  // A ready orchestrator comes with the handler's settings only; otherwise the whole configuration.
-  const middleware = itsmeSign(
-    orchestrator
-      ? ({ ...handlerSettings, ...config, orchestrator } as ItsmeSignHandlerOptions)
-      : { ...handlerSettings, client: sandbox.clientOptions(), redirectUrl, pollIntervalMs: 200, ...config },
-  );
-  app.use(BASE, middleware);
-  app.get('/sign/status', (_req, res) => {
-    res.type('text/plain').send('status page');
-  });
-  return {
-    url,
-    middleware,
-    async close() {
-      await middleware.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return startExpressApp(itsmeSign, sandbox, extra);
 }

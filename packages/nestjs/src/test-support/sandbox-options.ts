@@ -1,12 +1,12 @@
 /** Module options wired to a running sandbox, and a free port to listen on (known before the app boots). */
 import type { Sandbox } from '@itsme-sign/sandbox';
-import { sandboxEnv } from '../../../../test-support/web-flow.js';
+import { sandboxEnv } from '@itsme-sign/test-support/web-flow';
 import type { ItsmeSignModuleOptions } from '../index.js';
 
 export const BASE = '/api/itsme';
 export const COOKIE_SECRET = 'nest-test-secret-0123456789-abcdefghijkl';
 
-export { reservePort } from '../../../../test-support/web-flow.js';
+export { reservePort } from '@itsme-sign/test-support/web-flow';
 
 /** Flat values as an app would keep them in its configuration (env vars, config files). */
 export function sandboxConfig(sandbox: Sandbox, port: number) {

@@ -1,6 +1,7 @@
 /** Creates (or finds) a sandbox user through the B2B API and the control API, as a partner would see it. */
+
+import { b2bRaw } from '@itsme-sign/test-support/sandbox';
 import type { Sandbox } from '../sandbox.js';
-import { b2bRaw } from './b2b-client.js';
 import { identificationBody, REDIRECT_URL } from './requests.js';
 
 export async function identifyUser(

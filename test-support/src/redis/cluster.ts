@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { Cluster, type ClusterOptions, Redis } from 'ioredis';
-import { freePort, type RedisServer, startRedisServer, stopAll } from './redis-server.js';
+import { freePort, type RedisServer, startRedisServer, stopAll } from './server.js';
 
 export interface RedisClusterServer {
   /** The masters' addresses (startup nodes for `new Cluster(nodes)`). */

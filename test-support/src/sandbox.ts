@@ -1,10 +1,16 @@
-/** Test clients of the B2B API: a raw node:https one (any body, any certificate) and undici (as core uses it). */
+/** The sandbox's B2B API as a test sees it from outside: raw bytes over node:https, any body, any certificate. */
+import type { IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { Sandbox } from '../sandbox.js';
+
+/** What `b2bRaw` reads of a sandbox (structurally `Sandbox` from `@itsme-sign/sandbox`). */
+export interface B2BSandbox {
+  b2bUrl: string;
+  credentials: { clientCertPem: string; clientKeyPem: string; caCertPem: string };
+}
 
 export interface RawResponse {
   status: number;
-  headers: import('node:http').IncomingHttpHeaders;
+  headers: IncomingHttpHeaders;
   text: string;
   json: unknown;
 }
@@ -17,7 +23,7 @@ export interface TlsIdentity {
 
 /** POSTs (or GETs) raw bytes to the B2B API over mutual TLS. */
 export function b2bRaw(
-  sb: Sandbox,
+  sb: B2BSandbox,
   path: string,
   body: unknown,
   opts: {
@@ -67,11 +73,4 @@ export function b2bRaw(
     if (method !== 'GET') req.write(payload);
     req.end();
   });
-}
-
-/** undici, as core uses it (a devDependency of the sandbox). */
-export type UndiciLike = typeof import('undici');
-
-export async function loadUndici(): Promise<UndiciLike> {
-  return import('undici');
 }

@@ -8,8 +8,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis, type RedisOptions } from 'ioredis';
-import { waitUntil } from './redis-cluster.js';
-import { type RedisServer, startRedisServer, stopAll } from './redis-server.js';
+import { waitUntil } from './cluster.js';
+import { type RedisServer, startRedisServer, stopAll } from './server.js';
 
 export const MASTER_NAME = 'itsme-primary';
 
