@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 import { discoveryDocumentSchema, identificationResponseSchema } from '@itsme-sign/core';
 import { b2bRaw } from '@itsme-sign/test-support/sandbox';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { readConfig, SETTINGS } from '../../doctor/src/config.js';
 import { batchStartBody, identificationBody, testDocuments } from './test-support/requests.js';
 
 const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -199,57 +198,6 @@ describe('itsme-sandbox CLI', () => {
   it('stops on SIGTERM with exit code 0', async () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-  });
-});
-
-describe('itsme-sandbox --print-env', () => {
-  it("prints a .env of the doctor's variables that the doctor reads and that reach this sandbox", async () => {
-    const running = startCli(['--print-env']);
-    try {
-      const lines = await running.lines(8);
-      const env = Object.fromEntries(
-        lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-      );
-      expect(Object.keys(env)).toEqual([
-        'ITSME_B2B_URL',
-        'ITSME_PARTNER_CODE',
-        'ITSME_SERVICE_CODE',
-        'ITSME_CLIENT_CERT_FILE',
-        'ITSME_CLIENT_KEY_FILE',
-        'ITSME_CA_FILE',
-        'ITSME_REDIRECT_URL',
-        'ITSME_TSA_URL',
-      ]);
-      // every name is one of the doctor's settings (or its _FILE form)
-      for (const name of Object.keys(env))
-        expect(Object.keys(SETTINGS)).toContain(name.replace(/_FILE$/, ''));
-      expect(env.ITSME_REDIRECT_URL).toBe('http://localhost:3000/api/itsme/callback'); // the default
-      expect(env.ITSME_B2B_URL).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/qes-partners\/1\.0\.0$/);
-      expect(env.ITSME_TSA_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/tsa$/);
-
-      const config = readConfig(env);
-      expect(config.ITSME_CLIENT_CERT).toContain('-----BEGIN CERTIFICATE-----');
-      expect(config.ITSME_CLIENT_KEY).toContain('PRIVATE KEY-----');
-      expect(config.ITSME_CA).toContain('-----BEGIN CERTIFICATE-----');
-      const sbLike = {
-        b2bUrl: env.ITSME_B2B_URL,
-        credentials: {
-          clientCertPem: config.ITSME_CLIENT_CERT,
-          clientKeyPem: config.ITSME_CLIENT_KEY,
-          caCertPem: config.ITSME_CA,
-        },
-      } as Parameters<typeof b2bRaw>[0];
-      const started = await b2bRaw(
-        sbLike,
-        '/user_identification',
-        identificationBody({ redirectUrl: env.ITSME_REDIRECT_URL }),
-      );
-      expect(started.status).toBe(200); // the conventional redirect URL is registered
-      running.child.kill('SIGTERM');
-      expect(await running.exited).toBe(0);
-    } finally {
-      if (running.child.exitCode === null) running.child.kill('SIGKILL');
-    }
   });
 });
 
