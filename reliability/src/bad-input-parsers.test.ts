@@ -5,7 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
+import { createRequire } from 'node:module';
 import type { AddressInfo, Socket } from 'node:net';
+import { dirname, join } from 'node:path';
 import {
   type B2BClient,
   createB2BClient,
@@ -23,6 +25,12 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mutated, withUnknownFields } from './support/mutate.js';
 import { summary } from './support/summary.js';
+
+/** The sandbox's copy of itsme®'s discovery document, in its package folder (found as Node finds the dependency). */
+const DISCOVERY_FILE = join(
+  dirname(createRequire(import.meta.url).resolve('@itsme-sign/sandbox/package.json')),
+  'src/data/discovery.json',
+);
 
 const NUM_RUNS = 10_000;
 const SEED = Number(process.env.FC_SEED ?? 20261126);
@@ -80,9 +88,7 @@ const samples = () => {
     signRejected: {
       result: { maj: ResultMajor.RequesterError, min: 'REJECTED', msg: { lang: 'EN', value: 'no' } },
     },
-    discovery: JSON.parse(
-      readFileSync(new URL('../../packages/sandbox/src/data/discovery.json', import.meta.url), 'utf8'),
-    ) as Record<string, unknown>,
+    discovery: JSON.parse(readFileSync(DISCOVERY_FILE, 'utf8')) as Record<string, unknown>,
   };
 };
 

@@ -5,20 +5,21 @@
  */
 import { createHash, verify, X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import type { SignatureResult } from '@itsme-sign/core';
 import { type Sandbox, startSandbox } from '@itsme-sign/sandbox';
+import { launchChromium } from '@itsme-sign/test-support/browser';
 import express from 'express';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ItsmeSignMiddleware, itsmeSign } from './index.js';
 import { BASE, COOKIE_SECRET } from './test-support/app.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const coreDir = fileURLToPath(new URL('../../core/', import.meta.url));
+/** Core's package folder (its README and its built `dist/`), found as Node finds the dependency. */
+const coreDir = dirname(createRequire(import.meta.url).resolve('@itsme-sign/core/package.json'));
 const coreDist = join(coreDir, 'dist');
 
 /** The first `html` block of the README's section. */
@@ -40,7 +41,6 @@ beforeAll(async () => {
   if (!existsSync(join(coreDist, 'browser', 'index.js'))) {
     throw new Error(`${coreDist}/browser is missing: build @itsme-sign/core first (pnpm build)`);
   }
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install chromium`);
   sandbox = await startSandbox({ dataDir: mkdtempSync(join(tmpdir(), 'itsme-browser-page-')) });
   const app = express();
   server = app.listen(0, '127.0.0.1');
@@ -62,18 +62,7 @@ beforeAll(async () => {
   app.get('/sign', (_req, res) => {
     res.type('html').send(page);
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,6 +1,7 @@
 /** The CLI (built `dist/cli.js`, as npm runs it): ready line, serving, SIGTERM → exit 0. */
 import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +25,7 @@ function newestMtime(dir: string): number {
 /** Builds core and the sandbox when their dist is missing or older than the sources (turbo builds them first in CI). */
 function ensureBuilt(): void {
   const tsc = join(pkgDir, '..', '..', 'node_modules', '.bin', 'tsc');
-  const core = join(pkgDir, '..', 'core');
+  const core = dirname(createRequire(import.meta.url).resolve('@itsme-sign/core/package.json'));
   if (!existsSync(join(core, 'dist', 'index.js'))) {
     execFileSync(tsc, ['-p', join(core, 'tsconfig.build.json')], { stdio: 'inherit' });
   }
