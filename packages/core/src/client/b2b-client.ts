@@ -39,7 +39,7 @@ import type {
 } from './b2b-types.js';
 import { classifyResponse } from './classify.js';
 import { newRequestId } from './request-id.js';
-import { type RawResponse, Transport } from './transport.js';
+import { type CallOptions, type RawResponse, Transport } from './transport.js';
 import { strict, tolerant } from './validate.js';
 
 export type * from './b2b-types.js';
@@ -103,10 +103,7 @@ export class B2BClient {
       'identification request',
       wellFormed.identificationRequest,
     );
-    const res = await this.#transport.call('POST', B2B_PATHS.identification, body, {
-      idempotent: false,
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
-    });
+    const res = await this.#transport.call('POST', B2B_PATHS.identification, body, callOptions(false, ctx));
     if (res.status !== 200 || !isOk(res.body)) throw identificationError(res, input.redirectUrl);
     const parsed = tolerant(
       identificationResponseSchema,
@@ -126,10 +123,12 @@ export class B2BClient {
       'identification status request',
       wellFormed.identificationStatusRequest,
     );
-    const res = await this.#transport.call('POST', B2B_PATHS.identificationStatus, body, {
-      idempotent: true,
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
-    });
+    const res = await this.#transport.call(
+      'POST',
+      B2B_PATHS.identificationStatus,
+      body,
+      callOptions(true, ctx),
+    );
     if (res.status === 200 && isOk(res.body)) {
       const ok = tolerant(
         identificationStatusResponseSchema,
@@ -195,10 +194,7 @@ export class B2BClient {
       'sign request',
       wellFormed.signStartRequest,
     );
-    const res = await this.#transport.call('POST', B2B_PATHS.sign, body, {
-      idempotent: false,
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
-    });
+    const res = await this.#transport.call('POST', B2B_PATHS.sign, body, callOptions(false, ctx));
     const dss = this.#parseSign(res);
     if (dss.result.maj === ResultMajor.Pending || dss.result.maj === ResultMajor.Success) {
       if (!dss.respID || !dss.signingUrl) {
@@ -230,10 +226,7 @@ export class B2BClient {
       'sign status request',
       wellFormed.signStatusRequest,
     );
-    const res = await this.#transport.call('POST', B2B_PATHS.sign, body, {
-      idempotent: true,
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
-    });
+    const res = await this.#transport.call('POST', B2B_PATHS.sign, body, callOptions(true, ctx));
     const dss = this.#parseSign(res);
     if (dss.result.maj === ResultMajor.Pending) return { state: 'pending' };
     if (dss.result.maj === ResultMajor.Success) {
@@ -255,10 +248,7 @@ export class B2BClient {
 
   /** `GET /.well-known/configuration`. Retried on server faults. Prefer `DiscoveryCache`. */
   async getDiscovery(ctx: CallContext = {}): Promise<DiscoveryDocument> {
-    const res = await this.#transport.call('GET', B2B_PATHS.discovery, undefined, {
-      idempotent: true,
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
-    });
+    const res = await this.#transport.call('GET', B2B_PATHS.discovery, undefined, callOptions(true, ctx));
     if (res.status !== 200) {
       // What the status alone says (401/403 a refused client, 404 a wrong base URL, 429/5xx itsme®'s), else
       // an answer that does not match the protocol.
@@ -278,8 +268,9 @@ export class B2BClient {
 
   #parseSign(res: RawResponse): SignResponse {
     const { status, body } = res;
-    const kind = classify(res);
-    if (kind.fault) {
+    // A 2xx is no fault and names no code: its status is classified only otherwise.
+    const kind = status >= 200 && status < 300 ? undefined : classify(res);
+    if (kind?.fault) {
       // Whatever the body says, a server fault or a refused client is not a started or pending session.
       throw new ItsmeSignError(kind.fault, {
         httpStatus: status,
@@ -288,7 +279,7 @@ export class B2BClient {
       });
     }
     if (body === undefined) {
-      throw new ItsmeSignError(kind.code === 'UNKNOWN_SESSION' ? kind.code : 'INVALID_RESPONSE', {
+      throw new ItsmeSignError(kind?.code === 'UNKNOWN_SESSION' ? kind.code : 'INVALID_RESPONSE', {
         message: `itsme® answered the sign request with HTTP ${status} and no body.`,
         httpStatus: status,
       });
@@ -304,6 +295,12 @@ const isOk = (body: unknown): boolean => {
 };
 
 const classify = (res: RawResponse) => classifyResponse(res.status, res.headers, res.body);
+
+const ONCE: CallOptions = Object.freeze({ idempotent: false });
+const SAFE: CallOptions = Object.freeze({ idempotent: true });
+/** The transport's options of a call (shared ones without a signal: nothing built per call). */
+const callOptions = (idempotent: boolean, ctx: CallContext): CallOptions =>
+  ctx.signal ? { idempotent, signal: ctx.signal } : idempotent ? SAFE : ONCE;
 
 /**
  * A refused identification call: the reason token names the code, else the status. A refused redirect URL

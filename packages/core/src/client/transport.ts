@@ -162,13 +162,19 @@ export class Transport {
   }
 
   /** POSTs (or GETs, without a body) JSON and returns the status and parsed body. */
-  async call(
+  call(method: 'GET' | 'POST', path: string, body: unknown, options: CallOptions): Promise<RawResponse> {
+    // A call that is never repeated is the one attempt itself (no retry loop around it).
+    if (!options.idempotent || this.#retries <= 0) return this.#once(method, path, body, options.signal);
+    return this.#withRetries(method, path, body, options);
+  }
+
+  async #withRetries(
     method: 'GET' | 'POST',
     path: string,
     body: unknown,
     options: CallOptions,
   ): Promise<RawResponse> {
-    const attempts = options.idempotent ? this.#retries + 1 : 1;
+    const attempts = this.#retries + 1;
     let lastError: ItsmeSignError | undefined;
     let lastRetryAfter: number | undefined;
     for (let attempt = 0; attempt < attempts; attempt++) {
@@ -217,12 +223,12 @@ export class Transport {
     let text: string;
     let resHeaders: ResponseHeaders;
     try {
-      const res = await request(`${this.baseUrl}${path}`, {
+      const res = await request(this.baseUrl + path, {
         method,
         headers: body === undefined ? this.#headers.get : this.#headers.send,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? null : JSON.stringify(body),
         dispatcher: this.#dispatcher,
-        ...(signal ? { signal } : {}),
+        signal: signal ?? null,
         headersTimeout: this.#timeoutMs,
         bodyTimeout: this.#timeoutMs,
       });
@@ -233,7 +239,7 @@ export class Transport {
       const code = networkErrorCode(cause, userSignal);
       throw new ItsmeSignError(code, { cause: sanitizeCause(cause) });
     }
-    if (text.trim() === '') return { status, headers: resHeaders, body: undefined };
+    if (text === '' || text.trim() === '') return { status, headers: resHeaders, body: undefined };
     try {
       return { status, headers: resHeaders, body: JSON.parse(text) };
     } catch (cause) {

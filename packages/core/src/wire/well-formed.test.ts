@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { ResultMajor, SHA256_ALGORITHM_URI } from './constants.js';
 import * as schemas from './schemas.js';
 import * as wellFormed from './well-formed.js';
+import { normalizeBase64, splitPemCertificates } from './well-formed.js';
 
 const CERT = `-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ==\n-----END CERTIFICATE-----`;
 const ROOT = `-----BEGIN CERTIFICATE-----\r\nMIIBszCCAVmgAwIBAgIURg==\r\n-----END CERTIFICATE-----\n`;
@@ -155,6 +156,23 @@ const REPLACEMENTS: unknown[] = [
   `${DIGEST.slice(0, -2)}==`,
   SHA256_ALGORITHM_URI,
   'https://ok.example/path',
+  'HTTPS://ok.example/path',
+  'https://ok.example:443/p?q=1#f',
+  'https://ok.example:65536/',
+  'https://ok.example:/',
+  'https://ok.example./',
+  'https://ok..example/',
+  'https://-ok.example/',
+  'https://xn--nxasmq6b.example/',
+  'https://xn--a.example/',
+  'https://ok.example\\path',
+  'https://user@ok.example/',
+  'http://127.0.0.1:9/i',
+  'http://1.2.3.256/',
+  'http://01.2.3.4/',
+  'http://1.2.3/',
+  'http://0x7f.0.0.1/',
+  'http://example.1a/',
   ' https://ok.example/path',
   'https://ok.example/pa\tth',
   'ftp://ok.example/',
@@ -225,4 +243,21 @@ describe('well-formed checks: the schemas’ outputs, or "not sure"', () => {
       expect(refused).toBeGreaterThan(0);
     });
   }
+});
+
+describe('the string checks of the cheap path', () => {
+  it('splits a PEM bundle as the PEM grammar reads it (CRLF as LF, text around ignored, an unclosed block dropped)', () => {
+    const crlf = CERT.replace(/\n/g, '\r\n');
+    expect(splitPemCertificates(`junk\n${CERT}\n\n${crlf}\nmore`)).toEqual([`${CERT}\n`, `${CERT}\n`]);
+    expect(splitPemCertificates(`${CERT}-----BEGIN CERTIFICATE-----\nMIIB`)).toEqual([`${CERT}\n`]);
+    expect(splitPemCertificates('-----BEGIN CERTIFICATE----------END CERTIFICATE-----')).toEqual([]);
+    expect(splitPemCertificates('no certificate')).toEqual([]);
+  });
+
+  it('keeps standard padded base64 as it is and normalises the other spellings', () => {
+    for (const v of ['AAAA', 'AA==', 'AAA=', DIGEST]) expect(normalizeBase64(v)).toBe(v);
+    expect(normalizeBase64('QUJD-_\nREVG')).toBe('QUJD+/REVG==');
+    expect(normalizeBase64('AA')).toBe('AA==');
+    for (const bad of ['====', 'A===', '=AAA', 'AA=A', 'A']) expect(normalizeBase64(bad)).toBeUndefined();
+  });
 });

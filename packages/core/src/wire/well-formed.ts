@@ -15,11 +15,41 @@ import { LANGUAGES, type Language, LIMITS, SHA256_ALGORITHM_URI } from './consta
 export const LATIN1_PRINTABLE = /^[\u0020-\u007E\u00A0-\u00FF]*$/;
 export const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+const PEM_BEGIN = '-----BEGIN CERTIFICATE-----';
+const PEM_END = '-----END CERTIFICATE-----';
 
-/** Splits a PEM bundle into its certificates (normalised, one per entry). */
+/**
+ * Splits a PEM bundle into its certificates (normalised, one per entry): each `BEGIN CERTIFICATE` line up to the
+ * next `END CERTIFICATE` line, CRLF as LF, one final newline. Found with `indexOf` (no regular expression: this
+ * runs on every identification status).
+ */
 export function splitPemCertificates(pem: string): string[] {
-  return (pem.match(PEM_CERTIFICATE) ?? []).map((c) => `${c.replace(/\r\n/g, '\n').trim()}\n`);
+  const out: string[] = [];
+  let from = 0;
+  for (;;) {
+    const begin = pem.indexOf(PEM_BEGIN, from);
+    if (begin < 0) return out;
+    const end = pem.indexOf(PEM_END, begin + PEM_BEGIN.length + 1);
+    if (end < 0) return out;
+    from = end + PEM_END.length;
+    const certificate = pem.slice(begin, from);
+    out.push(`${certificate.includes('\r') ? certificate.replace(/\r\n/g, '\n') : certificate}\n`);
+  }
+}
+
+/** 1 for the 64 characters of standard base64 (`A–Z a–z 0–9 + /`), indexed by char code. */
+const BASE64_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')
+  BASE64_CHAR[c.charCodeAt(0)] = 1;
+const isBase64Char = (code: number): boolean => code < 128 && BASE64_CHAR[code] === 1;
+
+/** `value` is standard padded base64 as `BASE64` reads it (checked char by char: no regular expression). */
+function isPaddedBase64(value: string): boolean {
+  const n = value.length;
+  if (n % 4 !== 0) return false;
+  const pad = n > 0 && value.charCodeAt(n - 1) === 61 ? (value.charCodeAt(n - 2) === 61 ? 2 : 1) : 0;
+  for (let i = 0; i < n - pad; i++) if (!isBase64Char(value.charCodeAt(i))) return false;
+  return true;
 }
 
 /**
@@ -27,6 +57,8 @@ export function splitPemCertificates(pem: string): string[] {
  * base64; `undefined` when it is not base64. Tolerant in: the value is checked against the certificate anyway.
  */
 export function normalizeBase64(value: string): string | undefined {
+  // The usual spelling, standard and padded, is its own normal form.
+  if (value.length > 0 && isPaddedBase64(value)) return value;
   const compact = value.replace(/\s+/g, '').replace(/=+$/, '');
   if (compact === '' || compact.length % 4 === 1 || !/^[A-Za-z0-9+/_-]+$/.test(compact)) return undefined;
   if (/[+/]/.test(compact) && /[-_]/.test(compact)) return undefined;
@@ -81,10 +113,68 @@ const onlyKeys = (o: Obj, keys: ReadonlySet<string>): boolean => {
 
 /** `z.url({ protocol: /^https?$/ })` for a URL it keeps as it is: http(s)://, printable ASCII, parseable. */
 const HTTP_URL = /^https?:\/\/[\x21-\x7e]+$/;
-const httpUrl = (v: unknown): v is string => typeof v === 'string' && HTTP_URL.test(v) && URL.canParse(v);
+const httpUrl = (v: unknown): v is string =>
+  typeof v === 'string' && (plainHttpUrl(v) || (HTTP_URL.test(v) && URL.canParse(v)));
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isLetter = (c: number): boolean => (c | 32) >= 97 && (c | 32) <= 122;
+const isAlnum = (c: number): boolean => isDigit(c) || isLetter(c);
+
+/**
+ * The plain shape of an http(s) URL, which the WHATWG parser cannot refuse, told without it (the service's
+ * identification and signing URLs, on every call): `http://` or `https://`; a host name whose labels are letters,
+ * digits and inner `-`, none with `--` after two characters (`xn--`: punycode, which the parser checks), the last one starting with
+ * a letter (so it is no IPv4 number), or a dotted-decimal IPv4 address without leading zeros; an optional port of
+ * at most 65535; then nothing, or a path, query or fragment of printable ASCII (the parser refuses none). Anything
+ * else is left to `URL.canParse`.
+ */
+function plainHttpUrl(v: string): boolean {
+  const start = v.startsWith('https://') ? 8 : v.startsWith('http://') ? 7 : 0;
+  if (start === 0) return false;
+  let i = start;
+  while (i < v.length && (isAlnum(v.charCodeAt(i)) || v.charCodeAt(i) === 45 || v.charCodeAt(i) === 46)) i++;
+  if (!plainHost(v, start, i)) return false;
+  if (v.charCodeAt(i) === 58) {
+    const port = ++i;
+    while (i < v.length && isDigit(v.charCodeAt(i))) i++;
+    if (i === port || i - port > 5 || Number(v.slice(port, i)) > 65535) return false;
+  }
+  if (i < v.length) {
+    const c = v.charCodeAt(i);
+    if (c !== 47 && c !== 63 && c !== 35) return false;
+  }
+  for (; i < v.length; i++) if (v.charCodeAt(i) < 0x21 || v.charCodeAt(i) > 0x7e) return false;
+  return true;
+}
+
+/** `v[from, to)` (letters, digits, `-`, `.`) is a host name or IPv4 address as `plainHttpUrl` takes them. */
+function plainHost(v: string, from: number, to: number): boolean {
+  let labels = 0;
+  let numeric = true;
+  let label = from;
+  while (label < to) {
+    let end = v.indexOf('.', label);
+    if (end < 0 || end > to) end = to;
+    const first = v.charCodeAt(label);
+    if (end === label || !isAlnum(first) || !isAlnum(v.charCodeAt(end - 1))) return false;
+    // `xn--` (or any `??--` label): left to the parser.
+    if (end - label > 3 && v.charCodeAt(label + 2) === 45 && v.charCodeAt(label + 3) === 45) return false;
+    let digits = true;
+    for (let k = label; k < end; k++) if (!isDigit(v.charCodeAt(k))) digits = false;
+    // An IPv4 octet: 0–255, no leading zero (which the parser would read as octal).
+    if (!digits || end - label > 3 || (first === 48 && end - label > 1) || Number(v.slice(label, end)) > 255)
+      numeric = false;
+    labels++;
+    if (end === to) return isLetter(first) || (numeric && labels === 4);
+    label = end + 1;
+  }
+  // Empty, or ending in `.`.
+  return false;
+}
 
 const language = (v: unknown): Language | undefined => {
   if (typeof v !== 'string') return undefined;
+  if ((LANGUAGES as readonly string[]).includes(v)) return v as Language;
   const lang = v.trim().toUpperCase();
   return (LANGUAGES as readonly string[]).includes(lang) ? (lang as Language) : undefined;
 };
@@ -99,9 +189,16 @@ const redirectUrl = (v: unknown): v is string => {
   return true;
 };
 
-/** Padded standard base64 of 32 bytes is exactly 44 characters ending in one `=`. */
+/**
+ * `sha256Base64Schema`: padded standard base64 of 32 bytes is exactly 44 characters, the last one a single `=`
+ * (43 base64 characters and `=` match `BASE64` and decode to 32 bytes; `==` would be 31, no `=` 33).
+ */
 const sha256Base64 = (v: unknown): boolean =>
-  typeof v === 'string' && v.length === 44 && BASE64.test(v) && Buffer.from(v, 'base64').length === 32;
+  typeof v === 'string' &&
+  v.length === 44 &&
+  v.charCodeAt(43) === 61 &&
+  v.charCodeAt(42) !== 61 &&
+  isPaddedBase64(v);
 
 const LABEL_KEYS = new Set(['lang', 'value']);
 const labels = (v: unknown, max: number): { lang: Language; value: string }[] | undefined => {
@@ -315,5 +412,11 @@ export function signResponse(v: unknown) {
       sigObj.push({ value, whichDoc });
     }
   }
-  return signResponseOutput({ ...(v as unknown as SignResponseInput), sigObj });
+  return signResponseOutput({
+    result: v.result as SignResponseInput['result'],
+    reqID: v.reqID as string | null | undefined,
+    respID: v.respID as string | null | undefined,
+    optOutp: opt as SignResponseInput['optOutp'],
+    sigObj,
+  });
 }
