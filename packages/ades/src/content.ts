@@ -148,7 +148,12 @@ export async function* scratchRuns(opened: RandomOpened): AsyncGenerator<Uint8Ar
  */
 export async function* sequentialRuns(source: RandomAccessContent): AsyncGenerator<Uint8Array> {
   const { size } = source;
-  const readFrom = (at: number) => (at < size ? source.read(at, Math.min(READ_RUN, size - at)) : undefined);
+  // A source that returns more than asked for is cut to the run (its size is what counts).
+  const readFrom = (at: number) => {
+    if (at >= size) return undefined;
+    const want = Math.min(READ_RUN, size - at);
+    return source.read(at, want).then((run) => (run.length > want ? run.subarray(0, want) : run));
+  };
   let next = readFrom(0);
   try {
     for (let at = 0; next; ) {
