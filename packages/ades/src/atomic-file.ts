@@ -13,18 +13,22 @@ export interface AtomicWriteOptions {
   sync?: boolean;
 }
 
-/** Writes all of `buffer` at the handle's position. */
-export async function writeFully(handle: FileHandle, buffer: Uint8Array): Promise<void> {
+/** Writes all of `buffer` at `position`, or at the handle's position. */
+export async function writeFully(handle: FileHandle, buffer: Uint8Array, position?: number): Promise<void> {
   for (let done = 0; done < buffer.length; ) {
-    const { bytesWritten } = await handle.write(buffer, done, buffer.length - done);
+    const at = position === undefined ? null : position + done;
+    const { bytesWritten } = await handle.write(buffer, done, buffer.length - done, at);
     done += bytesWritten;
   }
 }
 
-/** Runs `fill` on a fresh private file (mode 0600), then gives it the name `path`. Returns its size. */
+/**
+ * Runs `fill` on a fresh private file (mode 0600; `fill` gets its handle and its temporary name), then gives
+ * it the name `path`. Returns its size.
+ */
 export async function writeAtomically(
   path: string,
-  fill: (handle: FileHandle) => Promise<void>,
+  fill: (handle: FileHandle, temporary: string) => Promise<void>,
   options: AtomicWriteOptions = {},
 ): Promise<number> {
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.partial`);
@@ -37,7 +41,7 @@ export async function writeAtomically(
     return fail('INVALID_CONFIG', `The signed file cannot be created (${code}).`, { field: 'path' });
   }
   try {
-    await fill(handle);
+    await fill(handle, temporary);
     if (options.sync ?? true) await handle.datasync();
     const { size } = await handle.stat();
     await handle.close();

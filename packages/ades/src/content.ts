@@ -41,8 +41,9 @@ export type OpenedContent =
   | {
       kind: 'random';
       source: RandomAccessContent;
-      /** For a file: its handle, and its stamp when it was opened (./file-identity.ts). */
+      /** For a file: its handle, its path, and its stamp when it was opened (./file-identity.ts). */
       handle: FileHandle | undefined;
+      path?: string;
       stamp?: string;
       close(): Promise<void>;
     };
@@ -81,6 +82,7 @@ async function openPath(path: string): Promise<OpenedContent> {
   return {
     kind: 'random',
     handle,
+    path,
     stamp: stampOf(stat),
     source: {
       size,

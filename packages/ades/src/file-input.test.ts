@@ -121,9 +121,23 @@ describe('PAdES from a file or a random-access source', () => {
       trustAnchors: [pki.rootPem],
     });
     await expect(collect(out)).rejects.toMatchObject({ code: 'DOCUMENT_CHANGED' });
+    await expect(
+      finalizePadesToFile(
+        { path: target },
+        state,
+        signDigest(pki.ec, digest),
+        join(DIR, 'changed.signed.pdf'),
+        {
+          trustAnchors: [pki.rootPem],
+        },
+      ),
+    ).rejects.toMatchObject({ code: 'DOCUMENT_CHANGED' });
+    expect(readdirSync(DIR).filter((n) => n.startsWith('changed.signed') || n.endsWith('.partial'))).toEqual(
+      [],
+    );
   });
 
-  it('finalizePadesToFile writes the same signed PDF as the stream, through a temporary file', async () => {
+  it('finalizePadesToFile copies a settled file through the system and appends the signature: the same PDF as the stream', async () => {
     await settle();
     const { digest, state } = await preparePades(
       { path: settled },

@@ -5,7 +5,7 @@
  * long before prepare, by its stamp (./file-identity.ts) — and fail with DOCUMENT_CHANGED before the section.
  */
 import { createHash, type Hash } from 'node:crypto';
-import type { FileHandle } from 'node:fs/promises';
+import { constants, copyFile, type FileHandle, stat } from 'node:fs/promises';
 import { type AtomicWriteOptions, writeAtomically, writeFully } from './atomic-file.js';
 import {
   type ContentInput,
@@ -16,7 +16,7 @@ import {
   sequentialRuns,
 } from './content.js';
 import { fail } from './errors.js';
-import { fileStamp } from './file-identity.js';
+import { fileStamp, stampOf } from './file-identity.js';
 import {
   changed,
   checkDigest,
@@ -28,21 +28,30 @@ import {
 import type { FinalizeOptions } from './seal.js';
 import { isLongTerm, levelField, optionalString } from './state.js';
 
-/** Follows the original as it goes by and tells, at its end, whether it is the prepared one. */
+/** The same file as in prepare, unchanged since: its handle, its path and its stamp (./file-identity.ts). */
+interface UnchangedFile {
+  handle: FileHandle;
+  path: string | undefined;
+  stamp: string;
+}
+
+/**
+ * Follows the original as it goes by and tells, at its end, whether it is the prepared one: by its hash, or
+ * for the unchanged file by its stamp, taken again at the end.
+ */
 class OriginalCheck {
   private size = 0;
 
   private constructor(
     private readonly update: StoredUpdate,
     private readonly hash: Hash | undefined,
-    private readonly stamped: { handle: FileHandle; stamp: string } | undefined,
+    readonly unchanged: UnchangedFile | undefined,
   ) {}
 
-  static async start(update: StoredUpdate, opened: OpenedContent): Promise<OriginalCheck> {
+  static start(update: StoredUpdate, opened: OpenedContent): OriginalCheck {
     const stamp = optionalString(update.state, 'fileStamp');
-    const handle = opened.kind === 'random' ? opened.handle : undefined;
-    if (handle && stamp !== undefined && opened.kind === 'random' && opened.stamp === stamp)
-      return new OriginalCheck(update, undefined, { handle, stamp });
+    if (opened.kind === 'random' && opened.handle && stamp !== undefined && opened.stamp === stamp)
+      return new OriginalCheck(update, undefined, { handle: opened.handle, path: opened.path, stamp });
     return new OriginalCheck(update, createHash('sha256'), undefined);
   }
 
@@ -52,10 +61,20 @@ class OriginalCheck {
     this.hash?.update(chunk);
   }
 
+  /** After the system copied the unchanged file by its path: `size` bytes were copied. */
+  async copied(size: number): Promise<void> {
+    const { path, stamp } = this.unchanged!;
+    this.size = size;
+    // The path must still name the file whose stamp was checked (not another one renamed over it).
+    if (stampOf(await stat(path!, { bigint: true })) !== stamp)
+      changed('the file was replaced or modified while it was copied');
+    await this.finish();
+  }
+
   async finish(): Promise<void> {
-    if (this.size !== this.update.originalSize) changed('it is shorter');
+    if (this.size !== this.update.originalSize) changed('its size differs');
     if (this.hash) checkDigest(this.update, this.hash);
-    else if ((await fileStamp(this.stamped!.handle)) !== this.stamped!.stamp)
+    else if ((await fileStamp(this.unchanged!.handle)) !== this.unchanged!.stamp)
       changed('the file was modified while it was read');
   }
 }
@@ -85,7 +104,7 @@ export async function finalizePadesStream(
   return (async function* () {
     const opened = await openContent(pdf);
     try {
-      const check = await OriginalCheck.start(update, opened);
+      const check = OriginalCheck.start(update, opened);
       for await (const chunk of opened.kind === 'random' ? sequentialRuns(opened.source) : chunksOf(opened)) {
         check.feed(chunk);
         yield chunk;
@@ -121,8 +140,16 @@ export async function finalizePadesToFile(
   try {
     const size = await writeAtomically(
       path,
-      async (out) => {
-        const check = await OriginalCheck.start(update, opened);
+      async (out, temporary) => {
+        const check = OriginalCheck.start(update, opened);
+        if (check.unchanged?.path !== undefined) {
+          // Copied by the system (a reflink where the file system has them), not through this process.
+          await copyFile(check.unchanged.path, temporary, constants.COPYFILE_FICLONE);
+          await out.chmod(0o600); // the copy took the original's mode
+          await check.copied((await out.stat()).size);
+          await writeFully(out, section, update.originalSize);
+          return;
+        }
         // Each run is written before the next is asked for: the runs may share their buffers.
         for await (const run of opened.kind === 'random' ? scratchRuns(opened) : chunksOf(opened)) {
           check.feed(run);
