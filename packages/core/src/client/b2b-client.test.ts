@@ -360,6 +360,38 @@ describe('B2B client over real mutual TLS', () => {
     await client.close();
   });
 
+  it('names the field of a refused request, codes included (checked by the schema on every call)', async () => {
+    const client = new B2BClient(options({ partnerCode: 'P'.repeat(11) }));
+    const before = server.seen.length;
+    for (const call of [
+      client.startIdentification({ lang: 'FR', redirectUrl: 'https://sca.example/callback' }),
+      client.getIdentificationStatus('a1'),
+      client.startSigning(signInput()),
+      client.getSigningStatus('r1'),
+    ]) {
+      await expect(call).rejects.toMatchObject({
+        code: 'INVALID_REQUEST',
+        field: expect.stringMatching(/partnerCode$/),
+      });
+    }
+    const ok = new B2BClient(options());
+    await expect(
+      ok.startSigning({
+        ...signInput(),
+        documents: [
+          { id: 'a', digest: DIGEST },
+          { id: 'a', digest: DIGEST },
+        ],
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_REQUEST', field: 'inDocs.docHash' });
+    await expect(ok.getSigningStatus('')).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      field: 'asyncRespID',
+    });
+    expect(server.seen.length).toBe(before);
+    await Promise.all([client.close(), ok.close()]);
+  });
+
   it('retries status calls on 500 (honouring Retry-After) but never a sign start', async () => {
     server.answer('/user_identification/status', (n) =>
       n <= 2

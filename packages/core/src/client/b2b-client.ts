@@ -4,26 +4,15 @@
  * state (not an error); user outcomes (rejected, expired) are results; everything else is an `ItsmeSignError`.
  */
 import { codeForReason, ItsmeSignError } from '../errors.js';
-import {
-  B2B_PATHS,
-  ITSME_ENVIRONMENTS,
-  LANGUAGES,
-  ResultMajor,
-  SHA256_ALGORITHM_URI,
-} from '../wire/constants.js';
+import { B2B_PATHS, ITSME_ENVIRONMENTS, ResultMajor } from '../wire/constants.js';
 import {
   type DiscoveryDocument,
   discoveryDocumentSchema,
   identificationErrorSchema,
-  identificationRequestSchema,
   identificationResponseSchema,
-  identificationStatusRequestSchema,
   identificationStatusResponseSchema,
-  type LocalizedLabel,
   type SignResponse,
   signResponseSchema,
-  signStartRequestSchema,
-  signStatusRequestSchema,
 } from '../wire/schemas.js';
 import * as wellFormed from '../wire/well-formed.js';
 import type {
@@ -31,7 +20,6 @@ import type {
   CallContext,
   IdentificationStarted,
   IdentificationStatus,
-  LocalizedText,
   SigningStarted,
   SigningStatus,
   StartIdentificationInput,
@@ -39,8 +27,9 @@ import type {
 } from './b2b-types.js';
 import { classifyResponse } from './classify.js';
 import { newRequestId } from './request-id.js';
+import { bodyOf, type ClientCodes, clientCodes } from './requests.js';
 import { type CallOptions, type RawResponse, Transport } from './transport.js';
-import { strict, tolerant } from './validate.js';
+import { tolerant } from './validate.js';
 
 export type * from './b2b-types.js';
 export { newRequestId } from './request-id.js';
@@ -50,17 +39,9 @@ export function resolveBaseUrl(baseUrl: string): string {
   return (ITSME_ENVIRONMENTS as Record<string, string>)[baseUrl] ?? baseUrl;
 }
 
-function labels(text: LocalizedText | undefined): LocalizedLabel[] | undefined {
-  if (text === undefined) return undefined;
-  if (typeof text === 'string') return LANGUAGES.map((lang) => ({ lang, value: text }));
-  const out = LANGUAGES.filter((l) => text[l]).map((lang) => ({ lang, value: text[lang] as string }));
-  return out.length > 0 ? out : undefined;
-}
-
 export class B2BClient {
   readonly #transport: Transport;
-  readonly #partnerCode: string;
-  readonly #serviceCode: string;
+  readonly #codes: ClientCodes;
 
   constructor(options: B2BClientOptions) {
     if (!options.partnerCode || !options.serviceCode) {
@@ -69,8 +50,7 @@ export class B2BClient {
         field: options.partnerCode ? 'serviceCode' : 'partnerCode',
       });
     }
-    this.#partnerCode = options.partnerCode;
-    this.#serviceCode = options.serviceCode;
+    this.#codes = clientCodes(options.partnerCode, options.serviceCode);
     this.#transport = new Transport({
       baseUrl: resolveBaseUrl(options.baseUrl),
       ...(options.credentials ? { credentials: options.credentials } : {}),
@@ -89,40 +69,20 @@ export class B2BClient {
   /** `POST /user_identification`. Never retried (it creates a session). */
   async startIdentification(
     input: StartIdentificationInput,
-    ctx: CallContext = {},
+    ctx?: CallContext,
   ): Promise<IdentificationStarted> {
-    const body = strict(
-      identificationRequestSchema,
-      {
-        partnerCode: this.#partnerCode,
-        serviceCode: this.#serviceCode,
-        lang: input.lang,
-        redirectUrl: input.redirectUrl,
-        ...(input.userCode ? { userCode: input.userCode } : {}),
-      },
-      'identification request',
-      wellFormed.identificationRequest,
-    );
+    const body = bodyOf.identification(this.#codes, input);
     const res = await this.#transport.call('POST', B2B_PATHS.identification, body, callOptions(false, ctx));
     if (res.status !== 200 || !isOk(res.body)) throw identificationError(res, input.redirectUrl);
-    const parsed = tolerant(
-      identificationResponseSchema,
-      res.body,
-      'identification response',
-      res.status,
-      wellFormed.identificationResponse,
-    );
+    const parsed =
+      wellFormed.identificationResponse(res.body) ??
+      tolerant(identificationResponseSchema, res.body, 'identification response', res.status);
     return { asyncRespID: parsed.asyncRespID, identificationUrl: parsed.identificationUrl };
   }
 
   /** `POST /user_identification/status`. Retried on server faults. */
-  async getIdentificationStatus(asyncRespID: string, ctx: CallContext = {}): Promise<IdentificationStatus> {
-    const body = strict(
-      identificationStatusRequestSchema,
-      { partnerCode: this.#partnerCode, serviceCode: this.#serviceCode, asyncRespID },
-      'identification status request',
-      wellFormed.identificationStatusRequest,
-    );
+  async getIdentificationStatus(asyncRespID: string, ctx?: CallContext): Promise<IdentificationStatus> {
+    const body = bodyOf.identificationStatus(this.#codes, asyncRespID);
     const res = await this.#transport.call(
       'POST',
       B2B_PATHS.identificationStatus,
@@ -130,13 +90,9 @@ export class B2BClient {
       callOptions(true, ctx),
     );
     if (res.status === 200 && isOk(res.body)) {
-      const ok = tolerant(
-        identificationStatusResponseSchema,
-        res.body,
-        'identification status',
-        res.status,
-        wellFormed.identificationStatusResponse,
-      );
+      const ok =
+        wellFormed.identificationStatusResponse(res.body) ??
+        tolerant(identificationStatusResponseSchema, res.body, 'identification status', res.status);
       return {
         state: 'identified',
         userCode: ok.userCode,
@@ -145,13 +101,9 @@ export class B2BClient {
       };
     }
     if ((res.status === 409 || res.status === 200) && res.body !== undefined) {
-      const err = tolerant(
-        identificationErrorSchema,
-        res.body,
-        'identification status',
-        res.status,
-        wellFormed.identificationError,
-      );
+      const err =
+        wellFormed.identificationError(res.body) ??
+        tolerant(identificationErrorSchema, res.body, 'identification status', res.status);
       const reason = err.statusReason?.toUpperCase();
       if (reason === 'PENDING') return { state: 'pending' };
       if (reason === 'REJECTED') return { state: 'rejected', reason };
@@ -161,39 +113,8 @@ export class B2BClient {
   }
 
   /** `POST /sign_document` without `asyncRespID`: starts a sign session. Never retried. */
-  async startSigning(input: StartSigningInput, ctx: CallContext = {}): Promise<SigningStarted> {
-    const signerRole = labels(input.signerRole);
-    const description = labels(input.description);
-    const body = strict(
-      signStartRequestSchema,
-      {
-        inDocs: {
-          docHash: input.documents.map((d) => ({
-            id: d.id,
-            di: [{ alg: SHA256_ALGORITHM_URI, value: d.digest }],
-          })),
-        },
-        reqID: newRequestId(),
-        asyncRespID: null,
-        optInp: {
-          lang: input.lang,
-          itsme: {
-            signer: { userCode: input.userCode },
-            partnerCode: this.#partnerCode,
-            serviceCode: this.#serviceCode,
-            ...(description ? { description } : {}),
-            redirectUrl: input.redirectUrl,
-            signPolicy: {
-              signPolicyRef: input.signPolicyRef,
-              ...(input.commitmentTypeRef ? { commitmentTypeRef: input.commitmentTypeRef } : {}),
-              ...(signerRole ? { signerRole } : {}),
-            },
-          },
-        },
-      },
-      'sign request',
-      wellFormed.signStartRequest,
-    );
+  async startSigning(input: StartSigningInput, ctx?: CallContext): Promise<SigningStarted> {
+    const body = bodyOf.signStart(this.#codes, input, newRequestId());
     const res = await this.#transport.call('POST', B2B_PATHS.sign, body, callOptions(false, ctx));
     const dss = this.#parseSign(res);
     if (dss.result.maj === ResultMajor.Pending || dss.result.maj === ResultMajor.Success) {
@@ -204,28 +125,16 @@ export class B2BClient {
           field: dss.respID ? 'optOutp.itsme.signingUrl' : 'respID',
         });
       }
-      return {
-        respID: dss.respID,
-        signingUrl: dss.signingUrl,
-        ...(dss.userCode ? { userCode: dss.userCode } : {}),
-      };
+      return dss.userCode
+        ? { respID: dss.respID, signingUrl: dss.signingUrl, userCode: dss.userCode }
+        : { respID: dss.respID, signingUrl: dss.signingUrl };
     }
     throw dssError(res.status, dss);
   }
 
   /** `POST /sign_document` with `asyncRespID` = the `respID` and `inDocs: null`. Retried on server faults. */
-  async getSigningStatus(respID: string, ctx: CallContext = {}): Promise<SigningStatus> {
-    const body = strict(
-      signStatusRequestSchema,
-      {
-        inDocs: null,
-        reqID: newRequestId(),
-        asyncRespID: respID,
-        optInp: { itsme: { partnerCode: this.#partnerCode, serviceCode: this.#serviceCode } },
-      },
-      'sign status request',
-      wellFormed.signStatusRequest,
-    );
+  async getSigningStatus(respID: string, ctx?: CallContext): Promise<SigningStatus> {
+    const body = bodyOf.signStatus(this.#codes, respID, newRequestId());
     const res = await this.#transport.call('POST', B2B_PATHS.sign, body, callOptions(true, ctx));
     const dss = this.#parseSign(res);
     if (dss.result.maj === ResultMajor.Pending) return { state: 'pending' };
@@ -247,7 +156,7 @@ export class B2BClient {
   }
 
   /** `GET /.well-known/configuration`. Retried on server faults. Prefer `DiscoveryCache`. */
-  async getDiscovery(ctx: CallContext = {}): Promise<DiscoveryDocument> {
+  async getDiscovery(ctx?: CallContext): Promise<DiscoveryDocument> {
     const res = await this.#transport.call('GET', B2B_PATHS.discovery, undefined, callOptions(true, ctx));
     if (res.status !== 200) {
       // What the status alone says (401/403 a refused client, 404 a wrong base URL, 429/5xx itsme®'s), else
@@ -284,7 +193,7 @@ export class B2BClient {
         httpStatus: status,
       });
     }
-    return tolerant(signResponseSchema, body, 'sign response', status, wellFormed.signResponse);
+    return wellFormed.signResponse(body) ?? tolerant(signResponseSchema, body, 'sign response', status);
   }
 }
 
@@ -299,8 +208,8 @@ const classify = (res: RawResponse) => classifyResponse(res.status, res.headers,
 const ONCE: CallOptions = Object.freeze({ idempotent: false });
 const SAFE: CallOptions = Object.freeze({ idempotent: true });
 /** The transport's options of a call (shared ones without a signal: nothing built per call). */
-const callOptions = (idempotent: boolean, ctx: CallContext): CallOptions =>
-  ctx.signal ? { idempotent, signal: ctx.signal } : idempotent ? SAFE : ONCE;
+const callOptions = (idempotent: boolean, ctx: CallContext | undefined): CallOptions =>
+  ctx?.signal ? { idempotent, signal: ctx.signal } : idempotent ? SAFE : ONCE;
 
 /**
  * A refused identification call: the reason token names the code, else the status. A refused redirect URL

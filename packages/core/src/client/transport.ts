@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createSecureContext } from 'node:tls';
-import { Agent, type Dispatcher, request } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { DEFAULTS } from '../config.js';
 import { type ErrorCode, ItsmeSignError } from '../errors.js';
 import { classifyResponse, type ResponseHeaders } from './classify.js';
@@ -92,6 +92,8 @@ export class Transport {
   readonly #maxDelayMs: number;
   /** The request headers of every call, built once (undici does not change them). */
   readonly #headers: { get: Record<string, string>; send: Record<string, string> };
+  /** Each path's origin and request target, as undici's `request(url)` would read `baseUrl + path` (once). */
+  readonly #targets = new Map<string, { origin: string; path: string }>();
 
   constructor(options: TransportOptions) {
     let url: URL;
@@ -223,11 +225,14 @@ export class Transport {
     let text: string;
     let resHeaders: ResponseHeaders;
     try {
-      const res = await request(this.baseUrl + path, {
+      const target = this.#targets.get(path) ?? this.#target(path);
+      // The dispatcher's own `request` (what undici's `request(url, { dispatcher })` calls, without parsing the URL).
+      const res = await this.#dispatcher.request({
+        origin: target.origin,
+        path: target.path,
         method,
         headers: body === undefined ? this.#headers.get : this.#headers.send,
         body: body === undefined ? null : JSON.stringify(body),
-        dispatcher: this.#dispatcher,
         signal: signal ?? null,
         headersTimeout: this.#timeoutMs,
         bodyTimeout: this.#timeoutMs,
@@ -252,6 +257,13 @@ export class Transport {
         cause,
       });
     }
+  }
+
+  #target(path: string): { origin: string; path: string } {
+    const url = new URL(this.baseUrl + path);
+    const target = { origin: url.origin, path: `${url.pathname}${url.search}` };
+    this.#targets.set(path, target);
+    return target;
   }
 
   async close(): Promise<void> {

@@ -9,76 +9,9 @@ const CERT = `-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ==\n-----END CER
 const ROOT = `-----BEGIN CERTIFICATE-----\r\nMIIBszCCAVmgAwIBAgIURg==\r\n-----END CERTIFICATE-----\n`;
 const DIGEST = 'f4OxZX/x/FO5LcGBSKHWXfwtSx+j1ncoSt3SABJtkGk=';
 const USER_CODE = '9o8f04wm1g0bdc8gmgcuxp2ehgn7txh0x2kq';
-const codes = { partnerCode: 'myPartner', serviceCode: 'myServiceCode' };
 
-/** Each check with its schema and well-formed messages it must answer itself. */
+/** Each check of an answer with its schema and well-formed messages it must answer itself (requests: `client/requests.test.ts`). */
 const CASES: [string, z.ZodType, (v: unknown) => unknown, unknown[]][] = [
-  [
-    'identification request',
-    schemas.identificationRequestSchema,
-    wellFormed.identificationRequest,
-    [
-      { ...codes, lang: 'FR', redirectUrl: 'https://app.example/cb' },
-      { userCode: USER_CODE, ...codes, lang: ' nl ', redirectUrl: 'http://127.0.0.1:9/api/itsme/callback' },
-    ],
-  ],
-  [
-    'identification status request',
-    schemas.identificationStatusRequestSchema,
-    wellFormed.identificationStatusRequest,
-    [{ ...codes, asyncRespID: 'abc' }],
-  ],
-  [
-    'sign start request',
-    schemas.signStartRequestSchema,
-    wellFormed.signStartRequest,
-    [
-      {
-        inDocs: {
-          docHash: [
-            { id: 'a.pdf', di: [{ alg: SHA256_ALGORITHM_URI, value: DIGEST }] },
-            { id: 'b.pdf', di: [{ alg: SHA256_ALGORITHM_URI, value: DIGEST }] },
-          ],
-        },
-        reqID: 'ReqID4va0acsef3mv5ft1dp71',
-        asyncRespID: null,
-        optInp: {
-          lang: 'fr',
-          itsme: {
-            signer: { userCode: USER_CODE },
-            ...codes,
-            description: [{ lang: 'en', value: 'Car insurance contract' }],
-            redirectUrl: 'https://app.example/cb',
-            signPolicy: {
-              signPolicyRef: '1.3.6.1.4.1.49274.1.1.7.1.0',
-              commitmentTypeRef: 'ProofOfApproval',
-              signerRole: [{ lang: 'FR', value: 'Gérant' }],
-            },
-          },
-        },
-      },
-      {
-        inDocs: { docHash: [{ id: 'c.pdf', di: [{ alg: SHA256_ALGORITHM_URI, value: DIGEST }] }] },
-        reqID: 'ReqID4va0acsef3mv5ft1dp72',
-        asyncRespID: null,
-        optInp: {
-          lang: 'EN',
-          itsme: {
-            signer: { userCode: USER_CODE },
-            ...codes,
-            redirectUrl: 'https://app.example/cb',
-            signPolicy: { signPolicyRef: 'policy' },
-          },
-        },
-      },
-    ],
-  ],
-  [
-    'sign status request',
-    schemas.signStatusRequestSchema,
-    wellFormed.signStatusRequest,
-    [{ inDocs: null, reqID: 'ReqIDx', asyncRespID: 'resp', optInp: { itsme: { ...codes } } }],
-  ],
   [
     'identification response',
     schemas.identificationResponseSchema,

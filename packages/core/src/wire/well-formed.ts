@@ -3,9 +3,10 @@
  * by hand. Each `wellFormed…` returns exactly what the zod schema's `parse` returns for a value it accepts, or
  * `undefined` when it is not sure — then the schema runs and decides (with its error messages and paths). A
  * check may say "not sure" about a valid value; it never accepts one the schema refuses
- * (`well-formed.test.ts` holds them to that). Change a schema here too, or make its check give up.
+ * (`well-formed.test.ts` holds them to that). Change a schema here too, or make its check give up. The
+ * requests the SDK sends are built and checked from the caller's input in `client/requests.ts`.
  */
-import { LANGUAGES, type Language, LIMITS, SHA256_ALGORITHM_URI } from './constants.js';
+import { LIMITS } from './constants.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Shared with the schemas (one definition of each rule and output)
@@ -105,11 +106,6 @@ const str = (v: unknown, min = 0, max = Number.POSITIVE_INFINITY): v is string =
   typeof v === 'string' && v.length >= min && v.length <= max;
 const optStr = (o: Obj, k: string, min = 0): boolean => !(k in o) || str(o[k], min);
 const nullishStr = (v: unknown): boolean => v == null || typeof v === 'string';
-/** Only the listed keys, none of them present as `undefined` (a `.strict()` object the SDK built). */
-const onlyKeys = (o: Obj, keys: ReadonlySet<string>): boolean => {
-  for (const k in o) if (!keys.has(k) || o[k] === undefined) return false;
-  return true;
-};
 
 /** `z.url({ protocol: /^https?$/ })` for a URL it keeps as it is: http(s)://, printable ASCII, parseable. */
 const HTTP_URL = /^https?:\/\/[\x21-\x7e]+$/;
@@ -172,181 +168,15 @@ function plainHost(v: string, from: number, to: number): boolean {
   return false;
 }
 
-const language = (v: unknown): Language | undefined => {
-  if (typeof v !== 'string') return undefined;
-  if ((LANGUAGES as readonly string[]).includes(v)) return v as Language;
-  const lang = v.trim().toUpperCase();
-  return (LANGUAGES as readonly string[]).includes(lang) ? (lang as Language) : undefined;
-};
-
 let lastRedirectUrl: string | null = null;
 /** `redirectUrlSchema` (one registered URL is usually sent again and again: the last good one is kept). */
-const redirectUrl = (v: unknown): v is string => {
+export const isRedirectUrl = (v: unknown): v is string => {
   if (typeof v === 'string' && v === lastRedirectUrl) return true;
   if (!str(v, 1, LIMITS.redirectUrl) || !URL.canParse(v) || !/^https?:$/.test(new URL(v).protocol))
     return false;
   lastRedirectUrl = v;
   return true;
 };
-
-/**
- * `sha256Base64Schema`: padded standard base64 of 32 bytes is exactly 44 characters, the last one a single `=`
- * (43 base64 characters and `=` match `BASE64` and decode to 32 bytes; `==` would be 31, no `=` 33).
- */
-const sha256Base64 = (v: unknown): boolean =>
-  typeof v === 'string' &&
-  v.length === 44 &&
-  v.charCodeAt(43) === 61 &&
-  v.charCodeAt(42) !== 61 &&
-  isPaddedBase64(v);
-
-const LABEL_KEYS = new Set(['lang', 'value']);
-const labels = (v: unknown, max: number): { lang: Language; value: string }[] | undefined => {
-  if (!Array.isArray(v) || v.length < 1) return undefined;
-  const out: { lang: Language; value: string }[] = [];
-  for (const l of v) {
-    if (!isObj(l) || !onlyKeys(l, LABEL_KEYS)) return undefined;
-    const lang = language(l.lang);
-    if (!lang || !str(l.value, 1, max) || !LATIN1_PRINTABLE.test(l.value)) return undefined;
-    out.push({ lang, value: l.value });
-  }
-  return out;
-};
-
-const codes = (o: Obj): boolean =>
-  str(o.partnerCode, 1, LIMITS.partnerCode) && str(o.serviceCode, 1, LIMITS.serviceCode);
-
-// ---------------------------------------------------------------------------------------------------------
-// Requests (`.strict()` objects: the output is the input, languages normalised)
-// ---------------------------------------------------------------------------------------------------------
-
-const ID_REQUEST_KEYS = new Set(['userCode', 'partnerCode', 'serviceCode', 'lang', 'redirectUrl']);
-export function identificationRequest(v: unknown) {
-  if (!isObj(v) || !onlyKeys(v, ID_REQUEST_KEYS) || !codes(v) || !redirectUrl(v.redirectUrl)) return;
-  const lang = language(v.lang);
-  if (!lang || ('userCode' in v && !str(v.userCode, LIMITS.userCode, LIMITS.userCode))) return;
-  return {
-    ...(v.userCode === undefined ? {} : { userCode: v.userCode as string }),
-    partnerCode: v.partnerCode as string,
-    serviceCode: v.serviceCode as string,
-    lang,
-    redirectUrl: v.redirectUrl,
-  };
-}
-
-const ID_STATUS_KEYS = new Set(['partnerCode', 'serviceCode', 'asyncRespID']);
-export function identificationStatusRequest(v: unknown) {
-  if (!isObj(v) || !onlyKeys(v, ID_STATUS_KEYS) || !codes(v)) return;
-  if (!str(v.asyncRespID, 1, LIMITS.asyncRespID)) return;
-  return {
-    partnerCode: v.partnerCode as string,
-    serviceCode: v.serviceCode as string,
-    asyncRespID: v.asyncRespID,
-  };
-}
-
-const CODES_KEYS = new Set(['partnerCode', 'serviceCode']);
-const SIGN_KEYS = new Set(['inDocs', 'reqID', 'asyncRespID', 'optInp']);
-const ITSME_ONLY = new Set(['itsme']);
-export function signStatusRequest(v: unknown) {
-  if (!isObj(v) || !onlyKeys(v, SIGN_KEYS) || v.inDocs !== null || !str(v.reqID, 1, LIMITS.reqID)) return;
-  if (!str(v.asyncRespID, 1, LIMITS.asyncRespID)) return;
-  const opt = v.optInp;
-  if (!isObj(opt) || !onlyKeys(opt, ITSME_ONLY) || !isObj(opt.itsme)) return;
-  if (!onlyKeys(opt.itsme, CODES_KEYS) || !codes(opt.itsme)) return;
-  return {
-    inDocs: null,
-    reqID: v.reqID,
-    asyncRespID: v.asyncRespID,
-    optInp: {
-      itsme: { partnerCode: opt.itsme.partnerCode as string, serviceCode: opt.itsme.serviceCode as string },
-    },
-  };
-}
-
-const DOC_KEYS = new Set(['id', 'di']);
-const DI_KEYS = new Set(['alg', 'value']);
-const DOC_HASH_ONLY = new Set(['docHash']);
-const docHashes = (v: unknown) => {
-  if (!isObj(v) || !onlyKeys(v, DOC_HASH_ONLY) || !Array.isArray(v.docHash)) return;
-  const docs = v.docHash;
-  if (docs.length < 1 || docs.length > LIMITS.batchDocuments) return;
-  const ids = new Set<string>();
-  const out: { id: string; di: { alg: typeof SHA256_ALGORITHM_URI; value: string }[] }[] = [];
-  for (const d of docs) {
-    if (!isObj(d) || !onlyKeys(d, DOC_KEYS) || !str(d.id, 1, LIMITS.docId) || ids.has(d.id)) return;
-    const di = d.di;
-    if (!Array.isArray(di) || di.length !== 1) return;
-    const [digest] = di;
-    if (!isObj(digest) || !onlyKeys(digest, DI_KEYS) || digest.alg !== SHA256_ALGORITHM_URI) return;
-    if (!sha256Base64(digest.value)) return;
-    ids.add(d.id);
-    out.push({ id: d.id, di: [{ alg: SHA256_ALGORITHM_URI, value: digest.value as string }] });
-  }
-  return { docHash: out };
-};
-
-const START_OPT_KEYS = new Set(['lang', 'itsme']);
-const START_ITSME_KEYS = new Set([
-  'signer',
-  'partnerCode',
-  'serviceCode',
-  'description',
-  'redirectUrl',
-  'signPolicy',
-]);
-const SIGNER_KEYS = new Set(['userCode']);
-const POLICY_KEYS = new Set(['signPolicyRef', 'commitmentTypeRef', 'signerRole']);
-const signPolicy = (p: unknown) => {
-  if (
-    !isObj(p) ||
-    !onlyKeys(p, POLICY_KEYS) ||
-    !str(p.signPolicyRef, 1) ||
-    !optStr(p, 'commitmentTypeRef', 1)
-  )
-    return;
-  const signerRole = p.signerRole === undefined ? undefined : labels(p.signerRole, LIMITS.signerRole);
-  if (p.signerRole !== undefined && !signerRole) return;
-  return {
-    signPolicyRef: p.signPolicyRef,
-    ...(p.commitmentTypeRef === undefined ? {} : { commitmentTypeRef: p.commitmentTypeRef as string }),
-    ...(signerRole ? { signerRole } : {}),
-  };
-};
-
-export function signStartRequest(v: unknown) {
-  if (!isObj(v) || !onlyKeys(v, SIGN_KEYS) || v.asyncRespID !== null || !str(v.reqID, 1, LIMITS.reqID))
-    return;
-  const inDocs = docHashes(v.inDocs);
-  const opt = v.optInp;
-  if (!inDocs || !isObj(opt) || !onlyKeys(opt, START_OPT_KEYS)) return;
-  const lang = language(opt.lang);
-  const it = opt.itsme;
-  if (!lang || !isObj(it) || !onlyKeys(it, START_ITSME_KEYS) || !codes(it) || !redirectUrl(it.redirectUrl))
-    return;
-  const signer = it.signer;
-  if (!isObj(signer) || !onlyKeys(signer, SIGNER_KEYS)) return;
-  if (!str(signer.userCode, LIMITS.userCode, LIMITS.userCode)) return;
-  const description = it.description === undefined ? undefined : labels(it.description, LIMITS.description);
-  const policy = signPolicy(it.signPolicy);
-  if ((it.description !== undefined && !description) || !policy) return;
-  return {
-    inDocs,
-    reqID: v.reqID,
-    asyncRespID: null,
-    optInp: {
-      lang,
-      itsme: {
-        signer: { userCode: signer.userCode },
-        partnerCode: it.partnerCode as string,
-        serviceCode: it.serviceCode as string,
-        ...(description ? { description } : {}),
-        redirectUrl: it.redirectUrl,
-        signPolicy: policy,
-      },
-    },
-  };
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Responses (tolerant: unknown fields ignored)
