@@ -1,55 +1,69 @@
 /**
- * Writing a file so that it is either whole or absent: into a private temporary file next to it, flushed to
- * the disk, then renamed over the destination. A failure removes the temporary file and leaves whatever was
- * at the destination untouched.
+ * Writing a file so that it is either whole or absent: into a private temporary file next to it (created
+ * exclusively, mode 0600), flushed to the disk, then renamed over the destination, and the directory flushed.
+ * A failure removes the temporary file and leaves whatever was at the destination untouched. File-system
+ * errors are reported by their code only: paths are the app's and stay out of answers and logs.
  */
 import { randomBytes } from 'node:crypto';
 import { type FileHandle, open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { ItsmeSignError } from '@itsme-sign/core';
 import { fail } from './errors.js';
 
 export interface AtomicWriteOptions {
-  /** Flush the file to the disk before it takes the destination's name (default true: survives a crash). */
+  /** Flush the file and its directory to the disk before returning (default true: survives a crash). */
   sync?: boolean;
 }
 
-/** Writes all of `buffer` at `position`, or at the handle's position. */
-export async function writeFully(handle: FileHandle, buffer: Uint8Array, position?: number): Promise<void> {
+/** Writes all of `buffer` at the handle's position. */
+export async function writeFully(handle: FileHandle, buffer: Uint8Array): Promise<void> {
   for (let done = 0; done < buffer.length; ) {
-    const at = position === undefined ? null : position + done;
-    const { bytesWritten } = await handle.write(buffer, done, buffer.length - done, at);
+    const { bytesWritten } = await handle.write(buffer, done, buffer.length - done);
     done += bytesWritten;
   }
 }
 
-/**
- * Runs `fill` on a fresh private file (mode 0600; `fill` gets its handle and its temporary name), then gives
- * it the name `path`. Returns its size.
- */
+/** A file-system failure as a typed error naming its code, not its paths. */
+function fileError(e: unknown, what: string): never {
+  if (e instanceof ItsmeSignError) throw e;
+  const code = (e as NodeJS.ErrnoException | undefined)?.code ?? 'unknown error';
+  return fail('INTERNAL_ERROR', `The signed file cannot be ${what} (${code}).`, { field: 'path' });
+}
+
+/** Flushes the directory (the rename), where the platform allows it. */
+async function syncDirectory(directory: string): Promise<void> {
+  const handle = await open(directory, 'r').catch(() => undefined);
+  await handle?.sync().catch(() => {});
+  await handle?.close().catch(() => {});
+}
+
+/** Runs `fill` on a fresh private file, then gives it the name `path`. Returns its size. */
 export async function writeAtomically(
   path: string,
-  fill: (handle: FileHandle, temporary: string) => Promise<void>,
+  fill: (handle: FileHandle) => Promise<void>,
   options: AtomicWriteOptions = {},
 ): Promise<number> {
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.partial`);
+  const directory = dirname(path);
+  // A short name: a destination name near the file system's limit must still get a temporary sibling.
+  const temporary = join(directory, `.itsme-sign-${randomBytes(6).toString('hex')}.partial`);
   let handle: FileHandle;
   try {
     handle = await open(temporary, 'wx', 0o600);
   } catch (e) {
-    // The path is the app's: named by the error code only (no path in answers or logs).
-    const code = (e as NodeJS.ErrnoException).code ?? 'unknown error';
-    return fail('INVALID_CONFIG', `The signed file cannot be created (${code}).`, { field: 'path' });
+    return fileError(e, 'created');
   }
   try {
-    await fill(handle, temporary);
-    if (options.sync ?? true) await handle.datasync();
+    await fill(handle);
+    const sync = options.sync ?? true;
+    if (sync) await handle.datasync().catch((e) => fileError(e, 'flushed'));
     const { size } = await handle.stat();
     await handle.close();
-    await rename(temporary, path);
+    await rename(temporary, path).catch((e) => fileError(e, 'given its name'));
+    if (sync) await syncDirectory(directory);
     return size;
   } catch (e) {
     await handle.close().catch(() => {});
     await rm(temporary, { force: true });
-    throw e;
+    return fileError(e, 'written');
   }
 }

@@ -7,8 +7,8 @@ import {
   type CertificateInput,
   checkChain,
   type ParsedCertificate,
-  parseCertificates,
   parseChain,
+  sharedCertificates,
 } from './certificates.js';
 import { fail } from './errors.js';
 import { checkRevocation, type RevocationData, type RevocationOptions } from './revocation.js';
@@ -27,7 +27,7 @@ export async function validateChain(
   revokedBy: Date = at,
 ): Promise<RevocationData> {
   await checkChain(chain, trustAnchors, at);
-  return checkRevocation(chain, parseCertificates(trustAnchors), revokedBy, revocation);
+  return checkRevocation(chain, sharedCertificates(trustAnchors), revokedBy, revocation);
 }
 
 export interface CertificateCheckOptions {
@@ -56,7 +56,7 @@ export function createCertificateCheck(options: CertificateCheckOptions): Certif
   if (!options.trustAnchors?.length)
     fail('INVALID_CONFIG', 'A certificate check needs trust anchors.', { field: 'trustAnchors' });
   // Parsed once: a malformed anchor is a configuration error, found at start-up.
-  parseCertificates(options.trustAnchors);
+  sharedCertificates(options.trustAnchors);
   const revocation: RevocationOptions = { mode: 'prefer', ...options.revocation };
   return async (certificateChain, at) => {
     if (!(at instanceof Date) || Number.isNaN(at.getTime()))

@@ -1,11 +1,11 @@
 /** The signer's certificate chain: parsing, validity at signing time and path to a trust anchor. */
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { splitPemCertificates } from '@itsme-sign/core';
 import * as x509 from '@peculiar/x509';
 import * as pkijs from 'pkijs';
 import { fail } from './errors.js';
 
-/** A parsed certificate. Parsing is cached by DER: the objects are shared, never modify them. */
+/** A parsed certificate. */
 export interface ParsedCertificate {
   readonly der: Uint8Array;
   readonly x509: x509.X509Certificate;
@@ -22,22 +22,34 @@ function remember<V>(cache: Map<string, V>, key: string, value: V): V {
   return value;
 }
 
-const parsed = new Map<string, ParsedCertificate>();
-
 function parseDer(bytes: Uint8Array): ParsedCertificate {
-  const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-  const hit = parsed.get(key);
-  if (hit) return hit;
   const der = Uint8Array.from(bytes);
   try {
-    return remember(parsed, key, {
-      der,
-      x509: new x509.X509Certificate(der),
-      pkijs: pkijs.Certificate.fromBER(der),
-    });
+    return { der, x509: new x509.X509Certificate(der), pkijs: pkijs.Certificate.fromBER(der) };
   } catch (cause) {
     return fail('CERTIFICATE_INVALID', 'A certificate could not be parsed.', { cause });
   }
+}
+
+/** A parse kept in the cache, with the validity read when it was parsed (numbers: nobody can move them). */
+interface Shared {
+  cert: ParsedCertificate;
+  from: number;
+  to: number;
+}
+
+const shared = new Map<string, Shared>();
+
+function sharedDer(bytes: Uint8Array): Shared {
+  const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  const hit = shared.get(key);
+  if (hit) return hit;
+  const cert = parseDer(bytes);
+  return remember(shared, key, {
+    cert,
+    from: cert.x509.notBefore.getTime(),
+    to: cert.x509.notAfter.getTime(),
+  });
 }
 
 /** A certificate or trust anchor: PEM (one or several certificates), or DER bytes. */
@@ -50,16 +62,26 @@ function toDerList(input: CertificateInput): Uint8Array[] {
   return pems.map((p) => new Uint8Array(Buffer.from(p.replace(/-----[^-]+-----|\s/g, ''), 'base64')));
 }
 
-/** Parses certificates (each input may hold several PEM blocks), keeping the order. */
+/** Parses certificates (each input may hold several PEM blocks), keeping the order: fresh objects, yours. */
 export function parseCertificates(inputs: readonly CertificateInput[]): ParsedCertificate[] {
   const out: ParsedCertificate[] = [];
   for (const input of inputs) for (const bytes of toDerList(input)) out.push(parseDer(bytes));
   return out;
 }
 
-/** Parses the signer's chain, leaf first; at least the leaf is required. */
+/**
+ * The same from a bounded cache by DER, parsed once: shared objects, for this package's own reading only
+ * (never modified, never handed to callers).
+ */
+export function sharedCertificates(inputs: readonly CertificateInput[]): ParsedCertificate[] {
+  const out: ParsedCertificate[] = [];
+  for (const input of inputs) for (const bytes of toDerList(input)) out.push(sharedDer(bytes).cert);
+  return out;
+}
+
+/** Parses the signer's chain (shared parses), leaf first; at least the leaf is required. */
 export function parseChain(chain: readonly CertificateInput[]): ParsedCertificate[] {
-  const certs = parseCertificates(chain);
+  const certs = sharedCertificates(chain);
   if (certs.length === 0)
     fail('CERTIFICATE_INVALID', 'The certificate chain is empty.', { field: 'certificateChain' });
   return certs;
@@ -105,23 +127,32 @@ export async function checkChain(
   if (ku && (ku.usages & KEY_USAGE_SIGN) === 0) {
     fail('CERTIFICATE_INVALID', 'The signing certificate is not meant for signatures (key usage).');
   }
-  const anchors = parseCertificates(trustAnchors);
+  const anchors = sharedCertificates(trustAnchors);
   if (anchors.length === 0)
     fail('CERTIFICATE_UNTRUSTED', 'No trust anchor is configured.', { field: 'trustAnchors' });
   // A path once verified stays verified (certificate signatures do not depend on the time) for any time
-  // inside every certificate's validity; elsewhere it is verified again (and fails with the engine's reason).
-  const key = [...chain, ...anchors].map((c) => Buffer.from(c.der).toString('base64')).join('|');
+  // inside every certificate's validity — as parsed by this package, not as the caller's objects say;
+  // elsewhere it is verified again (and fails with the engine's reason).
+  const key = `${listKey(chain)}#${listKey(anchors)}`;
   const window = verifiedPaths.get(key);
-  if (window && at >= window.from && at <= window.to) return;
+  if (window && at.getTime() >= window.from && at.getTime() <= window.to) return;
   await verifyPath(chain, anchors, at);
+  const validity = [...chain, ...anchors].map((c) => sharedDer(c.der));
   remember(verifiedPaths, key, {
-    from: new Date(Math.max(...[...chain, ...anchors].map((c) => c.x509.notBefore.getTime()))),
-    to: new Date(Math.min(...[...chain, ...anchors].map((c) => c.x509.notAfter.getTime()))),
+    from: Math.max(...validity.map((v) => v.from)),
+    to: Math.min(...validity.map((v) => v.to)),
   });
 }
 
+/** A digest of an ordered list of certificates (each DER with its length: no two lists share one). */
+function listKey(certs: readonly ParsedCertificate[]): string {
+  const hash = createHash('sha256');
+  for (const c of certs) hash.update(`${c.der.length}:`).update(c.der);
+  return hash.digest('base64');
+}
+
 /** Chains verified against their anchors, with the times at which every certificate of both is valid. */
-const verifiedPaths = new Map<string, { from: Date; to: Date }>();
+const verifiedPaths = new Map<string, { from: number; to: number }>();
 
 async function verifyPath(
   chain: readonly ParsedCertificate[],

@@ -3,6 +3,7 @@
  * readable by position (object storage with range requests) — hashed or read in constant memory.
  */
 import { createHash } from 'node:crypto';
+import { constants as fsConstants } from 'node:fs';
 import { type FileHandle, open as openFile } from 'node:fs/promises';
 import { fail } from './errors.js';
 import { stampOf } from './file-identity.js';
@@ -59,7 +60,7 @@ export async function openContent(input: ContentInput): Promise<OpenedContent> {
   if ('read' in given && typeof given.read === 'function') {
     if (!Number.isSafeInteger(given.size) || given.size < 0)
       fail('INVALID_REQUEST', 'The document source has no valid size.', { field: 'document' });
-    return { kind: 'random', source: given, handle: undefined, close: async () => {} };
+    return { kind: 'random', source: checkedSource(given), handle: undefined, close: async () => {} };
   }
   if ('path' in given && typeof given.path === 'string') return openPath(given.path);
   return fail('INVALID_REQUEST', 'The document is neither bytes, a stream, a file nor a readable source.', {
@@ -67,16 +68,42 @@ export async function openContent(input: ContentInput): Promise<OpenedContent> {
   });
 }
 
+/**
+ * An app's random-access source held to its contract: bytes, exactly what was asked for (cut when it gives
+ * more, refused when it gives less before the end).
+ */
+function checkedSource(given: RandomAccessContent): RandomAccessContent {
+  const { size } = given;
+  const bad = (why: string): never =>
+    fail('INVALID_REQUEST', `The document source ${why}.`, { field: 'document' });
+  return {
+    size,
+    async read(offset, length) {
+      const want = Math.max(0, Math.min(length, size - offset));
+      const got: unknown = await given.read(offset, want);
+      if (!(got instanceof Uint8Array)) return bad('returned something other than bytes');
+      if (got.length < want) return bad('returned fewer bytes than its size promises');
+      return got.length > want ? got.subarray(0, want) : got;
+    },
+  };
+}
+
 async function openPath(path: string): Promise<OpenedContent> {
   let handle: FileHandle;
+  // The path is the app's, not the user's: named by its error code only (no path in answers or logs).
+  const refuse = (why: string): never =>
+    fail('INVALID_REQUEST', `The document file cannot be read (${why}).`, { field: 'document' });
   try {
-    handle = await openFile(path, 'r');
+    // Non-blocking: a FIFO or a device opens at once (and is refused below) instead of waiting for a writer.
+    handle = await openFile(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
   } catch (e) {
-    // The path is the app's, not the user's: named by its error code only (no path in answers or logs).
-    const code = (e as NodeJS.ErrnoException).code ?? 'unknown error';
-    return fail('INVALID_REQUEST', `The document file cannot be opened (${code}).`, { field: 'document' });
+    return refuse((e as NodeJS.ErrnoException).code ?? 'unknown error');
   }
   const stat = await handle.stat({ bigint: true });
+  if (!stat.isFile()) {
+    await handle.close().catch(() => {});
+    return refuse('not a regular file');
+  }
   const size = Number(stat.size);
   const h = handle;
   return {
@@ -115,6 +142,15 @@ async function readFully(
 type RandomOpened = Extract<OpenedContent, { kind: 'random' }>;
 
 /**
+ * A read started ahead of need: its failure is taken when it is awaited, not reported as unhandled if it
+ * fails while the caller is still busy with the previous run.
+ */
+function inFlight<T>(read: Promise<T>): Promise<T> {
+  read.catch(() => {});
+  return read;
+}
+
+/**
  * Sequential runs for a reader that does not keep them (hashing, scanning, writing and awaiting): a file is
  * read into two buffers in turn — the next run while the caller works on this one — so that reading 100 MiB
  * leaves no garbage behind. A run is valid until the next one is asked for. Other sources: `sequentialRuns`.
@@ -128,7 +164,7 @@ export async function* scratchRuns(opened: RandomOpened): AsyncGenerator<Uint8Ar
   const { size } = source;
   const buffers = [0, 1].map(() => Buffer.allocUnsafe(Math.min(READ_RUN, size)));
   const fill = (i: number, at: number) =>
-    at < size ? readFully(handle, buffers[i]!, Math.min(READ_RUN, size - at), at) : undefined;
+    at < size ? inFlight(readFully(handle, buffers[i]!, Math.min(READ_RUN, size - at), at)) : undefined;
   let next = fill(0, 0);
   try {
     for (let at = 0, i = 0; next; i ^= 1) {
@@ -150,12 +186,8 @@ export async function* scratchRuns(opened: RandomOpened): AsyncGenerator<Uint8Ar
  */
 export async function* sequentialRuns(source: RandomAccessContent): AsyncGenerator<Uint8Array> {
   const { size } = source;
-  // A source that returns more than asked for is cut to the run (its size is what counts).
-  const readFrom = (at: number) => {
-    if (at >= size) return undefined;
-    const want = Math.min(READ_RUN, size - at);
-    return source.read(at, want).then((run) => (run.length > want ? run.subarray(0, want) : run));
-  };
+  const readFrom = (at: number) =>
+    at < size ? inFlight(source.read(at, Math.min(READ_RUN, size - at))) : undefined;
   let next = readFrom(0);
   try {
     for (let at = 0; next; ) {
@@ -170,6 +202,12 @@ export async function* sequentialRuns(source: RandomAccessContent): AsyncGenerat
     // Stopped early: the read in flight ends before the caller closes the file.
     await next?.catch(() => {});
   }
+}
+
+/** Closes a file, or stops a stream that was not read to its end (a Node stream is destroyed). */
+export async function release(opened: OpenedContent): Promise<void> {
+  if (opened.kind === 'random') await opened.close();
+  else if (opened.kind === 'stream') await opened.stream[Symbol.asyncIterator]().return?.();
 }
 
 /** The opened input's chunks in order (random access is closed at the end). */

@@ -8,8 +8,11 @@
 import type { BigIntStats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 
-/** A file whose times are this recent when it is read gets no stamp (covers coarse kernel clocks and skew). */
-export const RACY_MS = 1_000;
+/**
+ * A file whose times are this recent when it is read gets no stamp: covers coarse kernel clocks, file systems
+ * that keep times to 2 s (FAT), and some clock skew with a network file system.
+ */
+export const RACY_MS = 2_500;
 
 /** The stamp of these file attributes. */
 export const stampOf = (s: BigIntStats) => `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;

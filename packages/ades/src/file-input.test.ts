@@ -4,8 +4,10 @@
  * prepare is not hashed again in finalize (its stamp is checked instead), a file changed in place is still
  * refused, and `finalizePadesToFile` leaves a whole signed PDF or nothing.
  */
+
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -185,6 +187,49 @@ describe('PAdES from a file or a random-access source', () => {
     expect(fromPath.state.contentDigest).toBe(fromBytes.state.contentDigest);
     expect(fromRanges.state.contentDigest).toBe(fromBytes.state.contentDigest);
     expect(fromPath.digest).toBe(fromBytes.digest);
+  });
+
+  it('a destination that is a directory, a FIFO as the document: typed errors that name no path', async () => {
+    const { digest, state } = await preparePades(bytes, { certificateChain: pki.ec.chain });
+    const value = signDigest(pki.ec, digest);
+    const folder = join(DIR, 'secret-folder');
+    mkdirSync(folder, { recursive: true });
+    const error = await finalizePadesToFile(bytes, state, value, folder, {
+      trustAnchors: [pki.rootPem],
+    }).catch((e) => e);
+    expect(error).toMatchObject({ code: 'INTERNAL_ERROR' });
+    expect(error.message).toMatch(/\(E[A-Z]+\)/);
+    expect(error.message).not.toContain('secret-folder');
+    expect(readdirSync(DIR).filter((n) => n.endsWith('.partial'))).toEqual([]);
+    const fifo = join(DIR, 'secret-fifo.pdf');
+    if (!existsSync(fifo)) execFileSync('mkfifo', [fifo]);
+    const refused = await preparePades({ path: fifo }, { certificateChain: pki.ec.chain }).catch((e) => e);
+    expect(refused).toMatchObject({ code: 'INVALID_REQUEST' });
+    expect(refused.message).toContain('not a regular file');
+    expect(refused.message).not.toContain('secret-fifo');
+  });
+
+  it('a range source that fails ahead of need gives its typed error, whatever the step is doing', async () => {
+    const { digest, state } = await preparePades(bytes, { certificateChain: pki.rsa.chain });
+    // The second run is read while the first is written: it fails (too short) before it is awaited.
+    const failing = {
+      size: bytes.length,
+      read: async (offset: number, length: number) =>
+        bytes.subarray(offset, offset + (offset === 0 ? length : 10)),
+    };
+    for (const step of [
+      () => preparePades(failing, { certificateChain: pki.rsa.chain }),
+      () =>
+        finalizePadesToFile(failing, state, signDigest(pki.rsa, digest), join(DIR, 'never.pdf'), {
+          trustAnchors: [pki.rootPem],
+        }),
+    ]) {
+      await expect(step()).rejects.toMatchObject({
+        code: 'INVALID_REQUEST',
+        message: 'The document source returned fewer bytes than its size promises.',
+      });
+    }
+    expect(existsSync(join(DIR, 'never.pdf'))).toBe(false);
   });
 
   it('a missing file is INVALID_REQUEST, named by its error code and not its path', async () => {

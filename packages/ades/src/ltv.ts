@@ -4,7 +4,7 @@
  * and checked now); B-LTA adds, on top, a document timestamp (RFC 3161, /SubFilter /ETSI.RFC3161) covering
  * everything. `extendPades` also augments PDFs signed earlier (by us or anyone else).
  */
-import { type CertificateInput, parseCertificates } from './certificates.js';
+import { type CertificateInput, sharedCertificates } from './certificates.js';
 import { chainOf, cmsCertificates } from './cms-read.js';
 import { type ContentInput, readContent } from './content.js';
 import { fail } from './errors.js';
@@ -38,7 +38,7 @@ export async function extendPades(pdf: ContentInput, options: ExtendOptions): Pr
   if (options.level === 'B-LTA' && !options.tsa)
     fail('INVALID_CONFIG', 'Level B-LTA needs a time-stamping authority (tsa.url).', { field: 'tsa' });
   let bytes: Buffer = Buffer.from(await readContent(pdf));
-  const anchors = parseCertificates(options.trustAnchors);
+  const anchors = sharedCertificates(options.trustAnchors);
   const structure = await readPdfStructure((await openPdf(bytes)).source);
   const last = structure.signatureFields
     .filter((f) => f.signature)

@@ -5,18 +5,19 @@
  * long before prepare, by its stamp (./file-identity.ts) — and fail with DOCUMENT_CHANGED before the section.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { constants, copyFile, type FileHandle, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { type AtomicWriteOptions, writeAtomically, writeFully } from './atomic-file.js';
 import {
   type ContentInput,
   chunksOf,
   type OpenedContent,
   openContent,
+  release,
   scratchRuns,
   sequentialRuns,
 } from './content.js';
 import { fail } from './errors.js';
-import { fileStamp, stampOf } from './file-identity.js';
+import { fileStamp } from './file-identity.js';
 import {
   changed,
   checkDigest,
@@ -28,11 +29,16 @@ import {
 import type { FinalizeOptions } from './seal.js';
 import { isLongTerm, levelField, optionalString } from './state.js';
 
-/** The same file as in prepare, unchanged since: its handle, its path and its stamp (./file-identity.ts). */
-interface UnchangedFile {
-  handle: FileHandle;
-  path: string | undefined;
-  stamp: string;
+/** How finalize makes sure the original is the prepared document. */
+export interface OriginalCheckOptions {
+  /**
+   * `'stamp'` (default): a file unchanged since before prepare read it — same device, inode, size, and
+   * modification and change times to the nanosecond, not modified within the racy window of that read — is
+   * trusted without being hashed again (as git and rsync tell an unchanged file); anything else is hashed.
+   * A write through a shared memory mapping to a page that is already dirty does not move a file's times on
+   * Linux: if the documents may be written that way while they are signed, use `'hash'`, which always hashes.
+   */
+  originalCheck?: 'stamp' | 'hash';
 }
 
 /**
@@ -45,13 +51,14 @@ class OriginalCheck {
   private constructor(
     private readonly update: StoredUpdate,
     private readonly hash: Hash | undefined,
-    readonly unchanged: UnchangedFile | undefined,
+    private readonly unchanged: { handle: FileHandle; stamp: string } | undefined,
   ) {}
 
-  static start(update: StoredUpdate, opened: OpenedContent): OriginalCheck {
+  static start(update: StoredUpdate, opened: OpenedContent, options: OriginalCheckOptions): OriginalCheck {
     const stamp = optionalString(update.state, 'fileStamp');
-    if (opened.kind === 'random' && opened.handle && stamp !== undefined && opened.stamp === stamp)
-      return new OriginalCheck(update, undefined, { handle: opened.handle, path: opened.path, stamp });
+    const trusted = (options.originalCheck ?? 'stamp') === 'stamp' && stamp !== undefined;
+    if (trusted && opened.kind === 'random' && opened.handle && opened.stamp === stamp)
+      return new OriginalCheck(update, undefined, { handle: opened.handle, stamp });
     return new OriginalCheck(update, createHash('sha256'), undefined);
   }
 
@@ -61,27 +68,17 @@ class OriginalCheck {
     this.hash?.update(chunk);
   }
 
-  /** After the system copied the unchanged file by its path: `size` bytes were copied. */
-  async copied(size: number): Promise<void> {
-    const { path, stamp } = this.unchanged!;
-    this.size = size;
-    // The path must still name the file whose stamp was checked (not another one renamed over it).
-    if (stampOf(await stat(path!, { bigint: true })) !== stamp)
-      changed('the file was replaced or modified while it was copied');
-    await this.finish();
-  }
-
   async finish(): Promise<void> {
-    if (this.size !== this.update.originalSize) changed('its size differs');
+    if (this.size !== this.update.originalSize) changed('it is shorter');
     if (this.hash) checkDigest(this.update, this.hash);
     else if ((await fileStamp(this.unchanged!.handle)) !== this.unchanged!.stamp)
       changed('the file was modified while it was read');
   }
 }
 
-function streamedLevel(update: StoredUpdate, name: string): void {
+function streamedLevel(update: StoredUpdate): void {
   if (isLongTerm(levelField(update.state)))
-    fail('INVALID_CONFIG', `B-LT and B-LTA are written by finalizePades (or extendPades), not ${name}.`, {
+    fail('INVALID_CONFIG', 'B-LT and B-LTA are written by finalizePades (or extendPades), not streamed.', {
       field: 'level',
     });
 }
@@ -91,20 +88,22 @@ function streamedLevel(update: StoredUpdate, name: string): void {
  * the original document as it reads it and the signature section last. If the document is not the one that
  * was prepared, the stream fails with DOCUMENT_CHANGED before the section: what was written so far is not a
  * signed PDF and must be discarded (`finalizePadesToFile` does that for you). Every chunk is a fresh buffer.
+ * A file is closed when the stream ends, fails or is returned (`break` in `for await`); a stream dropped
+ * half-read without that keeps its file open until it is garbage-collected.
  */
 export async function finalizePadesStream(
   pdf: ContentInput,
   state: unknown,
   signatureValue: string | Uint8Array,
-  options: FinalizeOptions,
+  options: FinalizeOptions & OriginalCheckOptions,
 ): Promise<AsyncIterable<Uint8Array>> {
   const update = readStoredUpdate(state);
-  streamedLevel(update, 'streamed');
+  streamedLevel(update);
   const { section } = await sealedSection(update, signatureValue, options);
   return (async function* () {
     const opened = await openContent(pdf);
     try {
-      const check = OriginalCheck.start(update, opened);
+      const check = OriginalCheck.start(update, opened, options);
       for await (const chunk of opened.kind === 'random' ? sequentialRuns(opened.source) : chunksOf(opened)) {
         check.feed(chunk);
         yield chunk;
@@ -112,7 +111,7 @@ export async function finalizePadesStream(
       await check.finish();
       yield section;
     } finally {
-      if (opened.kind === 'random') await opened.close();
+      await release(opened);
     }
   })();
 }
@@ -128,7 +127,7 @@ export async function finalizePadesToFile(
   state: unknown,
   signatureValue: string | Uint8Array,
   path: string,
-  options: FinalizeOptions & AtomicWriteOptions,
+  options: FinalizeOptions & AtomicWriteOptions & OriginalCheckOptions,
 ): Promise<{ size: number }> {
   const update = readStoredUpdate(state);
   if (isLongTerm(levelField(update.state))) {
@@ -136,20 +135,13 @@ export async function finalizePadesToFile(
     return { size: await writeAtomically(path, (out) => writeFully(out, signed), options) };
   }
   const { section } = await sealedSection(update, signatureValue, options);
-  const opened = await openContent(pdf);
-  try {
-    const size = await writeAtomically(
-      path,
-      async (out, temporary) => {
-        const check = OriginalCheck.start(update, opened);
-        if (check.unchanged?.path !== undefined) {
-          // Copied by the system (a reflink where the file system has them), not through this process.
-          await copyFile(check.unchanged.path, temporary, constants.COPYFILE_FICLONE);
-          await out.chmod(0o600); // the copy took the original's mode
-          await check.copied((await out.stat()).size);
-          await writeFully(out, section, update.originalSize);
-          return;
-        }
+  const size = await writeAtomically(
+    path,
+    async (out) => {
+      // Opened once the temporary file exists: nothing to close if that fails.
+      const opened = await openContent(pdf);
+      try {
+        const check = OriginalCheck.start(update, opened, options);
         // Each run is written before the next is asked for: the runs may share their buffers.
         for await (const run of opened.kind === 'random' ? scratchRuns(opened) : chunksOf(opened)) {
           check.feed(run);
@@ -157,11 +149,11 @@ export async function finalizePadesToFile(
         }
         await check.finish();
         await writeFully(out, section);
-      },
-      options,
-    );
-    return { size };
-  } finally {
-    if (opened.kind === 'random') await opened.close();
-  }
+      } finally {
+        await release(opened);
+      }
+    },
+    options,
+  );
+  return { size };
 }

@@ -3,7 +3,7 @@
  * the timestamp (B-T), and assemble the CMS. Nothing is returned unless every check passed.
  */
 import { validateChain } from './certificate-check.js';
-import { type CertificateInput, type ParsedCertificate, parseCertificates } from './certificates.js';
+import { type CertificateInput, type ParsedCertificate, sharedCertificates } from './certificates.js';
 import { buildCms } from './cms.js';
 import { chainOf, tokenCertificates } from './cms-read.js';
 import { fail } from './errors.js';
@@ -66,13 +66,13 @@ export async function seal(input: SealInput, options: FinalizeOptions): Promise<
   let validation: RevocationData | undefined;
   if (input.embedValidation && isLongTerm(input.level) && timestamp && options.tsa) {
     // The TSA's chain needs its validation data too.
-    const tsaAnchors = parseCertificates(options.tsa.trustAnchors);
+    const tsaAnchors = sharedCertificates(options.tsa.trustAnchors);
     const tsaChain = chainOf(tokenCertificates(timestamp.token));
     const tsaRevocation = await checkRevocation(tsaChain, tsaAnchors, new Date(), {
       mode: 'require',
       ...options.revocation,
     });
-    const anchors = [...parseCertificates(options.trustAnchors), ...tsaAnchors].map((c) => c.der);
+    const anchors = [...sharedCertificates(options.trustAnchors), ...tsaAnchors].map((c) => c.der);
     validation = {
       certs: [...anchors, ...revocation.certs, ...tsaRevocation.certs],
       ocsps: [...revocation.ocsps, ...tsaRevocation.ocsps],

@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { type CertificateInput, parseCertificates } from './certificates.js';
+import { type CertificateInput, sharedCertificates } from './certificates.js';
 import { sortedToken } from './cms-raw.js';
 import { fail } from './errors.js';
 import { OID } from './oids.js';
@@ -103,7 +103,7 @@ async function checkResponse(
   }
   if (!tstInfo.nonce || tstInfo.nonce.toBigInt() !== nonce)
     fail('TIMESTAMP_FAILED', 'The timestamp nonce does not match.');
-  const anchors = parseCertificates(tsa.trustAnchors).map((c) => c.pkijs);
+  const anchors = sharedCertificates(tsa.trustAnchors).map((c) => c.pkijs);
   let result: pkijs.SignedDataVerifyResult;
   try {
     result = await signedData.verify({
