@@ -3,4 +3,11 @@
  * handler's Web `Request`/`Response`, for adapters on Node servers (Express, Fastify, Nest). Kept out of the main
  * entry, which runtimes without Node's `http` (Deno, Bun, edge workers) import as it is.
  */
-export { type NodeRequestLike, sendWebResponse, toWebRequest } from './handler/node-bridge.js';
+export {
+  answerNode,
+  type NodeRequestLike,
+  nodeRequest,
+  sendWebResponse,
+  toWebRequest,
+} from './handler/node-bridge.js';
+export { type RequestLike, webRequest } from './handler/request-like.js';

@@ -12,7 +12,7 @@ import {
   isItsmeSignError,
   ROUTES,
 } from '@itsme-sign/core';
-import { sendWebResponse, toWebRequest } from '@itsme-sign/core/node';
+import { answerNode, nodeRequest, type RequestLike, toWebRequest, webRequest } from '@itsme-sign/core/node';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 
 export type ItsmeSignMiddleware = RequestHandler & {
@@ -60,10 +60,12 @@ export function itsmeSign(options: ItsmeSignHandlerOptions | ItsmeSignHandler): 
   };
 
   const middleware = (req: Request, res: Response, next: NextFunction): void => {
-    let request: globalThis.Request;
+    let request: RequestLike;
     try {
-      request = toWebRequest(req, res);
-      if (req.ip) addresses.set(request, addressKey(req.ip));
+      // The Web request is made only if a route or hook needs it (not on a status poll).
+      request = nodeRequest(req, res, (made) => {
+        if (req.ip) addresses.set(made, addressKey(req.ip));
+      });
     } catch (cause) {
       // Node took the request but it makes no URL (a malformed Host, credentials in it): answered like every
       // other error of ours (JSON, no stack) when it asks for one of our routes, else left to the app.
@@ -75,13 +77,12 @@ export function itsmeSign(options: ItsmeSignHandlerOptions | ItsmeSignHandler): 
     }
     // Mounted under a path (`app.use('/api/itsme', …)`): core routes on `req.path` and checks the mount
     // (`req.baseUrl`) against `basePath`.
-    handler
-      .handle(request, req.baseUrl ? { path: req.path, mountPath: req.baseUrl } : {})
-      .then((response) => (response ? sendWebResponse(response, res) : next()))
+    answerNode(handler, request, res, req.baseUrl ? { path: req.path, mountPath: req.baseUrl } : {})
+      .then((answered) => answered || next())
       .catch((error: unknown) => {
         // Never Express's default error page (HTML with a stack outside production): JSON, or a cut connection
         // when the answer had begun.
-        if (!isItsmeSignError(error)) onError?.(error, request);
+        if (!isItsmeSignError(error)) onError?.(error, webRequest(request));
         sendError(res, isItsmeSignError(error) ? error : new ItsmeSignError('INTERNAL_ERROR'));
       });
   };

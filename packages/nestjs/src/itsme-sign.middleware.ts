@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { type NodeRequestLike, sendWebResponse, toWebRequest } from '@itsme-sign/core/node';
+import { answerNode, type NodeRequestLike, nodeRequest } from '@itsme-sign/core/node';
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import { ItsmeSignService } from './itsme-sign.service.js';
 
@@ -21,13 +21,12 @@ export class ItsmeSignMiddleware implements NestMiddleware {
   constructor(@Inject(ItsmeSignService) private readonly service: ItsmeSignService) {}
 
   use(req: NodeRequestLike, res: ServerResponse, next: (error?: unknown) => void): void {
-    const request = toWebRequest(req, res);
-    nodeRequests.set(request, req);
+    // The Web request is made only if a route or hook needs it (not on a status poll).
+    const request = nodeRequest(req, res, (made) => nodeRequests.set(made, req));
     // The handler matches the full path (`originalUrl`) against `basePath` itself; `mounted`: this middleware
     // runs only under the module's routes, so a route outside `basePath` (a global prefix) is a wrong basePath.
-    this.service.handler
-      .handle(request, { mounted: true })
-      .then((response) => (response ? sendWebResponse(response, res) : next()))
+    answerNode(this.service.handler, request, res, { mounted: true })
+      .then((answered) => answered || next())
       .catch(next);
   }
 }

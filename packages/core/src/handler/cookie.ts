@@ -13,6 +13,7 @@
 import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { DEFAULTS } from '../config.js';
 import { ItsmeSignError } from '../errors.js';
+import type { RequestLike } from './request-like.js';
 
 export interface CookieOptions {
   /** Secrets of at least 32 characters; the first one signs, all of them verify. */
@@ -76,7 +77,7 @@ export class SessionCookie {
   }
 
   /** The cookie's name for `request`: with its prefix when it is `Secure` there. */
-  nameFor(request: Request): string {
+  nameFor(request: RequestLike): string {
     if (!this.#prefix || !this.#isSecure(request)) return this.name;
     return this.#path === '/' && !this.#domain ? `__Host-${this.name}` : `__Secure-${this.name}`;
   }
@@ -86,7 +87,7 @@ export class SessionCookie {
    * another name (an unprefixed one where ours is prefixed) are ignored; several valid ones for different
    * sessions are refused (FORBIDDEN): one of them was planted.
    */
-  read(request: Request): string | undefined {
+  read(request: RequestLike): string | undefined {
     const header = request.headers.get('cookie');
     if (!header) return undefined;
     const name = this.nameFor(request);
@@ -140,22 +141,22 @@ export class SessionCookie {
   }
 
   /** `Set-Cookie` value binding `sessionId` to this browser. */
-  serialize(sessionId: string, request: Request, maxAgeSeconds: number): string {
+  serialize(sessionId: string, request: RequestLike, maxAgeSeconds: number): string {
     const value = `${sessionId}.${this.#mac(this.#keys[0] as KeyObject, sessionId).toString('base64url')}`;
     return this.#attributes(`${this.nameFor(request)}=${value}`, request, maxAgeSeconds);
   }
 
   /** `Set-Cookie` value that removes the cookie. */
-  clear(request: Request): string {
+  clear(request: RequestLike): string {
     return this.#attributes(`${this.nameFor(request)}=`, request, 0);
   }
 
-  #isSecure(request: Request): boolean {
+  #isSecure(request: RequestLike): boolean {
     if (this.#secure !== 'auto') return this.#secure;
     return !isLoopback(this.#publicOrigin?.hostname ?? hostnameOf(request.url));
   }
 
-  #attributes(pair: string, request: Request, maxAge: number): string {
+  #attributes(pair: string, request: RequestLike, maxAge: number): string {
     const secure = this.#isSecure(request);
     return [
       pair,

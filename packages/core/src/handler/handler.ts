@@ -8,7 +8,7 @@ import { type ErrorCode, ItsmeSignError, isItsmeSignError } from '../errors.js';
 import { isFinalStatus, type SigningSession } from '../session/state.js';
 import { normalizeBasePath } from './base-path.js';
 import { SessionCookie } from './cookie.js';
-import type { HandlerAction, ItsmeSignHandler, WebHandlerOptions } from './handler-types.js';
+import type { HandleOptions, HandlerAction, ItsmeSignHandler, WebHandlerOptions } from './handler-types.js';
 import { startLimiter } from './rate-limit.js';
 import {
   crossSiteMessage,
@@ -18,6 +18,14 @@ import {
   readLimited,
   splitMounted,
 } from './request-guards.js';
+import {
+  ANSWER,
+  type Answer,
+  type AnsweringHandler,
+  type RequestLike,
+  type TextAnswer,
+  webRequest,
+} from './request-like.js';
 import { textResponse } from './response-text.js';
 import { archiveResponse, resultResponse } from './results.js';
 import { startInput } from './start-body.js';
@@ -43,6 +51,23 @@ export type { PrepareSession, SessionPlan } from './start-body.js';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
+type Route = (request: RequestLike, query: URLSearchParams) => Promise<Answer>;
+
+/** A URL whose path needs no normalising (no `.`, `%` or `\\`): its path and query read without parsing it. */
+const PLAIN_URL = /^[a-z][a-z\d+.-]*:\/\/[^/?#\\]*(\/[\w/-]*)(?:\?([^#]*))?$/i;
+
+/** The path and query of an absolute URL, as `new URL(url)` gives them (parsed only when the path is not plain). */
+function pathAndQuery(url: string): { pathname: string; query: string } {
+  const plain = PLAIN_URL.exec(url);
+  if (plain) return { pathname: plain[1] as string, query: plain[2] ?? '' };
+  const parsed = new URL(url);
+  return { pathname: parsed.pathname, query: parsed.search };
+}
+
+/** A handler's answer as a Web `Response`. */
+const toResponse = (answer: Answer): Response =>
+  answer instanceof Response ? answer : textResponse(answer.text, answer);
+
 /**
  * The web handler around a ready orchestrator. Its `close()` closes nothing: the orchestrator, its client and
  * its store belong to whoever created them (`createItsmeSign`, or the app).
@@ -65,10 +90,10 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
     /^[a-z][a-z\d+.-]*:/i.test(options.statusPageUrl) || options.statusPageUrl.startsWith('//');
   /** Reported once through `onError` (or the console): a wrong basePath is a deployment fault, not a request's. */
   let mountReported = false;
-  const mountFault = (error: ItsmeSignError, request: Request): Response => {
+  const mountFault = (error: ItsmeSignError, request: RequestLike): Answer => {
     if (!mountReported) {
       mountReported = true;
-      if (options.onError) options.onError(error, request);
+      if (options.onError) options.onError(error, webRequest(request));
       else console.error(`[itsme-sign] ${error.message}`);
     }
     return errorResponse(error, request);
@@ -78,20 +103,21 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
   // The cookie lives as long as the store keeps the session (on the orchestrator's clock).
   const cookieMaxAge = (s: SigningSession) => Math.ceil(orchestrator.retentionMs(s) / 1000);
 
-  const json = (body: unknown, status = 200, headers: Record<string, string> = {}) => {
+  const json = (body: unknown, status = 200, headers: Record<string, string> = {}): TextAnswer => {
     const text = JSON.stringify(body);
-    return textResponse(text, {
+    return {
       status,
       headers: { ...JSON_HEADERS, 'content-length': String(Buffer.byteLength(text)), ...headers },
-    });
+      text,
+    };
   };
 
-  const errorResponse = (error: unknown, request: Request): Response => {
+  const errorResponse = (error: unknown, request: RequestLike): Answer => {
     let e: ItsmeSignError;
     if (isItsmeSignError(error)) {
       e = error;
     } else {
-      options.onError?.(error, request);
+      options.onError?.(error, webRequest(request));
       e = new ItsmeSignError('INTERNAL_ERROR');
     }
     // A retryable refusal that knows when to come back says so (RATE_LIMITED, itsme®'s own Retry-After).
@@ -107,7 +133,7 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
   };
 
   /** Cross-site request protection for state-changing routes (Fetch Metadata, then Origin). */
-  const checkSameOrigin = (request: Request): void => {
+  const checkSameOrigin = (request: RequestLike): void => {
     const site = request.headers.get('sec-fetch-site');
     const origin = request.headers.get('origin');
     const own = new URL(request.url).origin;
@@ -116,15 +142,15 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
       fail('FORBIDDEN', crossSiteMessage(origin, own, site));
   };
 
-  const owner = async (request: Request, action: HandlerAction): Promise<string | undefined> => {
+  const owner = async (request: RequestLike, action: HandlerAction): Promise<string | undefined> => {
     if (!options.authorize) return undefined;
-    const who = await options.authorize(request, action);
+    const who = await options.authorize(webRequest(request), action);
     if (who === false) fail('FORBIDDEN');
     return who || undefined;
   };
 
   /** This browser's session: cookie signature, existence and owner all checked. */
-  const ownSession = async (request: Request, action: HandlerAction): Promise<SigningSession> => {
+  const ownSession = async (request: RequestLike, action: HandlerAction): Promise<SigningSession> => {
     const id = cookie.read(request);
     if (!id) return fail('SESSION_NOT_FOUND');
     const who = await owner(request, action);
@@ -134,6 +160,21 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
   };
 
   const view = (s: SigningSession): SessionView => toSessionView(s, urls);
+  /**
+   * The answer of a session's view. A frozen session (the memory store's: a new object for every version) is
+   * rendered once: a browser polls an unchanged session again and again.
+   */
+  const viewAnswers = new WeakMap<SigningSession, TextAnswer>();
+  const viewAnswer = (s: SigningSession): TextAnswer => {
+    if (!Object.isFrozen(s)) return json(view(s));
+    let answer = viewAnswers.get(s);
+    if (!answer) {
+      answer = json(view(s));
+      Object.freeze(answer.headers);
+      viewAnswers.set(s, Object.freeze(answer));
+    }
+    return answer;
+  };
 
   async function readJson(request: Request): Promise<unknown> {
     const type = request.headers.get('content-type') ?? '';
@@ -148,8 +189,9 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
     }
   }
 
-  async function start(request: Request): Promise<Response> {
-    checkSameOrigin(request);
+  async function start(head: RequestLike): Promise<Answer> {
+    checkSameOrigin(head);
+    const request = webRequest(head);
     const who = await owner(request, 'start');
     const limited = await limitStart?.(request, who);
     if (limited && !limited.allowed)
@@ -169,10 +211,10 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
     });
   }
 
-  async function read(request: Request, url: URL): Promise<Response> {
+  async function read(request: RequestLike, query: URLSearchParams): Promise<Answer> {
     const session = await ownSession(request, 'read');
-    const waitParam = url.searchParams.get('wait');
-    const versionParam = url.searchParams.get('version');
+    const waitParam = query.get('wait');
+    const versionParam = query.get('version');
     const wait = waitParam === null ? 0 : Number(waitParam);
     if (!Number.isFinite(wait) || wait < 0)
       fail('INVALID_REQUEST', 'wait must be a number of seconds.', 'wait');
@@ -180,15 +222,20 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
     if (!Number.isInteger(known)) fail('INVALID_REQUEST', 'version must be an integer.', 'version');
     const current =
       wait > 0
-        ? await orchestrator.waitForChange(session.id, known, Math.min(wait, maxWait) * 1000, request.signal)
+        ? await orchestrator.waitForChange(
+            session.id,
+            known,
+            Math.min(wait, maxWait) * 1000,
+            webRequest(request).signal,
+          )
         : isFinalStatus(session.status)
           ? session
           : await orchestrator.advance(session.id);
     if (!current) return fail('SESSION_NOT_FOUND');
-    return json(view(current));
+    return viewAnswer(current);
   }
 
-  async function callback(request: Request): Promise<Response> {
+  async function callback(request: RequestLike): Promise<Answer> {
     const target = new URL(options.statusPageUrl, publicOrigin ?? request.url);
     try {
       const id = cookie.read(request);
@@ -200,7 +247,7 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
       else if (!isPeek(request)) await orchestrator.userReturned(id);
     } catch (error) {
       target.searchParams.set('error', isItsmeSignError(error) ? error.code : 'INTERNAL_ERROR');
-      if (!isItsmeSignError(error)) options.onError?.(error, request);
+      if (!isItsmeSignError(error)) options.onError?.(error, webRequest(request));
     }
     return seeOther(target);
   }
@@ -215,9 +262,8 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
   }
 
   /** `GET /session/go?target=signing`: records that the user is sent to sign, then sends them to itsme®. */
-  async function go(request: Request, url: URL): Promise<Response> {
-    if (url.searchParams.get('target') !== 'signing')
-      fail('INVALID_REQUEST', 'target must be signing.', 'target');
+  async function go(request: RequestLike, query: URLSearchParams): Promise<Answer> {
+    if (query.get('target') !== 'signing') fail('INVALID_REQUEST', 'target must be signing.', 'target');
     const session = await ownSession(request, 'read');
     const sent = isPeek(request) ? { session } : await orchestrator.userSent(session.id);
     if (sent.signingUrl) {
@@ -230,15 +276,16 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
     return seeOther(new URL(options.statusPageUrl, publicOrigin ?? request.url));
   }
 
-  async function result(request: Request, url: URL): Promise<Response> {
-    return resultResponse(orchestrator, await ownSession(request, 'result'), url, (body) => json(body));
+  async function result(request: RequestLike, query: URLSearchParams): Promise<Answer> {
+    const session = await ownSession(request, 'result');
+    return resultResponse(orchestrator, session, query.get('document') ?? undefined, (body) => json(body));
   }
 
-  async function archive(request: Request): Promise<Response> {
+  async function archive(request: RequestLike): Promise<Answer> {
     return archiveResponse(orchestrator, await ownSession(request, 'result'));
   }
 
-  async function cancel(request: Request): Promise<Response> {
+  async function cancel(request: RequestLike): Promise<Answer> {
     checkSameOrigin(request);
     const session = await ownSession(request, 'cancel');
     const cancelled = await orchestrator.cancel(session.id);
@@ -246,54 +293,59 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
     return json(view(cancelled));
   }
 
-  return {
+  /** The routes by path, then by method (`Allow` lists a route's methods in this order). */
+  const routes = new Map<string, Readonly<Record<string, Route>>>([
+    [ROUTES.sessions, { POST: start }],
+    [ROUTES.session, { GET: read, HEAD: read, DELETE: cancel }],
+    [ROUTES.callback, { GET: callback, HEAD: callback }],
+    [ROUTES.go, { GET: go }],
+    [ROUTES.result, { GET: result, HEAD: result }],
+    [ROUTES.resultArchive, { GET: archive, HEAD: archive }],
+  ]);
+
+  async function answer(
+    request: RequestLike,
+    handleOptions: HandleOptions = {},
+  ): Promise<Answer | undefined> {
+    const { pathname, query } = pathAndQuery(request.url);
+    let path = handleOptions.path;
+    let mountPath = handleOptions.mountPath;
+    if (path === undefined) {
+      if (basePath && pathname !== basePath && !pathname.startsWith(`${basePath}/`)) {
+        const mounted = handleOptions.mounted ? splitMounted(pathname) : undefined;
+        if (!mounted) return undefined;
+        ({ route: path, mount: mountPath } = mounted);
+      } else {
+        path = pathname.slice(basePath.length);
+      }
+    }
+    const route = routes.get(path.replace(/\/+$/, '') || '/');
+    if (!route) return undefined;
+    const wrongMount = mountPath === undefined ? undefined : mountPathError(basePath, mountPath);
+    if (wrongMount) return mountFault(wrongMount, request);
+    try {
+      const fn = route[request.method.toUpperCase()];
+      if (!fn) {
+        return json({ error: new ItsmeSignError('METHOD_NOT_ALLOWED').toJSON() }, 405, {
+          allow: Object.keys(route).join(', '),
+        });
+      }
+      return await fn(request, new URLSearchParams(query));
+    } catch (error) {
+      return errorResponse(error, request);
+    }
+  }
+
+  const handler: AnsweringHandler = {
     basePath,
     orchestrator,
     sessionCookie: (session, request) => cookie.serialize(session.id, request, cookieMaxAge(session)),
-    async handle(request, handleOptions = {}) {
-      const url = new URL(request.url);
-      let path = handleOptions.path;
-      let mountPath = handleOptions.mountPath;
-      if (path === undefined) {
-        if (basePath && url.pathname !== basePath && !url.pathname.startsWith(`${basePath}/`)) {
-          const mounted = handleOptions.mounted ? splitMounted(url.pathname) : undefined;
-          if (!mounted) return undefined;
-          ({ route: path, mount: mountPath } = mounted);
-        } else {
-          path = url.pathname.slice(basePath.length);
-        }
-      }
-      path = path.replace(/\/+$/, '') || '/';
-      const method = request.method.toUpperCase();
-      const route =
-        path === ROUTES.sessions
-          ? { POST: start }
-          : path === ROUTES.session
-            ? { GET: read, HEAD: read, DELETE: cancel }
-            : path === ROUTES.callback
-              ? { GET: callback, HEAD: callback }
-              : path === ROUTES.go
-                ? { GET: go }
-                : path === ROUTES.result
-                  ? { GET: result, HEAD: result }
-                  : path === ROUTES.resultArchive
-                    ? { GET: archive, HEAD: archive }
-                    : undefined;
-      if (!route) return undefined;
-      const wrongMount = mountPath === undefined ? undefined : mountPathError(basePath, mountPath);
-      if (wrongMount) return mountFault(wrongMount, request);
-      try {
-        const fn = (route as Record<string, ((r: Request, u: URL) => Promise<Response>) | undefined>)[method];
-        if (!fn) {
-          return json({ error: new ItsmeSignError('METHOD_NOT_ALLOWED').toJSON() }, 405, {
-            allow: Object.keys(route).join(', '),
-          });
-        }
-        return await fn(request, url);
-      } catch (error) {
-        return errorResponse(error, request);
-      }
+    async handle(request, handleOptions) {
+      const answered = await answer(request, handleOptions);
+      return answered && toResponse(answered);
     },
+    [ANSWER]: answer,
     async close() {},
   };
+  return handler;
 }

@@ -5,6 +5,15 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { HandleOptions, ItsmeSignHandler } from './handler-types.js';
+import {
+  ANSWER,
+  type AnsweringHandler,
+  DeferredRequest,
+  type RequestLike,
+  type TextAnswer,
+  webRequest,
+} from './request-like.js';
 import { unreadText } from './response-text.js';
 
 export interface NodeRequestLike extends IncomingMessage {
@@ -45,12 +54,13 @@ class NodeRequest extends Request {
   }
 }
 
+const protocolOf = (req: NodeRequestLike): string =>
+  req.protocol ?? ((req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http');
+
 /** Builds a Web `Request` for a Node request; aborts its signal when the client goes away. */
 export function toWebRequest(req: NodeRequestLike, res: ServerResponse): Request {
-  const socket = req.socket as { encrypted?: boolean };
-  const protocol = req.protocol ?? (socket.encrypted ? 'https' : 'http');
   const host = req.headers.host ?? 'localhost';
-  const url = `${protocol}://${host}${req.originalUrl ?? req.url ?? '/'}`;
+  const url = `${protocolOf(req)}://${host}${req.originalUrl ?? req.url ?? '/'}`;
   const method = (req.method ?? 'GET').toUpperCase();
   let body: BodyInit | undefined;
   let dropLength = false;
@@ -75,6 +85,96 @@ export function toWebRequest(req: NodeRequestLike, res: ServerResponse): Request
     init.duplex = 'half';
   }
   return new NodeRequest(url, init, res);
+}
+
+/**
+ * What the handler reads of a Node request. A GET or HEAD request (no body) on a host that makes a valid URL
+ * gives a request whose Web `Request` is made only if a route or hook needs it (then `made` is called with
+ * it); any other request gets its Web `Request` now, so it fails here, as `toWebRequest` does, when Node took
+ * a request that makes no Web `Request`.
+ */
+export function nodeRequest(
+  req: NodeRequestLike,
+  res: ServerResponse,
+  made?: (request: Request) => void,
+): RequestLike {
+  const method = req.method;
+  const protocol = protocolOf(req);
+  const host = req.headers.host ?? 'localhost';
+  const target = req.originalUrl ?? req.url ?? '/';
+  if (
+    (method === 'GET' || method === 'HEAD') &&
+    (protocol === 'http' || protocol === 'https') &&
+    target.charCodeAt(0) === 0x2f &&
+    validHost(host)
+  ) {
+    return new DeferredRequest(`${protocol}://${host}${target}`, method, new NodeHeaders(req.headers), () => {
+      const request = toWebRequest(req, res);
+      made?.(request);
+      return request;
+    });
+  }
+  const request = toWebRequest(req, res);
+  made?.(request);
+  return request;
+}
+
+/** A host name or address with an optional port; what `URL` accepts of these is checked once per host. */
+const PLAIN_HOST = /^(?:[A-Za-z\d-]+(?:\.[A-Za-z\d-]+)*|\[[\dA-Fa-f:.]+\])(?::\d{1,5})?$/;
+/** Hosts known to make a valid URL (a browser sends the same one on every request); bounded. */
+const validHosts = new Set<string>();
+
+function validHost(host: string): boolean {
+  if (validHosts.has(host)) return true;
+  if (!PLAIN_HOST.test(host) || !URL.canParse(`http://${host}/`)) return false;
+  if (validHosts.size >= 100) validHosts.clear();
+  validHosts.add(host);
+  return true;
+}
+
+/** Node's request headers read as a Web `Headers` reads them (`get` only). */
+class NodeHeaders {
+  readonly #headers: IncomingHttpHeaders;
+  constructor(headers: IncomingHttpHeaders) {
+    this.#headers = headers;
+  }
+  get(name: string): string | null {
+    const value = this.#headers[name.toLowerCase()];
+    if (value === undefined) return null;
+    const text = typeof value === 'string' ? value : value.join(', ');
+    // A Web header value has no leading or trailing HTTP whitespace.
+    return text.length === 0 || (text.charCodeAt(0) > 0x20 && text.charCodeAt(text.length - 1) > 0x20)
+      ? text
+      : text.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');
+  }
+}
+
+/**
+ * Answers a Node request with `handler` (core's writes its JSON answers without a Web `Response`); `false`
+ * when the request is not one of the handler's routes (nothing is written).
+ */
+export async function answerNode(
+  handler: ItsmeSignHandler,
+  request: RequestLike,
+  res: ServerResponse,
+  options?: HandleOptions,
+): Promise<boolean> {
+  const answer = (handler as Partial<AnsweringHandler>)[ANSWER];
+  const answered = answer
+    ? await answer.call(handler, request, options)
+    : await handler.handle(webRequest(request), options);
+  if (!answered) return false;
+  if (answered instanceof Response) await sendWebResponse(answered, res);
+  else sendText(answered, res);
+  return true;
+}
+
+/** Writes a JSON answer of the handler: status, headers, its text in one call. */
+function sendText(answer: TextAnswer, res: ServerResponse): void {
+  res.statusCode = answer.status;
+  const headers = answer.headers;
+  for (const name in headers) res.setHeader(name, headers[name] as string);
+  if (!res.destroyed) res.end(answer.text);
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { ROUTES } from '../contract/constants.js';
 import { ItsmeSignError } from '../errors.js';
+import type { RequestLike } from './request-like.js';
 
 /**
  * The mount check of the adapters: `basePath` against the path the routes are really mounted at. An
@@ -47,7 +48,7 @@ export function parseOrigin(value: string): string {
 }
 
 /** A HEAD request or a browser prefetch (`Sec-Purpose`/`Purpose: prefetch`): it must change nothing. */
-export const isPeek = (request: Request): boolean =>
+export const isPeek = (request: RequestLike): boolean =>
   request.method.toUpperCase() === 'HEAD' ||
   /prefetch|prerender/i.test(
     `${request.headers.get('sec-purpose') ?? ''} ${request.headers.get('purpose') ?? ''}`,

@@ -39,13 +39,13 @@ const isDocument = (r: SignatureResult | BatchSignatureResult | SignedDocument):
   'bytes' in r;
 
 /** `GET /session/result`: one signed document, or the hash-mode signature(s) as JSON. */
-export async function resultResponse(
+export async function resultResponse<T>(
   orchestrator: SigningOrchestrator,
   session: SigningSession,
-  url: URL,
-  json: (body: unknown) => Response,
-): Promise<Response> {
-  const result = await signedResult(orchestrator, session, url.searchParams.get('document') ?? undefined);
+  docId: string | undefined,
+  json: (body: unknown) => T,
+): Promise<T | Response> {
+  const result = await signedResult(orchestrator, session, docId);
   if (!isDocument(result)) return json(result);
   const doc = result;
   return new Response(doc.bytes as Uint8Array<ArrayBuffer>, {
