@@ -10,4 +10,4 @@ export {
   sendWebResponse,
   toWebRequest,
 } from './handler/node-bridge.js';
-export { type RequestLike, webRequest } from './handler/request-like.js';
+export { hookRequest, type RequestLike, webRequest } from './handler/request-like.js';

@@ -12,7 +12,7 @@ import {
   isItsmeSignError,
   ROUTES,
 } from '@itsme-sign/core';
-import { answerNode, nodeRequest, type RequestLike, toWebRequest, webRequest } from '@itsme-sign/core/node';
+import { answerNode, hookRequest, nodeRequest, type RequestLike, toWebRequest } from '@itsme-sign/core/node';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 
 export type ItsmeSignMiddleware = RequestHandler & {
@@ -82,9 +82,11 @@ export function itsmeSign(options: ItsmeSignHandlerOptions | ItsmeSignHandler): 
       .catch((error: unknown) => {
         // Never Express's default error page (HTML with a stack outside production): JSON, or a cut connection
         // when the answer had begun.
-        if (!isItsmeSignError(error)) onError?.(error, webRequest(request));
+        if (!isItsmeSignError(error)) onError?.(error, hookRequest(request));
         sendError(res, isItsmeSignError(error) ? error : new ItsmeSignError('INTERNAL_ERROR'));
-      });
+      })
+      // Last resort (a hook that throws): the connection is cut, the process goes on.
+      .catch(() => res.destroy());
   };
   const errors: ErrorRequestHandler = (error: unknown, req, res, next) => {
     if (!isOwnRoute(req)) return next(error);

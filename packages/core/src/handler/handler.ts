@@ -14,6 +14,7 @@ import {
   crossSiteMessage,
   isPeek,
   mountPathError,
+  mountSpelledOtherwise,
   parseOrigin,
   readLimited,
   splitMounted,
@@ -22,6 +23,7 @@ import {
   ANSWER,
   type Answer,
   type AnsweringHandler,
+  hookRequest,
   type RequestLike,
   type TextAnswer,
   webRequest,
@@ -93,7 +95,7 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
   const mountFault = (error: ItsmeSignError, request: RequestLike): Answer => {
     if (!mountReported) {
       mountReported = true;
-      if (options.onError) options.onError(error, webRequest(request));
+      if (options.onError) options.onError(error, hookRequest(request));
       else console.error(`[itsme-sign] ${error.message}`);
     }
     return errorResponse(error, request);
@@ -117,7 +119,7 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
     if (isItsmeSignError(error)) {
       e = error;
     } else {
-      options.onError?.(error, webRequest(request));
+      options.onError?.(error, hookRequest(request));
       e = new ItsmeSignError('INTERNAL_ERROR');
     }
     // A retryable refusal that knows when to come back says so (RATE_LIMITED, itsme®'s own Retry-After).
@@ -247,7 +249,7 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
       else if (!isPeek(request)) await orchestrator.userReturned(id);
     } catch (error) {
       target.searchParams.set('error', isItsmeSignError(error) ? error.code : 'INTERNAL_ERROR');
-      if (!isItsmeSignError(error)) options.onError?.(error, webRequest(request));
+      if (!isItsmeSignError(error)) options.onError?.(error, hookRequest(request));
     }
     return seeOther(target);
   }
@@ -321,6 +323,7 @@ export function createWebHandler(options: WebHandlerOptions): ItsmeSignHandler {
     }
     const route = routes.get(path.replace(/\/+$/, '') || '/');
     if (!route) return undefined;
+    if (mountPath !== undefined && mountSpelledOtherwise(basePath, mountPath)) return undefined;
     const wrongMount = mountPath === undefined ? undefined : mountPathError(basePath, mountPath);
     if (wrongMount) return mountFault(wrongMount, request);
     try {

@@ -54,9 +54,10 @@ let server: Server | undefined;
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
 /** A Node server answering with `handler` through the bridge; `made`: the Web requests it had to build. */
-async function serve(handler: ItsmeSignHandler) {
+async function serve(handler: ItsmeSignHandler, before?: (req: IncomingMessage) => void) {
   const made: Request[] = [];
   server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    before?.(req);
     const request = nodeRequest(req, res, (r) => made.push(r));
     void answerNode(handler, request, res).then((answered) => {
       if (!answered) res.writeHead(404).end('not ours');
@@ -190,5 +191,45 @@ describe('nodeRequest', () => {
     const web = toWebRequest(req({ headers }), res);
     for (const name of ['cookie', 'Cookie', 'x-many', 'x-empty', 'accept', 'origin'])
       expect(node.headers.get(name)).toBe(web.headers.get(name));
+  });
+});
+
+describe('the light request against the Web one (review findings)', () => {
+  it('a header a Web Request refuses: 400 INVALID_REQUEST where a hook needs the request, never a crash', async () => {
+    const errors: unknown[] = [];
+    const { handler, cookie } = handlerOf({
+      authorize: async () => 'owner-1',
+      onError: (error, request) => errors.push([error, request.url]),
+    });
+    // A middleware before ours wrote a value no Web Headers takes (a character above U+00FF).
+    const { raw } = await serve(handler, (req) => {
+      req.headers['x-name'] = 'Жуков';
+    });
+    const answer = await raw(`${BASE}/session`, { cookie });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body).error).toMatchObject({ code: 'INVALID_REQUEST', field: 'headers' });
+    expect(errors).toEqual([]);
+  });
+
+  it('a loopback Host spelled otherwise (127.1) reads the same cookie as the Web Request would', async () => {
+    const { handler, cookie } = handlerOf();
+    const { raw } = await serve(handler);
+    for (const host of ['127.1', '0x7f.1', '2130706433']) {
+      const answer = await raw(`${BASE}/session`, { cookie, host });
+      expect(answer.status, host).toBe(200);
+    }
+    const fake = { method: 'GET', url: '/p', headers: { host: '127.1:80' }, socket: {} } as NodeRequestLike;
+    expect(nodeRequest(fake, {} as ServerResponse).url).toBe('http://127.0.0.1/p');
+  });
+
+  it('a mount spelled with other letter cases is not ours (no INVALID_CONFIG, no onError)', async () => {
+    const errors: unknown[] = [];
+    const { handler } = handlerOf({ onError: (e) => errors.push(e) });
+    const request = new Request('http://127.0.0.1/API/ITSME/session');
+    expect(await handler.handle(request, { path: '/session', mountPath: '/API/ITSME' })).toBeUndefined();
+    expect(errors).toEqual([]);
+    const wrong = await handler.handle(request, { path: '/session', mountPath: '/elsewhere' });
+    expect(wrong?.status).toBe(500);
+    expect(errors).toHaveLength(1);
   });
 });

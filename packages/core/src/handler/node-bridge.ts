@@ -100,15 +100,15 @@ export function nodeRequest(
 ): RequestLike {
   const method = req.method;
   const protocol = protocolOf(req);
-  const host = req.headers.host ?? 'localhost';
   const target = req.originalUrl ?? req.url ?? '/';
-  if (
+  const origin =
     (method === 'GET' || method === 'HEAD') &&
     (protocol === 'http' || protocol === 'https') &&
-    target.charCodeAt(0) === 0x2f &&
-    validHost(host)
-  ) {
-    return new DeferredRequest(`${protocol}://${host}${target}`, method, new NodeHeaders(req.headers), () => {
+    target.charCodeAt(0) === 0x2f
+      ? urlOrigin(protocol, req.headers.host ?? 'localhost')
+      : undefined;
+  if (origin !== undefined) {
+    return new DeferredRequest(`${origin}${target}`, method as string, new NodeHeaders(req.headers), () => {
       const request = toWebRequest(req, res);
       made?.(request);
       return request;
@@ -119,17 +119,24 @@ export function nodeRequest(
   return request;
 }
 
-/** A host name or address with an optional port; what `URL` accepts of these is checked once per host. */
+/** A host name or address with an optional port; what `URL` makes of these is learnt once per origin. */
 const PLAIN_HOST = /^(?:[A-Za-z\d-]+(?:\.[A-Za-z\d-]+)*|\[[\dA-Fa-f:.]+\])(?::\d{1,5})?$/;
-/** Hosts known to make a valid URL (a browser sends the same one on every request); bounded. */
-const validHosts = new Set<string>();
+/**
+ * Origins known to make a valid URL (a browser sends the same Host on every request), as `URL` writes them
+ * (`http://127.1` → `http://127.0.0.1`, `https://EXAMPLE.com:443` → `https://example.com`): the light request's
+ * URL is the one a Web `Request` would have, so the cookie and origin checks see the same host. Bounded.
+ */
+const urlOrigins = new Map<string, string>();
 
-function validHost(host: string): boolean {
-  if (validHosts.has(host)) return true;
-  if (!PLAIN_HOST.test(host) || !URL.canParse(`http://${host}/`)) return false;
-  if (validHosts.size >= 100) validHosts.clear();
-  validHosts.add(host);
-  return true;
+function urlOrigin(protocol: string, host: string): string | undefined {
+  const given = `${protocol}://${host}`;
+  const known = urlOrigins.get(given);
+  if (known !== undefined) return known;
+  if (!PLAIN_HOST.test(host) || !URL.canParse(`${given}/`)) return undefined;
+  const origin = new URL(`${given}/`).origin;
+  if (urlOrigins.size >= 100) urlOrigins.clear();
+  urlOrigins.set(given, origin);
+  return origin;
 }
 
 /** Node's request headers read as a Web `Headers` reads them (`get` only). */

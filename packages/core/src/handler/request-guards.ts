@@ -10,8 +10,21 @@ import type { RequestLike } from './request-like.js';
  * The mount check of the adapters: `basePath` against the path the routes are really mounted at. An
  * `INVALID_CONFIG` error that names both when they differ, else `undefined`.
  */
+const normMount = (p: string) => p.replace(/\/+$/, '') || '/';
+
+/**
+ * The mount path is the base path spelled with other letter cases (a case-insensitive router, Express's
+ * default, matched `/API/ITSME` for `/api/itsme`): not a deployment fault, and not a request for our routes
+ * (the browser sends the cookie to the base path's own spelling only).
+ */
+export function mountSpelledOtherwise(basePath: string, mountPath: string): boolean {
+  const base = normMount(basePath);
+  const mount = normMount(mountPath);
+  return base !== mount && base.toLowerCase() === mount.toLowerCase();
+}
+
 export function mountPathError(basePath: string, mountPath: string): ItsmeSignError | undefined {
-  const norm = (p: string) => p.replace(/\/+$/, '') || '/';
+  const norm = normMount;
   if (norm(basePath) === norm(mountPath)) return undefined;
   return new ItsmeSignError('INVALID_CONFIG', {
     message:

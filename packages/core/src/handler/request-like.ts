@@ -1,3 +1,4 @@
+import { ItsmeSignError } from '../errors.js';
 import type { HandleOptions, ItsmeSignHandler } from './handler-types.js';
 
 /**
@@ -32,7 +33,17 @@ export class DeferredRequest implements RequestLike {
 
   [MAKE](): Request {
     if (!this.#request) {
-      this.#request = (this.#make as () => Request)();
+      try {
+        this.#request = (this.#make as () => Request)();
+      } catch (cause) {
+        // Node took a header that a Web `Headers` refuses (a NUL with a lenient parser, a character a
+        // middleware wrote): the request's own fault, answered as such, whichever route or hook asked.
+        throw new ItsmeSignError('INVALID_REQUEST', {
+          message: 'The request has a header that is not valid HTTP.',
+          field: 'headers',
+          cause,
+        });
+      }
       this.#make = undefined;
     }
     return this.#request;
@@ -42,6 +53,19 @@ export class DeferredRequest implements RequestLike {
 /** The Web `Request` of a request the handler was given (made now for a deferred one). */
 export const webRequest = (request: RequestLike): Request =>
   request instanceof DeferredRequest ? request[MAKE]() : (request as Request);
+
+/**
+ * The Web `Request` to hand to a hook that reports a failure (`onError`): never throws, so reporting cannot
+ * fail in its turn; a request that makes no Web `Request` (a header Node took and `Headers` refuses) is
+ * reported as `http://invalid.host/`.
+ */
+export function hookRequest(request: RequestLike): Request {
+  try {
+    return webRequest(request);
+  } catch {
+    return new Request('http://invalid.host/');
+  }
+}
 
 /** A JSON answer of the handler before it is a Web `Response` (the Node bridge writes it as it is). */
 export interface TextAnswer {
