@@ -1,11 +1,11 @@
 /**
- * Writing a file so that it is either whole or absent: into a private temporary file next to it (created
- * exclusively, mode 0600), flushed to the disk, then renamed over the destination, and the directory flushed.
- * A failure removes the temporary file and leaves whatever was at the destination untouched. File-system
- * errors are reported by their code only: paths are the app's and stay out of answers and logs.
+ * Writing a file so that it is either whole or absent: into a private directory made next to it (mode 0700,
+ * so that nobody else can open or swap what is inside, whatever its mode while it is written), flushed to the
+ * disk, then renamed over the destination, and the directory flushed. A failure removes the private
+ * directory and leaves whatever was at the destination untouched. File-system errors are reported by their
+ * code only: paths are the app's and stay out of answers and logs.
  */
-import { randomBytes } from 'node:crypto';
-import { type FileHandle, open, rename, rm } from 'node:fs/promises';
+import { type FileHandle, mkdtemp, open, rename, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ItsmeSignError } from '@itsme-sign/core';
 import { fail } from './errors.js';
@@ -15,10 +15,11 @@ export interface AtomicWriteOptions {
   sync?: boolean;
 }
 
-/** Writes all of `buffer` at the handle's position. */
-export async function writeFully(handle: FileHandle, buffer: Uint8Array): Promise<void> {
+/** Writes all of `buffer` at `position`, or at the handle's position. */
+export async function writeFully(handle: FileHandle, buffer: Uint8Array, position?: number): Promise<void> {
   for (let done = 0; done < buffer.length; ) {
-    const { bytesWritten } = await handle.write(buffer, done, buffer.length - done);
+    const at = position === undefined ? null : position + done;
+    const { bytesWritten } = await handle.write(buffer, done, buffer.length - done, at);
     done += bytesWritten;
   }
 }
@@ -37,33 +38,43 @@ async function syncDirectory(directory: string): Promise<void> {
   await handle?.close().catch(() => {});
 }
 
-/** Runs `fill` on a fresh private file, then gives it the name `path`. Returns its size. */
+/** Creates the file `fill` is given, exclusively and private (mode 0600). */
+export const createPrivate = (temporary: string): Promise<FileHandle> => open(temporary, 'wx', 0o600);
+
+/**
+ * Runs `fill` with the name of a file to create in a fresh private directory (it must create it, e.g. with
+ * `createPrivate`, and return its open handle, which it closes itself if it fails), then gives that file the
+ * name `path`. Returns its size.
+ */
 export async function writeAtomically(
   path: string,
-  fill: (handle: FileHandle) => Promise<void>,
+  fill: (temporary: string) => Promise<FileHandle>,
   options: AtomicWriteOptions = {},
 ): Promise<number> {
   const directory = dirname(path);
-  // A short name: a destination name near the file system's limit must still get a temporary sibling.
-  const temporary = join(directory, `.itsme-sign-${randomBytes(6).toString('hex')}.partial`);
-  let handle: FileHandle;
+  let privateDirectory: string;
   try {
-    handle = await open(temporary, 'wx', 0o600);
+    privateDirectory = await mkdtemp(join(directory, '.itsme-sign-'));
   } catch (e) {
     return fileError(e, 'created');
   }
+  const temporary = join(privateDirectory, 'signed');
+  const sync = options.sync ?? true;
   try {
-    await fill(handle);
-    const sync = options.sync ?? true;
-    if (sync) await handle.datasync().catch((e) => fileError(e, 'flushed'));
-    const { size } = await handle.stat();
-    await handle.close();
-    await rename(temporary, path).catch((e) => fileError(e, 'given its name'));
+    const handle = await fill(temporary);
+    let size: number;
+    try {
+      if (sync) await handle.datasync();
+      size = (await handle.stat()).size;
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, path);
+    await rmdir(privateDirectory);
     if (sync) await syncDirectory(directory);
     return size;
   } catch (e) {
-    await handle.close().catch(() => {});
-    await rm(temporary, { force: true });
+    await rm(privateDirectory, { recursive: true, force: true });
     return fileError(e, 'written');
   }
 }

@@ -134,9 +134,9 @@ describe('PAdES from a file or a random-access source', () => {
         },
       ),
     ).rejects.toMatchObject({ code: 'DOCUMENT_CHANGED' });
-    expect(readdirSync(DIR).filter((n) => n.startsWith('changed.signed') || n.endsWith('.partial'))).toEqual(
-      [],
-    );
+    expect(
+      readdirSync(DIR).filter((n) => n.startsWith('changed.signed') || n.startsWith('.itsme-sign-')),
+    ).toEqual([]);
   });
 
   it('finalizePadesToFile copies a settled file through the system and appends the signature: the same PDF as the stream', async () => {
@@ -157,7 +157,7 @@ describe('PAdES from a file or a random-access source', () => {
     );
     expect(written.equals(streamed)).toBe(true);
     expect(statSync(target).mode & 0o777).toBe(0o600);
-    expect(readdirSync(DIR).filter((n) => n.endsWith('.partial'))).toEqual([]);
+    expect(readdirSync(DIR).filter((n) => n.startsWith('.itsme-sign-'))).toEqual([]);
     expectValidPdf(join(DIR, 'to-file.checked.pdf'), written, pki, nss);
   });
 
@@ -173,7 +173,7 @@ describe('PAdES from a file or a random-access source', () => {
       }),
     ).rejects.toMatchObject({ code: 'DOCUMENT_CHANGED' });
     expect(readFileSync(target, 'utf8')).toBe('what was there before');
-    expect(readdirSync(DIR).filter((n) => n.endsWith('.partial'))).toEqual([]);
+    expect(readdirSync(DIR).filter((n) => n.startsWith('.itsme-sign-'))).toEqual([]);
   });
 
   it('CAdES hashes { path } and { size, read } as it hashes the bytes', async () => {
@@ -200,7 +200,7 @@ describe('PAdES from a file or a random-access source', () => {
     expect(error).toMatchObject({ code: 'INTERNAL_ERROR' });
     expect(error.message).toMatch(/\(E[A-Z]+\)/);
     expect(error.message).not.toContain('secret-folder');
-    expect(readdirSync(DIR).filter((n) => n.endsWith('.partial'))).toEqual([]);
+    expect(readdirSync(DIR).filter((n) => n.startsWith('.itsme-sign-'))).toEqual([]);
     const fifo = join(DIR, 'secret-fifo.pdf');
     if (!existsSync(fifo)) execFileSync('mkfifo', [fifo]);
     const refused = await preparePades({ path: fifo }, { certificateChain: pki.ec.chain }).catch((e) => e);
