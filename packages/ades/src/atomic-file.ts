@@ -1,11 +1,11 @@
 /**
- * Writing a file so that it is either whole or absent: into a private directory made next to it (mode 0700,
- * so that nobody else can open or swap what is inside, whatever its mode while it is written), flushed to the
- * disk, then renamed over the destination, and the directory flushed. A failure removes the private
- * directory and leaves whatever was at the destination untouched. File-system errors are reported by their
- * code only: paths are the app's and stay out of answers and logs.
+ * Writing a file so that it is either whole or absent: into a temporary file next to it (created exclusively,
+ * mode 0600), flushed to the disk, then renamed over the destination, and the directory flushed. A failure
+ * removes the temporary file and leaves whatever was at the destination untouched. File-system errors are
+ * reported by their code only: paths are the app's and stay out of answers and logs.
  */
-import { type FileHandle, mkdtemp, open, rename, rm, rmdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ItsmeSignError } from '@itsme-sign/core';
 import { fail } from './errors.js';
@@ -15,11 +15,10 @@ export interface AtomicWriteOptions {
   sync?: boolean;
 }
 
-/** Writes all of `buffer` at `position`, or at the handle's position. */
-export async function writeFully(handle: FileHandle, buffer: Uint8Array, position?: number): Promise<void> {
+/** Writes all of `buffer` at the handle's position. */
+export async function writeFully(handle: FileHandle, buffer: Uint8Array): Promise<void> {
   for (let done = 0; done < buffer.length; ) {
-    const at = position === undefined ? null : position + done;
-    const { bytesWritten } = await handle.write(buffer, done, buffer.length - done, at);
+    const { bytesWritten } = await handle.write(buffer, done, buffer.length - done);
     done += bytesWritten;
   }
 }
@@ -31,50 +30,41 @@ function fileError(e: unknown, what: string): never {
   return fail('INTERNAL_ERROR', `The signed file cannot be ${what} (${code}).`, { field: 'path' });
 }
 
-/** Flushes the directory (the rename), where the platform allows it. */
+/** Flushes the directory (the rename), where the platform allows it; best effort. */
 async function syncDirectory(directory: string): Promise<void> {
   const handle = await open(directory, 'r').catch(() => undefined);
   await handle?.sync().catch(() => {});
   await handle?.close().catch(() => {});
 }
 
-/** Creates the file `fill` is given, exclusively and private (mode 0600). */
-export const createPrivate = (temporary: string): Promise<FileHandle> => open(temporary, 'wx', 0o600);
-
-/**
- * Runs `fill` with the name of a file to create in a fresh private directory (it must create it, e.g. with
- * `createPrivate`, and return its open handle, which it closes itself if it fails), then gives that file the
- * name `path`. Returns its size.
- */
+/** Runs `fill` on a fresh private file, then gives it the name `path`. Returns its size. */
 export async function writeAtomically(
   path: string,
-  fill: (temporary: string) => Promise<FileHandle>,
+  fill: (handle: FileHandle) => Promise<void>,
   options: AtomicWriteOptions = {},
 ): Promise<number> {
   const directory = dirname(path);
-  let privateDirectory: string;
+  // A short name: a destination name near the file system's limit must still get a temporary sibling.
+  const temporary = join(directory, `.itsme-sign-${randomBytes(6).toString('hex')}.partial`);
+  let handle: FileHandle;
   try {
-    privateDirectory = await mkdtemp(join(directory, '.itsme-sign-'));
+    handle = await open(temporary, 'wx', 0o600);
   } catch (e) {
     return fileError(e, 'created');
   }
-  const temporary = join(privateDirectory, 'signed');
-  const sync = options.sync ?? true;
+  let size: number;
   try {
-    const handle = await fill(temporary);
-    let size: number;
-    try {
-      if (sync) await handle.datasync();
-      size = (await handle.stat()).size;
-    } finally {
-      await handle.close();
-    }
+    await fill(handle);
+    if (options.sync ?? true) await handle.datasync();
+    size = (await handle.stat()).size;
+    await handle.close();
     await rename(temporary, path);
-    await rmdir(privateDirectory);
-    if (sync) await syncDirectory(directory);
-    return size;
   } catch (e) {
-    await rm(privateDirectory, { recursive: true, force: true });
+    await handle.close().catch(() => {});
+    await rm(temporary, { force: true });
     return fileError(e, 'written');
   }
+  // The destination holds the signed file from here on: nothing below may report a failure.
+  if (options.sync ?? true) await syncDirectory(directory);
+  return size;
 }

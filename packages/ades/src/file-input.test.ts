@@ -139,7 +139,7 @@ describe('PAdES from a file or a random-access source', () => {
     ).toEqual([]);
   });
 
-  it('finalizePadesToFile copies a settled file through the system and appends the signature: the same PDF as the stream', async () => {
+  it('finalizePadesToFile writes a settled file without hashing it again: the same PDF as the stream, mode 0600', async () => {
     await settle();
     const { digest, state } = await preparePades(
       { path: settled },

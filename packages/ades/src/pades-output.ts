@@ -5,9 +5,8 @@
  * long before prepare, by its stamp (./file-identity.ts) — and fail with DOCUMENT_CHANGED before the section.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { constants as fsConstants } from 'node:fs';
-import { copyFile, type FileHandle, open, rm } from 'node:fs/promises';
-import { type AtomicWriteOptions, createPrivate, writeAtomically, writeFully } from './atomic-file.js';
+import type { FileHandle } from 'node:fs/promises';
+import { type AtomicWriteOptions, writeAtomically, writeFully } from './atomic-file.js';
 import {
   type ContentInput,
   chunksOf,
@@ -52,7 +51,7 @@ class OriginalCheck {
   private constructor(
     private readonly update: StoredUpdate,
     private readonly hash: Hash | undefined,
-    readonly unchanged: { handle: FileHandle; stamp: string } | undefined,
+    private readonly unchanged: { handle: FileHandle; stamp: string } | undefined,
   ) {}
 
   static start(update: StoredUpdate, opened: OpenedContent, options: OriginalCheckOptions): OriginalCheck {
@@ -61,11 +60,6 @@ class OriginalCheck {
     if (trusted && opened.kind === 'random' && opened.handle && opened.stamp === stamp)
       return new OriginalCheck(update, undefined, { handle: opened.handle, stamp });
     return new OriginalCheck(update, createHash('sha256'), undefined);
-  }
-
-  /** The unchanged file was copied by the system: `size` bytes. */
-  copied(size: number): void {
-    this.size = size;
   }
 
   feed(chunk: Uint8Array): void {
@@ -138,34 +132,24 @@ export async function finalizePadesToFile(
   const update = readStoredUpdate(state);
   if (isLongTerm(levelField(update.state))) {
     const signed = await finalizePades(pdf, state, signatureValue, options);
-    const size = await writeAtomically(path, (temporary) => writeNew(temporary, signed), options);
-    return { size };
+    return { size: await writeAtomically(path, (out) => writeFully(out, signed), options) };
   }
   const { section } = await sealedSection(update, signatureValue, options);
   const size = await writeAtomically(
     path,
-    async (temporary) => {
-      // Opened once the private directory exists: nothing to close if that fails.
+    async (out) => {
+      // Opened once the temporary file exists: nothing to close if that fails.
       const opened = await openContent(pdf);
       try {
         const check = OriginalCheck.start(update, opened, options);
-        const copied =
-          check.unchanged && (await copyUnchanged(check, temporary, section, update.originalSize));
-        if (copied) return copied;
-        const out = await createPrivate(temporary);
-        try {
-          // Each run is written before the next is asked for: the runs may share their buffers.
-          for await (const run of opened.kind === 'random' ? scratchRuns(opened) : chunksOf(opened)) {
-            check.feed(run);
-            await writeFully(out, run);
-          }
-          await check.finish();
-          await writeFully(out, section);
-          return out;
-        } catch (e) {
-          await out.close();
-          throw e;
+        // Each run is written before the next is asked for: the runs may share their buffers. (Not a
+        // system copy by path or through /proc: one that runs while the file shrinks never ends.)
+        for await (const run of opened.kind === 'random' ? scratchRuns(opened) : chunksOf(opened)) {
+          check.feed(run);
+          await writeFully(out, run);
         }
+        await check.finish();
+        await writeFully(out, section);
       } finally {
         await release(opened);
       }
@@ -174,48 +158,3 @@ export async function finalizePadesToFile(
   );
   return { size };
 }
-
-/** A new private file holding `bytes`, left open. */
-async function writeNew(temporary: string, bytes: Uint8Array): Promise<FileHandle> {
-  const out = await createPrivate(temporary);
-  try {
-    await writeFully(out, bytes);
-    return out;
-  } catch (e) {
-    await out.close();
-    throw e;
-  }
-}
-
-/**
- * The unchanged file copied by the system from the descriptor that was checked (Linux: `/proc/self/fd`, a
- * reflink where the file system has them), into the private directory, then the signature section appended.
- * Its open handle; `undefined` when the platform cannot (then the caller reads and writes it itself).
- */
-async function copyUnchanged(
-  check: OriginalCheck,
-  temporary: string,
-  section: Uint8Array,
-  originalSize: number,
-): Promise<FileHandle | undefined> {
-  if (process.platform !== 'linux') return undefined;
-  try {
-    await copyFile(`/proc/self/fd/${check.unchanged!.handle.fd}`, temporary, COPY_NEW);
-  } catch {
-    await rm(temporary, { force: true });
-    return undefined;
-  }
-  const out = await open(temporary, 'r+');
-  try {
-    await out.chmod(0o600); // the copy took the original's mode (unreachable meanwhile: private directory)
-    check.copied((await out.stat()).size);
-    await check.finish();
-    await writeFully(out, section, originalSize);
-    return out;
-  } catch (e) {
-    await out.close();
-    throw e;
-  }
-}
-
-const COPY_NEW = fsConstants.COPYFILE_EXCL | fsConstants.COPYFILE_FICLONE;
