@@ -204,10 +204,14 @@ export async function* sequentialRuns(source: RandomAccessContent): AsyncGenerat
   }
 }
 
-/** Closes a file, or stops a stream that was not read to its end (a Node stream is destroyed). */
+/**
+ * Closes a file, or destroys a Node stream (one a step opened but did not read to its end, e.g. when it failed
+ * before reading: its file would stay open). Other iterables are left alone: asking one for a new iterator
+ * could start a new download just to stop it.
+ */
 export async function release(opened: OpenedContent): Promise<void> {
   if (opened.kind === 'random') await opened.close();
-  else if (opened.kind === 'stream') await opened.stream[Symbol.asyncIterator]().return?.();
+  else if (opened.kind === 'stream') (opened.stream as { destroy?: () => void }).destroy?.();
 }
 
 /** The opened input's chunks in order (random access is closed at the end). */
