@@ -42,9 +42,8 @@ export type OpenedContent =
   | {
       kind: 'random';
       source: RandomAccessContent;
-      /** For a file: its handle, its path, and its stamp when it was opened (./file-identity.ts). */
+      /** For a file: its handle, and its stamp when it was opened (./file-identity.ts). */
       handle: FileHandle | undefined;
-      path?: string;
       stamp?: string;
       close(): Promise<void>;
     };
@@ -99,17 +98,16 @@ async function openPath(path: string): Promise<OpenedContent> {
   } catch (e) {
     return refuse((e as NodeJS.ErrnoException).code ?? 'unknown error');
   }
-  const stat = await handle.stat({ bigint: true });
-  if (!stat.isFile()) {
+  const stat = await handle.stat({ bigint: true }).catch(() => undefined);
+  if (!stat?.isFile()) {
     await handle.close().catch(() => {});
-    return refuse('not a regular file');
+    return refuse(stat ? 'not a regular file' : 'no attributes');
   }
   const size = Number(stat.size);
   const h = handle;
   return {
     kind: 'random',
     handle,
-    path,
     stamp: stampOf(stat),
     source: {
       size,
