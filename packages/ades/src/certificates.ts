@@ -113,10 +113,13 @@ const KEY_USAGE_SIGN = x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.
  * `trustAnchors`, every certificate valid at `at`. Revocation is not checked (that is B-LT's job).
  */
 export async function checkChain(
-  chain: readonly ParsedCertificate[],
+  given: readonly ParsedCertificate[],
   trustAnchors: readonly CertificateInput[],
   at: Date,
 ): Promise<void> {
+  // Checked on this package's own parse of the bytes: what a caller did to its objects does not count, and
+  // what is verified is what the cache below is keyed by.
+  const chain = given.map((c) => sharedDer(c.der).cert);
   const leaf = chain[0];
   if (!leaf) return fail('CERTIFICATE_INVALID', 'The certificate chain is empty.');
   if (at < leaf.x509.notBefore)
@@ -131,8 +134,7 @@ export async function checkChain(
   if (anchors.length === 0)
     fail('CERTIFICATE_UNTRUSTED', 'No trust anchor is configured.', { field: 'trustAnchors' });
   // A path once verified stays verified (certificate signatures do not depend on the time) for any time
-  // inside every certificate's validity — as parsed by this package, not as the caller's objects say;
-  // elsewhere it is verified again (and fails with the engine's reason).
+  // inside every certificate's validity; elsewhere it is verified again (and fails with the engine's reason).
   const key = `${listKey(chain)}#${listKey(anchors)}`;
   const window = verifiedPaths.get(key);
   if (window && at.getTime() >= window.from && at.getTime() <= window.to) return;
