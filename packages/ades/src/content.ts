@@ -103,21 +103,25 @@ async function openPath(path: string): Promise<OpenedContent> {
     await handle.close().catch(() => {});
     return refuse(stat ? 'not a regular file' : 'no attributes');
   }
-  const size = Number(stat.size);
   const h = handle;
   return {
     kind: 'random',
     handle,
     stamp: stampOf(stat),
-    source: {
-      size,
-      async read(offset, length) {
-        const n = Math.max(0, Math.min(length, size - offset));
-        const buffer = Buffer.allocUnsafe(n);
-        return buffer.subarray(0, await readFully(h, buffer, n, offset));
-      },
-    },
+    source: handleSource(handle, Number(stat.size)),
     close: () => h.close().catch(() => {}),
+  };
+}
+
+/** Reads by position from an open file of `size` bytes (fewer bytes only at its end). */
+export function handleSource(handle: FileHandle, size: number): RandomAccessContent {
+  return {
+    size,
+    async read(offset, length) {
+      const n = Math.max(0, Math.min(length, size - offset));
+      const buffer = Buffer.allocUnsafe(n);
+      return buffer.subarray(0, await readFully(handle, buffer, n, offset));
+    },
   };
 }
 
@@ -153,7 +157,7 @@ function inFlight<T>(read: Promise<T>): Promise<T> {
  * read into two buffers in turn — the next run while the caller works on this one — so that reading 100 MiB
  * leaves no garbage behind. A run is valid until the next one is asked for. Other sources: `sequentialRuns`.
  */
-export async function* scratchRuns(opened: RandomOpened): AsyncGenerator<Uint8Array> {
+async function* scratchRuns(opened: RandomOpened): AsyncGenerator<Uint8Array> {
   const { handle, source } = opened;
   if (!handle) {
     yield* sequentialRuns(source);
@@ -182,7 +186,7 @@ export async function* scratchRuns(opened: RandomOpened): AsyncGenerator<Uint8Ar
  * The bytes of a random-access source from start to end, in runs of `READ_RUN`, the next run read while the
  * caller works on the current one (hashing overlaps the I/O).
  */
-export async function* sequentialRuns(source: RandomAccessContent): AsyncGenerator<Uint8Array> {
+async function* sequentialRuns(source: RandomAccessContent): AsyncGenerator<Uint8Array> {
   const { size } = source;
   const readFrom = (at: number) =>
     at < size ? inFlight(source.read(at, Math.min(READ_RUN, size - at))) : undefined;
@@ -212,43 +216,42 @@ export async function release(opened: OpenedContent): Promise<void> {
   else if (opened.kind === 'stream') (opened.stream as { destroy?: () => void }).destroy?.();
 }
 
-/** The opened input's chunks in order (random access is closed at the end). */
-export async function* chunksOf(opened: OpenedContent): AsyncGenerator<Uint8Array> {
-  if (opened.kind === 'bytes') {
-    yield opened.bytes;
-    return;
-  }
-  if (opened.kind === 'stream') {
-    yield* opened.stream;
-    return;
-  }
+/**
+ * The opened input's chunks in order; the caller releases the input afterwards (`release`). `reuse`: the
+ * caller keeps no chunk once it asks for the next (hashing, scanning, writing and awaiting), so a file is read
+ * into two buffers in turn; otherwise every chunk is a fresh buffer.
+ */
+export async function* chunksOf(opened: OpenedContent, reuse = false): AsyncGenerator<Uint8Array> {
+  if (opened.kind === 'bytes') yield opened.bytes;
+  else if (opened.kind === 'stream') yield* opened.stream;
+  else yield* reuse ? scratchRuns(opened) : sequentialRuns(opened.source);
+}
+
+/** Every chunk of the input given to `use` (not kept after it returns), then the input released. */
+async function eachChunk(
+  input: ContentInput,
+  reuse: boolean,
+  use: (chunk: Uint8Array) => void,
+): Promise<void> {
+  const opened = await openContent(input);
   try {
-    yield* sequentialRuns(opened.source);
+    for await (const chunk of chunksOf(opened, reuse)) use(chunk);
   } finally {
-    await opened.close();
+    await release(opened);
   }
 }
 
 /** SHA-256 of the content, read chunk by chunk (constant memory). */
 export async function sha256Content(input: ContentInput): Promise<Uint8Array> {
   const hash = createHash('sha256');
-  const opened = await openContent(input);
-  if (opened.kind !== 'random') for await (const chunk of chunksOf(opened)) hash.update(chunk);
-  else {
-    try {
-      for await (const run of scratchRuns(opened)) hash.update(run);
-    } finally {
-      await opened.close();
-    }
-  }
+  await eachChunk(input, true, (chunk) => hash.update(chunk));
   return new Uint8Array(hash.digest());
 }
 
 /** The whole content in one buffer (to build a document in memory). */
 export async function readContent(input: ContentInput): Promise<Uint8Array> {
-  const opened = await openContent(input);
-  if (opened.kind === 'bytes') return opened.bytes;
+  if (input instanceof Uint8Array) return input;
   const chunks: Uint8Array[] = [];
-  for await (const chunk of chunksOf(opened)) chunks.push(chunk);
+  await eachChunk(input, false, (chunk) => chunks.push(chunk));
   return Buffer.concat(chunks); // a Buffer is a Uint8Array: no second copy
 }

@@ -7,15 +7,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { type AtomicWriteOptions, writeAtomically, writeFully } from './atomic-file.js';
-import {
-  type ContentInput,
-  chunksOf,
-  type OpenedContent,
-  openContent,
-  release,
-  scratchRuns,
-  sequentialRuns,
-} from './content.js';
+import { type ContentInput, chunksOf, type OpenedContent, openContent, release } from './content.js';
 import { fail } from './errors.js';
 import { fileStamp } from './file-identity.js';
 import {
@@ -104,7 +96,7 @@ export async function finalizePadesStream(
     const opened = await openContent(pdf);
     try {
       const check = OriginalCheck.start(update, opened, options);
-      for await (const chunk of opened.kind === 'random' ? sequentialRuns(opened.source) : chunksOf(opened)) {
+      for await (const chunk of chunksOf(opened)) {
         check.feed(chunk);
         yield chunk;
       }
@@ -144,7 +136,7 @@ export async function finalizePadesToFile(
         const check = OriginalCheck.start(update, opened, options);
         // Each run is written before the next is asked for: the runs may share their buffers. (Not a
         // system copy by path or through /proc: one that runs while the file shrinks never ends.)
-        for await (const run of opened.kind === 'random' ? scratchRuns(opened) : chunksOf(opened)) {
+        for await (const run of chunksOf(opened, true)) {
           check.feed(run);
           await writeFully(out, run);
         }

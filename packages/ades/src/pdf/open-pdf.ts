@@ -7,7 +7,7 @@
 import { type FileHandle, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ContentInput, type OpenedContent, openContent, scratchRuns } from '../content.js';
+import { type ContentInput, chunksOf, handleSource, type OpenedContent, openContent } from '../content.js';
 import { settledStamp } from '../file-identity.js';
 import { type FileScan, FileScanner } from './file-scan.js';
 import { type ByteSource, bufferSource } from './source.js';
@@ -58,7 +58,7 @@ async function openBytes(given: Uint8Array): Promise<OpenedPdf> {
 async function openRandom(opened: Extract<OpenedContent, { kind: 'random' }>): Promise<OpenedPdf> {
   const { handle, source, close, stamp: before } = opened;
   const scanner = new FileScanner();
-  for await (const run of scratchRuns(opened)) scanner.push(run);
+  for await (const run of chunksOf(opened, true)) scanner.push(run);
   const stamp = handle && before ? await settledStamp(handle, before) : undefined;
   return { source, scan: scanner.finish(), bytes: undefined, stamp, close };
 }
@@ -93,18 +93,9 @@ async function openStream(given: AsyncIterable<Uint8Array>): Promise<OpenedPdf> 
     const bytes = Buffer.concat(held);
     return { source: bufferSource(bytes), scan, bytes, close: async () => {} };
   }
-  const { handle } = spool;
   const s = spool;
   return {
-    source: {
-      size,
-      async read(offset, length) {
-        const n = Math.max(0, Math.min(length, size - offset));
-        const buffer = Buffer.allocUnsafe(n);
-        const { bytesRead } = await handle.read(buffer, 0, n, offset);
-        return buffer.subarray(0, bytesRead);
-      },
-    },
+    source: handleSource(spool.handle, size),
     scan,
     bytes: undefined,
     close: () => closeSpool(s),
